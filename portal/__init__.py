@@ -1,0 +1,69 @@
+"""The Anchor Network Social Value Portal: the app factory."""
+from __future__ import annotations
+
+from flask import Flask
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the web app. Opens no connection: nothing runs until a request or command."""
+    from . import assets, cli, errors, security
+    from .accounts import views as accounts
+    from .config import load_settings
+    from .extensions import csrf, db, limiter, login_manager, migrate
+    from .home import views as home
+    from .network import views as network
+    import tenants
+    import tenants.web
+    import workers
+    import workers.queueing
+
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(load_settings(overrides))
+    app.instance_path = app.config["INSTANCE_DIR"]
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("portal"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    tenants.install_isolation()
+    workers.queueing.install()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    security.init_app(app)
+    accounts.init_app(app)
+    tenants.web.init_app(app)
+    assets.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    app.register_blueprint(home.bp)
+    app.register_blueprint(network.bp)
+    workers.celery_init_app(app)
+    _import_models()
+    return app
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _import_models() -> None:
+    """Every model module, so metadata is complete for migrations and tests."""
+    import portal.mail.models  # noqa: F401
+    import tenants.models  # noqa: F401

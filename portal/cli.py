@@ -1,0 +1,90 @@
+"""``flask --app wsgi ...`` commands: set up networks, partners, people, and the demo."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from portal.accounts import services as accounts
+from portal.extensions import db
+from portal.network import services as network_services
+from portal.passwords import password_problem
+from tenants.models import ORGANISATION_KINDS, ROLES, Membership, Network, NetworkLead, Organisation
+
+
+def _network(slug: str) -> Network:
+    network = db.session.scalar(select(Network).where(Network.slug == slug))
+    if network is None:
+        raise click.ClickException(f"no network with slug {slug}")
+    return network
+
+
+@click.command("create-network")
+@click.argument("name")
+@click.option("--local-area", required=True, help='Postcode districts, e.g. "S60-S66, S25"')
+@click.option("--fy-start-month", default=4, show_default=True, type=click.IntRange(1, 12))
+def create_network_command(name, local_area, fy_start_month):
+    """Create an anchor network."""
+    try:
+        network = network_services.create_network(db.session, name, local_area, fy_start_month)
+    except network_services.SetupProblem as problem:
+        raise click.ClickException(str(problem)) from None
+    db.session.commit()
+    click.echo(f"Created network {network.name} ({network.slug}): {', '.join(network.local_area)}")
+
+
+@click.command("create-organisation")
+@click.argument("network_slug")
+@click.argument("name")
+@click.option("--kind", type=click.Choice(ORGANISATION_KINDS), required=True)
+def create_organisation_command(network_slug, name, kind):
+    """Create a partner organisation in a network."""
+    try:
+        organisation = network_services.create_organisation(db.session, _network(network_slug), name, kind)
+    except network_services.SetupProblem as problem:
+        raise click.ClickException(str(problem)) from None
+    db.session.commit()
+    click.echo(f"Created partner {organisation.name} ({organisation.slug})")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.argument("name")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--organisation", "organisation_slug", help="Partner slug to join")
+@click.option("--role", type=click.Choice(ROLES), default="viewer", show_default=True)
+@click.option("--lead-of", "lead_of", help="Network slug this user leads")
+def create_user_command(email, name, password, organisation_slug, role, lead_of):
+    """Create a user, optionally a member of a partner and/or a network lead."""
+    problem = password_problem(password, [email, name])
+    if problem:
+        raise click.ClickException(problem)
+    if accounts.find_user(db.session, email):
+        raise click.ClickException(f"a user with email {email} already exists")
+    user = accounts.create_user(db.session, email, name, password)
+    if organisation_slug:
+        organisation = db.session.scalar(select(Organisation).where(Organisation.slug == organisation_slug))
+        if organisation is None:
+            raise click.ClickException(f"no partner with slug {organisation_slug}")
+        db.session.add(Membership(user_id=user.id, organisation_id=organisation.id, role=role))
+    if lead_of:
+        db.session.add(NetworkLead(user_id=user.id, network_id=_network(lead_of).id))
+    db.session.commit()
+    click.echo(f"Created user {user.email}")
+
+
+@click.command("demo")
+def demo_command():
+    """Fill the database with a demo network like the one in the papers, and print the logins."""
+    from portal.demo import DEMO_PASSWORD, build_demo
+
+    logins = build_demo(db.session)
+    db.session.commit()
+    click.echo("Demo network ready. Sign in with any of these (password for all: %s)" % DEMO_PASSWORD)
+    for email, what in logins:
+        click.echo(f"  {email:<40} {what}")
+
+
+def init_app(app: Flask) -> None:
+    for command in (create_network_command, create_organisation_command, create_user_command, demo_command):
+        app.cli.add_command(command)

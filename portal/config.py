@@ -1,0 +1,90 @@
+"""Settings, read once from the environment with defaults that need no server.
+
+The default is a development install: SQLite under ``instance/`` and an
+embedded Celery broker (kombu's SQLAlchemy transport on a SQLite file), so a
+newcomer runs the portal at once. Production sets ``PORTAL_ENV=production``
+and gives PostgreSQL and Redis URLs; it refuses to start without a secret key.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """The environment asks for something the portal will not run with."""
+
+
+def _instance_dir() -> Path:
+    path = Path(os.environ.get("PORTAL_INSTANCE", Path.cwd() / "instance")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _development_secret(instance: Path) -> str:
+    """Generate the development secret once and keep it, so sessions survive restarts."""
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_settings(overrides: dict | None = None) -> dict:
+    """Return the Flask settings for this process."""
+    env = os.environ
+    instance = _instance_dir()
+    mode = env.get("PORTAL_ENV", "development")
+    production = mode == "production"
+
+    secret = env.get("SECRET_KEY")
+    if not secret:
+        if production:
+            raise ConfigError("SECRET_KEY must be set when PORTAL_ENV=production")
+        secret = _development_secret(instance)
+
+    database_url = env.get("DATABASE_URL", f"sqlite:///{instance / 'portal.db'}")
+    broker_url = env.get("CELERY_BROKER_URL", f"sqla+sqlite:///{instance / 'broker.db'}")
+    result_backend = env.get("CELERY_RESULT_BACKEND", f"db+sqlite:///{instance / 'results.db'}")
+
+    settings = {
+        "PORTAL_ENV": mode,
+        "INSTANCE_DIR": str(instance),
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        # Migrations run as the role that owns the tables; the app itself
+        # connects as a role that owns nothing, so row-level security binds it.
+        "MIGRATION_DATABASE_URL": env.get("MIGRATION_DATABASE_URL", database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "CELERY": {
+            "broker_url": broker_url,
+            "result_backend": result_backend,
+        },
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "") == "1",
+        "MAIL_SENDER": env.get("MAIL_SENDER", "portal@anchor-network.localhost"),
+        "MAIL_OUTBOX": env.get("MAIL_OUTBOX", str(instance / "outbox")),
+        "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production or env.get("SESSION_COOKIE_SECURE") == "1",
+        "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
+        "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(env.get("SESSION_IDLE_MINUTES", "30"))),
+        "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=int(env.get("SESSION_ABSOLUTE_HOURS", "12"))),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(env.get("SESSION_ABSOLUTE_HOURS", "12"))),
+        "INVITATION_MAX_AGE": timedelta(days=7),
+        "PASSWORD_RESET_MAX_AGE": timedelta(hours=1),
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session does
+        "ASSETS_DIR": env.get("PORTAL_ASSETS", str(Path(__file__).resolve().parent.parent / "node_modules")),
+    }
+    settings.update(overrides or {})
+    return settings

@@ -1,0 +1,30 @@
+"""The front door: what a signed-in partner sees first, and the page for everyone else."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from portal.extensions import db
+from tenants.models import Invitation, Membership
+from tenants.web import current_partner, networks_led_by
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+def index():
+    if not current_user.is_authenticated:
+        return render_template("home/welcome.html")
+    partner = current_partner()
+    led = networks_led_by(current_user)
+    if partner is None:
+        return render_template("home/no_partner.html", led=led)
+    people = db.session.scalar(
+        db.select(db.func.count(Membership.id)).where(Membership.organisation_id == partner.organisation.id)
+    )
+    pending_invitations = db.session.scalar(
+        db.select(db.func.count(Invitation.id)).where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+    )
+    return render_template(
+        "home/partner.html", partner=partner, led=led, people=people, pending_invitations=pending_invitations
+    )

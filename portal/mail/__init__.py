@@ -1,0 +1,1 @@
+"""Email: queued in the database, sent by a worker."""

@@ -1,0 +1,102 @@
+"""Which organisations' rows the current unit of work may see.
+
+The scope lives in a context variable, so a request, a task and a test each
+carry their own. Nothing here reads a client header or guesses: the web layer
+sets the scope from the logged-in user's checked membership, a task from its
+explicit arguments. Reading across tenants is only possible through
+``network_wide()``, which is greppable on purpose.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Iterator
+
+
+class NoTenantContext(RuntimeError):
+    """A tenant-scoped table was queried with no tenant set: we fail closed."""
+
+
+@dataclass(frozen=True)
+class TenantScope:
+    """The organisations visible now, and the one new rows belong to (if any)."""
+
+    visible_ids: tuple[int, ...]
+    organisation_id: int | None
+    reason: str
+
+    @property
+    def is_network_wide(self) -> bool:
+        return self.organisation_id is None
+
+
+_scope: ContextVar[TenantScope | None] = ContextVar("tenant_scope", default=None)
+_listeners: list = []
+
+
+def current_scope() -> TenantScope | None:
+    return _scope.get()
+
+
+def require_scope() -> TenantScope:
+    scope = _scope.get()
+    if scope is None:
+        raise NoTenantContext(
+            "tenant-scoped data was used with no tenant context; "
+            "wrap the work in tenant_context() or network_wide()"
+        )
+    return scope
+
+
+def current_organisation_id() -> int | None:
+    scope = _scope.get()
+    return scope.organisation_id if scope else None
+
+
+def on_scope_change(listener) -> None:
+    """Register a callback run whenever the scope changes (the database layer uses it)."""
+    _listeners.append(listener)
+
+
+def _set(scope: TenantScope | None) -> None:
+    _scope.set(scope)
+    for listener in _listeners:
+        listener(scope)
+
+
+@contextmanager
+def _entered(scope: TenantScope | None) -> Iterator[TenantScope | None]:
+    previous = _scope.get()
+    _set(scope)
+    try:
+        yield scope
+    finally:
+        _set(previous)
+
+
+def tenant_context(organisation_id: int) -> "contextmanager":
+    """Work as one partner: its rows only, and new rows are its own."""
+    if not isinstance(organisation_id, int):
+        raise TypeError("tenant_context takes an organisation id")
+    return _entered(TenantScope((organisation_id,), organisation_id, "partner"))
+
+
+def network_wide(organisation_ids, reason: str) -> "contextmanager":
+    """Read across the given partners; for aggregation code and network leads only.
+
+    ``reason`` is kept so that a reader of a traceback or log knows why the
+    wall was opened.
+    """
+    ids = tuple(sorted({int(i) for i in organisation_ids}))
+    return _entered(TenantScope(ids, None, f"network-wide: {reason}"))
+
+
+def no_tenant() -> "contextmanager":
+    """Explicitly clear the scope (e.g. at the start of a task)."""
+    return _entered(None)
+
+
+def set_request_scope(scope: TenantScope | None) -> None:
+    """Set the scope for the rest of a request; the request teardown clears it."""
+    _set(scope)

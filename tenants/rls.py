@@ -1,0 +1,81 @@
+"""PostgreSQL row-level security: the second wall behind the ORM filter.
+
+Every tenant table gets a policy that shows and accepts only rows of the
+organisations listed in the per-transaction setting ``app.tenant_ids``. The
+setting is made with ``set_config(..., true)`` (transaction-local) at the start
+of every transaction and again whenever the scope changes inside one, so a
+pooled connection never carries one tenant's scope into the next request.
+Tables are ``FORCE``d so that even their owner is bound; the app connects as a
+role that owns nothing.
+"""
+from __future__ import annotations
+
+from flask import has_app_context
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
+
+from .context import TenantScope, current_scope, on_scope_change
+
+SETTING = "app.tenant_ids"
+
+CREATE_VISIBLE_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION app_visible_organisations() RETURNS integer[]
+LANGUAGE sql STABLE AS $$
+  SELECT string_to_array(NULLIF(current_setting('{SETTING}', true), ''), ',')::integer[]
+$$
+"""
+DROP_VISIBLE_FUNCTION = "DROP FUNCTION IF EXISTS app_visible_organisations()"
+
+
+def enable_statements(table: str) -> list[str]:
+    """SQL that puts a tenant table behind row-level security."""
+    return [
+        f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+        f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
+        f"CREATE POLICY tenant_isolation ON {table} "
+        "USING (organisation_id = ANY (app_visible_organisations())) "
+        "WITH CHECK (organisation_id = ANY (app_visible_organisations()))",
+    ]
+
+
+def disable_statements(table: str) -> list[str]:
+    return [
+        f"DROP POLICY IF EXISTS tenant_isolation ON {table}",
+        f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY",
+        f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY",
+    ]
+
+
+def _setting_value(scope: TenantScope | None) -> str:
+    return ",".join(str(i) for i in scope.visible_ids) if scope else ""
+
+
+def _apply(connection, scope: TenantScope | None) -> None:
+    connection.execute(
+        text("SELECT set_config(:name, :value, true)"), {"name": SETTING, "value": _setting_value(scope)}
+    )
+
+
+def install(session_class=Session) -> None:
+    """Set the scope on every PostgreSQL transaction any session begins."""
+
+    @event.listens_for(session_class, "after_begin")
+    def _scope_transaction(session, transaction, connection) -> None:
+        if connection.dialect.name == "postgresql":
+            _apply(connection, current_scope())
+
+    on_scope_change(_rescope_open_transaction)
+
+
+def _rescope_open_transaction(scope: TenantScope | None) -> None:
+    """A scope change inside an open transaction must reach the database too."""
+    if not has_app_context():
+        return
+    from portal.extensions import db
+
+    session = db.session()
+    if not session.in_transaction():
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        _apply(connection, scope)

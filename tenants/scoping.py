@@ -1,0 +1,81 @@
+"""The automatic tenant filter: one place, applied to every ORM query.
+
+``TenantScoped`` models carry ``organisation_id``. A ``do_orm_execute``
+listener adds ``with_loader_criteria`` to every ORM SELECT (and to bulk
+UPDATE/DELETE), restricting such models to the visible organisations and
+failing closed when no scope is set. ``before_flush`` stamps new rows with the
+current organisation and refuses rows for any other. This covers the ORM only;
+raw SQL and Core statements are held by PostgreSQL row-level security
+(``tenants/rls.py``), which reads the same scope.
+See SQLAlchemy's "Adding global WHERE / ON criteria" (ORM querying guide).
+"""
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, event
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapped_column, with_loader_criteria
+
+from .context import NoTenantContext, current_scope, require_scope
+
+
+class TenantScoped:
+    """Mixin for rows that belong to one partner organisation."""
+
+    @declared_attr
+    def organisation_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True, nullable=False)
+
+
+def _uses_scoped_entity(state: ORMExecuteState) -> bool:
+    for mapper in state.all_mappers:
+        if issubclass(mapper.class_, TenantScoped):
+            return True
+    return False
+
+
+def install(session_class) -> None:
+    """Attach the listeners to a Session class (Flask-SQLAlchemy's, or a plain one)."""
+
+    @event.listens_for(session_class, "do_orm_execute")
+    def _scope_orm_statements(state: ORMExecuteState) -> None:
+        if not (state.is_select or state.is_update or state.is_delete):
+            return
+        scope = current_scope()
+        if scope is None and _uses_scoped_entity(state):
+            raise NoTenantContext(
+                "query of a tenant-scoped model with no tenant context: "
+                + ", ".join(sorted(m.class_.__name__ for m in state.all_mappers))
+            )
+        # Added to every statement, not only those naming a scoped model, so a
+        # joined eager load from an unscoped row is filtered too. No scope
+        # means no visible organisations: fail closed.
+        ids = scope.visible_ids if scope else ()
+        state.statement = state.statement.options(
+            with_loader_criteria(
+                TenantScoped,
+                lambda cls: cls.organisation_id.in_(ids),
+                include_aliases=True,
+                propagate_to_loaders=True,
+            )
+        )
+
+    @event.listens_for(session_class, "before_flush")
+    def _stamp_new_rows(session: Session, flush_context, instances) -> None:
+        for obj in list(session.new) + list(session.dirty):
+            if not isinstance(obj, TenantScoped):
+                continue
+            scope = require_scope()
+            if obj.organisation_id is None:
+                if scope.organisation_id is None:
+                    raise NoTenantContext(
+                        f"a new {type(obj).__name__} needs an organisation: "
+                        "network-wide work must set organisation_id explicitly"
+                    )
+                obj.organisation_id = scope.organisation_id
+            elif obj.organisation_id not in scope.visible_ids:
+                raise PermissionError(
+                    f"{type(obj).__name__} for organisation {obj.organisation_id} "
+                    "is outside the current tenant context"
+                )
+        for obj in session.deleted:
+            if isinstance(obj, TenantScoped) and obj.organisation_id not in require_scope().visible_ids:
+                raise PermissionError("delete outside the current tenant context")
