@@ -53,7 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(home.bp)
     app.register_blueprint(network.bp)
     workers.celery_init_app(app)
-    _import_models()
+    _import_features()
     return app
 
 
@@ -63,7 +63,8 @@ def _migrations_dir():
     return Path(__file__).resolve().parent.parent / "migrations"
 
 
-def _import_models() -> None:
-    """Every model module, so metadata is complete for migrations and tests."""
+def _import_features() -> None:
+    """Every model and task module: metadata complete for migrations, tasks known to workers."""
     import portal.mail.models  # noqa: F401
+    import portal.mail.tasks  # noqa: F401
     import tenants.models  # noqa: F401

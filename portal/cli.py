@@ -86,5 +86,9 @@ def demo_command():
 
 
 def init_app(app: Flask) -> None:
-    for command in (create_network_command, create_organisation_command, create_user_command, demo_command):
+    from portal.dbsetup import prepare_postgres_command
+
+    for command in (
+        create_network_command, create_organisation_command, create_user_command, demo_command, prepare_postgres_command
+    ):
         app.cli.add_command(command)

@@ -17,8 +17,8 @@ class ConfigError(RuntimeError):
     """The environment asks for something the portal will not run with."""
 
 
-def _instance_dir() -> Path:
-    path = Path(os.environ.get("PORTAL_INSTANCE", Path.cwd() / "instance")).resolve()
+def _instance_dir(given: str | None) -> Path:
+    path = Path(given or os.environ.get("PORTAL_INSTANCE") or Path.cwd() / "instance").resolve()
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -35,11 +35,12 @@ def _development_secret(instance: Path) -> str:
 def load_settings(overrides: dict | None = None) -> dict:
     """Return the Flask settings for this process."""
     env = os.environ
-    instance = _instance_dir()
+    overrides = overrides or {}
+    instance = _instance_dir(overrides.get("INSTANCE_DIR"))
     mode = env.get("PORTAL_ENV", "development")
     production = mode == "production"
 
-    secret = env.get("SECRET_KEY")
+    secret = overrides.get("SECRET_KEY") or env.get("SECRET_KEY")
     if not secret:
         if production:
             raise ConfigError("SECRET_KEY must be set when PORTAL_ENV=production")
@@ -86,5 +87,5 @@ def load_settings(overrides: dict | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session does
         "ASSETS_DIR": env.get("PORTAL_ASSETS", str(Path(__file__).resolve().parent.parent / "node_modules")),
     }
-    settings.update(overrides or {})
+    settings.update(overrides)
     return settings

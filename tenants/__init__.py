@@ -22,6 +22,7 @@ def install_isolation() -> None:
     if _installed:
         return
     scoping.install(Session)
+    scoping.install_scope_sync()
     rls.install(Session)
     _installed = True
 

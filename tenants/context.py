@@ -32,6 +32,7 @@ class TenantScope:
 
 
 _scope: ContextVar[TenantScope | None] = ContextVar("tenant_scope", default=None)
+_before_listeners: list = []
 _listeners: list = []
 
 
@@ -54,12 +55,18 @@ def current_organisation_id() -> int | None:
     return scope.organisation_id if scope else None
 
 
-def on_scope_change(listener) -> None:
-    """Register a callback run whenever the scope changes (the database layer uses it)."""
-    _listeners.append(listener)
+def on_scope_change(listener, before: bool = False) -> None:
+    """Register a callback run whenever the scope changes (the database layer uses it).
+
+    ``before`` callbacks run while the old scope is still in force (to flush
+    work done under it); the others run once the new scope is set.
+    """
+    (_before_listeners if before else _listeners).append(listener)
 
 
 def _set(scope: TenantScope | None) -> None:
+    for listener in _before_listeners:
+        listener(scope)
     _scope.set(scope)
     for listener in _listeners:
         listener(scope)

@@ -74,7 +74,8 @@ def _rescope_open_transaction(scope: TenantScope | None) -> None:
     from portal.extensions import db
 
     session = db.session()
-    if not session.in_transaction():
+    transaction = session.get_transaction()
+    if transaction is None or not transaction.is_active:
         return
     connection = session.connection()
     if connection.dialect.name == "postgresql":

@@ -14,7 +14,9 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, event
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapped_column, with_loader_criteria
 
-from .context import NoTenantContext, current_scope, require_scope
+from flask import has_app_context
+
+from .context import NoTenantContext, TenantScope, current_scope, on_scope_change, require_scope
 
 
 class TenantScoped:
@@ -79,3 +81,23 @@ def install(session_class) -> None:
         for obj in session.deleted:
             if isinstance(obj, TenantScoped) and obj.organisation_id not in require_scope().visible_ids:
                 raise PermissionError("delete outside the current tenant context")
+
+
+def _settle_session(new_scope: TenantScope | None) -> None:
+    """Before the scope changes: flush work done under the old one, and forget rows
+    the new scope may not see, so the identity map cannot hand them back."""
+    if not has_app_context():
+        return
+    from portal.extensions import db
+
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    visible = set(new_scope.visible_ids) if new_scope else set()
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, TenantScoped) and obj.organisation_id not in visible:
+            session.expunge(obj)
+
+
+def install_scope_sync() -> None:
+    on_scope_change(_settle_session, before=True)

@@ -35,8 +35,7 @@ def celery_init_app(app: Flask) -> Celery:
             "task_track_started": True,
             "result_expires": 7 * 24 * 3600,
             "broker_connection_retry_on_startup": True,
-            "broker_transport_options": {"visibility_timeout": VISIBILITY_TIMEOUT_SECONDS},
-            "result_backend_transport_options": {"visibility_timeout": VISIBILITY_TIMEOUT_SECONDS},
+            "broker_transport_options": _transport_options(settings["broker_url"]),
             "beat_schedule": beat_schedule(),
             "timezone": "Europe/London",
             **settings,
@@ -45,6 +44,12 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app
+
+
+def _transport_options(broker_url: str) -> dict:
+    if broker_url.startswith(("redis://", "rediss://")):
+        return {"visibility_timeout": VISIBILITY_TIMEOUT_SECONDS}
+    return {}
 
 
 def beat_schedule() -> dict:

@@ -6,10 +6,13 @@ a rollback drops them.
 """
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 _KEY = "tasks_after_commit"
+log = logging.getLogger(__name__)
 
 
 def enqueue_after_commit(session: Session, task, *args, **kwargs) -> None:
@@ -21,7 +24,12 @@ def install(session_class=Session) -> None:
     def _send(session) -> None:
         pending = session.info.pop(_KEY, [])
         for task, args, kwargs in pending:
-            task.apply_async(args=args, kwargs=kwargs)
+            try:
+                task.apply_async(args=args, kwargs=kwargs)
+            except Exception:
+                # The commit stands; the work is recorded in the database and
+                # the periodic sweep for that kind of work picks it up.
+                log.exception("could not queue %s%r after commit", task.name, args)
 
     @event.listens_for(session_class, "after_soft_rollback")
     def _drop(session, previous_transaction) -> None:

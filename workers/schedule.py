@@ -2,8 +2,8 @@
 from celery.schedules import crontab
 
 PERIODIC_JOBS: dict = {
-    "expire-stale-invitations": {
-        "task": "portal.accounts.tasks.expire_stale_invitations",
-        "schedule": crontab(hour=2, minute=15),
+    "send-unsent-emails": {
+        "task": "portal.mail.tasks.send_unsent_emails",
+        "schedule": crontab(minute="*/5"),
     },
 }

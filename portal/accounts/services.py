@@ -113,31 +113,32 @@ def invite(session: Session, organisation: Organisation, email: str, name: str, 
     return invitation
 
 
-def invitation_for(session: Session, token: str) -> Invitation:
-    """The pending invitation a link stands for; the link itself names the tenant."""
+def invitation_payload(token: str) -> tuple[int, int]:
+    """(organisation id, invitation id) from a signed invitation link."""
     max_age = int(current_app.config["INVITATION_MAX_AGE"].total_seconds())
     payload = read_token("invitation", token, max_age)
-    with tenant_context(int(payload["o"])):
-        invitation = session.get(Invitation, int(payload["i"]))
-        if invitation is None or invitation.revoked_at:
-            raise LinkProblem("This invitation has been withdrawn. Ask the person who invited you.")
-        if invitation.accepted_at:
-            raise LinkProblem("This invitation has already been accepted. Sign in instead.")
-        return invitation
+    return int(payload["o"]), int(payload["i"])
+
+
+def pending_invitation(session: Session, invitation_id: int) -> Invitation:
+    """The invitation, if still usable; call inside the tenant its link names."""
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None or invitation.revoked_at:
+        raise LinkProblem("This invitation has been withdrawn. Ask the person who invited you.")
+    if invitation.accepted_at:
+        raise LinkProblem("This invitation has already been accepted. Sign in instead.")
+    return invitation
 
 
 def accept_invitation(session: Session, invitation: Invitation, user: User) -> Membership:
     """Make the user a member with the invited role; the invitation is used up."""
-    with tenant_context(invitation.organisation_id):
-        membership = session.scalar(
-            select(Membership).filter_by(user_id=user.id, organisation_id=invitation.organisation_id)
-        )
-        if membership is None:
-            membership = Membership(user_id=user.id, organisation_id=invitation.organisation_id, role=invitation.role)
-            session.add(membership)
-        else:
-            membership.role = invitation.role
-        invitation.accepted_at = utcnow()
-        record(session, "invitation.accepted", user, email=user.email, role=invitation.role)
-        session.flush()
+    membership = session.scalar(select(Membership).filter_by(user_id=user.id, organisation_id=invitation.organisation_id))
+    if membership is None:
+        membership = Membership(user_id=user.id, organisation_id=invitation.organisation_id, role=invitation.role)
+        session.add(membership)
+    else:
+        membership.role = invitation.role
+    invitation.accepted_at = utcnow()
+    record(session, "invitation.accepted", user, email=user.email, role=invitation.role)
+    session.flush()
     return membership

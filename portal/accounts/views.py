@@ -11,6 +11,7 @@ from portal.extensions import db, limiter, login_manager
 from portal.passwords import verify_password
 from portal.security import session_expired, touch_session
 from tenants.models import Invitation, Membership, Organisation, User, utcnow
+from tenants import tenant_context
 from tenants.web import choose_partner, current_partner, memberships_of, partner_required
 
 from . import services
@@ -121,11 +122,19 @@ def reset_password(token: str):
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
+    """The signed link names the partner, so the page works inside that partner's tenant."""
     try:
-        invitation = services.invitation_for(db.session, token)
+        organisation_id, invitation_id = services.invitation_payload(token)
+        with tenant_context(organisation_id):
+            invitation = services.pending_invitation(db.session, invitation_id)
+            return _accept(invitation)
     except LinkProblem as problem:
+        db.session.rollback()
         return render_template("accounts/link_problem.html", problem=str(problem)), 400
-    organisation_name = db.session.get(Organisation, invitation.organisation_id).name
+
+
+def _accept(invitation: Invitation):
+    organisation = db.session.get(Organisation, invitation.organisation_id)
     existing = services.find_user(db.session, invitation.email)
     if existing is not None:
         if not current_user.is_authenticated or current_user.id != existing.id:
@@ -133,26 +142,23 @@ def accept_invitation(token: str):
             return redirect(url_for("accounts.login", next=request.path))
         form = ConfirmForm()
         if form.validate_on_submit():
-            membership = services.accept_invitation(db.session, invitation, existing)
-            organisation_id = membership.organisation_id
+            services.accept_invitation(db.session, invitation, existing)
             db.session.commit()
-            choose_partner(organisation_id)
+            choose_partner(organisation.id)
+            flash(f"You have joined {organisation.name}.", "success")
             return redirect(url_for("home.index"))
-        return render_template(
-            "accounts/accept_existing.html", form=form, invitation=invitation, organisation_name=organisation_name
-        )
+        return render_template("accounts/accept_existing.html", form=form, invitation=invitation, organisation_name=organisation.name)
     form = AcceptInvitationForm(name=invitation.name)
     form.password_context = lambda: [invitation.email, form.name.data or ""]
     if form.validate_on_submit():
         user = services.create_user(db.session, invitation.email, form.name.data, form.password.data)
-        membership = services.accept_invitation(db.session, invitation, user)
-        organisation_id = membership.organisation_id
+        services.accept_invitation(db.session, invitation, user)
         db.session.commit()
         start_session(user)
-        choose_partner(organisation_id)
+        choose_partner(organisation.id)
         flash("Your account is ready.", "success")
         return redirect(url_for("home.index"))
-    return render_template("accounts/accept_invitation.html", form=form, invitation=invitation, organisation_name=organisation_name)
+    return render_template("accounts/accept_invitation.html", form=form, invitation=invitation, organisation_name=organisation.name)
 
 
 @bp.route("/switch-partner", methods=["POST"])

@@ -70,3 +70,20 @@ def send_pending(session: Session, email_id: int) -> bool:
     email.sent_at = utcnow()
     session.commit()
     return True
+
+
+def stale_unsent_ids(session: Session, older_than_minutes: int = 5, max_attempts: int = 8) -> list[int]:
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    cutoff = utcnow() - timedelta(minutes=older_than_minutes)
+    return list(
+        session.scalars(
+            select(OutgoingEmail.id).where(
+                OutgoingEmail.sent_at.is_(None),
+                OutgoingEmail.created_at < cutoff,
+                OutgoingEmail.attempts < max_attempts,
+            )
+        )
+    )

@@ -19,3 +19,14 @@ from .services import send_pending
 def send_email(self, email_id: int) -> bool:
     """Send a queued email once; safe to run again."""
     return send_pending(db.session, email_id)
+
+
+@shared_task
+def send_unsent_emails() -> int:
+    """Queue again any email whose task was lost (e.g. the broker was down at commit)."""
+    from .services import stale_unsent_ids
+
+    ids = stale_unsent_ids(db.session)
+    for email_id in ids:
+        send_email.delay(email_id)
+    return len(ids)

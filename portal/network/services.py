@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.accounts.services import invite, record
+from tenants import tenant_context
 from tenants.models import Membership, Network, Organisation, User
 
 POSTCODE_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
@@ -75,7 +76,9 @@ def add_partner(session: Session, network: Network, lead: User, name: str, kind:
     """A lead adds a partner and invites its first admin."""
     organisation = create_organisation(session, network, name, kind)
     invite(session, organisation, admin_email, admin_name, "admin", lead)
-    record(session, "partner.created", lead, organisation_id=organisation.id, name=organisation.name, kind=kind)
+    with tenant_context(organisation.id):
+        record(session, "partner.created", lead, name=organisation.name, kind=kind)
+        session.flush()
     return organisation
 
 

@@ -1,0 +1,60 @@
+"""Create the PostgreSQL roles and database the portal expects.
+
+Two roles: an owner that migrations run as, and an app role that owns nothing
+and cannot bypass row-level security, which the web app and workers use.
+"""
+from __future__ import annotations
+
+import click
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+
+def prepare_postgres(admin_url: str, database: str, owner: str, app_role: str, password: str | None = None, fresh: bool = False) -> tuple[str, str]:
+    """Create (or, with ``fresh``, recreate) the database; return (owner URL, app URL)."""
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    secret = f" PASSWORD '{password}'" if password else ""
+    with admin.connect() as conn:
+        for role in (owner, app_role):
+            if not conn.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}):
+                conn.execute(text(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS{secret}'))
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": database})
+        if exists and fresh:
+            conn.execute(text(f'DROP DATABASE "{database}" WITH (FORCE)'))
+            exists = False
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{database}" OWNER "{owner}"'))
+    admin.dispose()
+
+    base = make_url(admin_url).set(database=database)
+    owner_url = base.set(username=owner, password=password)
+    app_url = base.set(username=app_role, password=password)
+    owner_engine = create_engine(owner_url, isolation_level="AUTOCOMMIT")
+    with owner_engine.connect() as conn:
+        conn.execute(text(f'REVOKE ALL ON SCHEMA public FROM PUBLIC'))
+        conn.execute(text(f'GRANT USAGE ON SCHEMA public TO "{app_role}"'))
+        conn.execute(text(
+            f'ALTER DEFAULT PRIVILEGES FOR ROLE "{owner}" IN SCHEMA public '
+            f'GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO "{app_role}"'
+        ))
+        conn.execute(text(
+            f'ALTER DEFAULT PRIVILEGES FOR ROLE "{owner}" IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO "{app_role}"'
+        ))
+        conn.execute(text(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{app_role}"'))
+        conn.execute(text(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{app_role}"'))
+    owner_engine.dispose()
+    render = lambda u: u.render_as_string(hide_password=False)  # noqa: E731
+    return render(owner_url), render(app_url)
+
+
+@click.command("prepare-postgres")
+@click.option("--admin-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres", show_default=True)
+@click.option("--database", default="anchor_portal", show_default=True)
+@click.option("--owner", default="portal_owner", show_default=True)
+@click.option("--app-role", default="portal_app", show_default=True)
+@click.option("--fresh", is_flag=True, help="Drop and recreate the database")
+def prepare_postgres_command(admin_url, database, owner, app_role, fresh):
+    """Create the PostgreSQL database and its two roles; print the URLs to use."""
+    owner_url, app_url = prepare_postgres(admin_url, database, owner, app_role, fresh=fresh)
+    click.echo(f"MIGRATION_DATABASE_URL={owner_url}")
+    click.echo(f"DATABASE_URL={app_url}")

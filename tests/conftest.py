@@ -1,0 +1,169 @@
+"""Fixtures shared by the whole suite: an app on a migrated database, factories, sign-in."""
+from __future__ import annotations
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from portal import create_app
+from portal.extensions import db, limiter
+from portal.passwords import hash_password
+from tenants.models import Membership, Network, NetworkLead, Organisation, User
+
+from . import settings
+
+PASSWORD = "a perfectly long test passphrase"
+_PASSWORD_HASH = None
+
+
+def _require_or_skip(reason: str):
+    if settings.REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (PORTAL_REQUIRE_SERVICES=1: not skipping)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def instance_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("instance")
+
+
+@pytest.fixture(scope="session")
+def app_settings(instance_dir):
+    """Settings every app and worker process of this run shares."""
+    values = {
+        "INSTANCE_DIR": str(instance_dir),
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": settings.DATABASE_URL or f"sqlite:///{instance_dir / 'portal.db'}",
+        "MIGRATION_DATABASE_URL": settings.MIGRATION_DATABASE_URL or f"sqlite:///{instance_dir / 'portal.db'}",
+        "CELERY": {
+            "broker_url": settings.BROKER_URL or f"sqla+sqlite:///{instance_dir / 'broker.db'}",
+            "result_backend": settings.RESULT_BACKEND
+            if settings.RESULT_BACKEND
+            else f"db+sqlite:///{instance_dir / 'results.db'}",
+        },
+        "MAIL_OUTBOX": str(instance_dir / "outbox"),
+        "PUBLIC_URL": "http://localhost",
+    }
+    return values
+
+
+@pytest.fixture(scope="session")
+def app(app_settings):
+    application = create_app(app_settings)
+    with application.app_context():
+        _check_database(application)
+        upgrade(directory=application.extensions["migrate"].directory)
+    yield application
+
+
+def _check_database(application):
+    try:
+        engine = create_engine(application.config["MIGRATION_DATABASE_URL"])
+        with engine.connect():
+            pass
+        engine.dispose()
+    except Exception as error:  # pragma: no cover - depends on the machine
+        _require_or_skip(f"database unreachable: {error}")
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request):
+    """Every test starts with empty tables (committed work, so workers can see it too)."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    application = request.getfixturevalue("app")
+    limiter.reset()
+    with application.app_context():
+        db.session.remove()
+        engine = create_engine(application.config["MIGRATION_DATABASE_URL"])
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(text(f"DELETE FROM {table}"))
+        engine.dispose()
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_network(app_ctx):
+    counter = iter(range(1, 10_000))
+
+    def make(name=None, local_area=("S60", "S61", "S62")):
+        n = next(counter)
+        network = Network(name=name or f"Network {n}", slug=f"network-{n}", local_area=list(local_area))
+        db.session.add(network)
+        db.session.commit()
+        return network
+
+    return make
+
+
+@pytest.fixture
+def make_partner(app_ctx, make_network):
+    counter = iter(range(1, 10_000))
+
+    def make(name=None, network=None, kind="council"):
+        n = next(counter)
+        network = network or make_network()
+        organisation = Organisation(network_id=network.id, name=name or f"Partner {n}", slug=f"partner-{n}-{network.id}", kind=kind)
+        db.session.add(organisation)
+        db.session.commit()
+        return organisation
+
+    return make
+
+
+@pytest.fixture
+def make_user(app_ctx):
+    counter = iter(range(1, 10_000))
+
+    def make(partner=None, role="officer", email=None, lead_of=None, name=None):
+        global _PASSWORD_HASH
+        _PASSWORD_HASH = _PASSWORD_HASH or hash_password(PASSWORD)
+        n = next(counter)
+        user = User(email=email or f"user{n}@example.org", name=name or f"User {n}", password_hash=_PASSWORD_HASH)
+        db.session.add(user)
+        db.session.flush()
+        if partner is not None:
+            db.session.add(Membership(user_id=user.id, organisation_id=partner.id, role=role))
+        if lead_of is not None:
+            db.session.add(NetworkLead(user_id=user.id, network_id=lead_of.id))
+        db.session.commit()
+        return user
+
+    return make
+
+
+class SignIn:
+    """Sign a test client in through the real form (CSRF is off in the test app)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, user, client=None, password=PASSWORD):
+        client = client or self.app.test_client()
+        response = client.post("/sign-in", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+
+@pytest.fixture
+def sign_in(app):
+    app.config["WTF_CSRF_ENABLED"] = False
+    yield SignIn(app)
+    app.config["WTF_CSRF_ENABLED"] = True
