@@ -67,4 +67,6 @@ def _import_features() -> None:
     """Every model and task module: metadata complete for migrations, tasks known to workers."""
     import portal.mail.models  # noqa: F401
     import portal.mail.tasks  # noqa: F401
+    import portal.spend.models  # noqa: F401
+    import portal.suppliers.models  # noqa: F401
     import tenants.models  # noqa: F401

@@ -46,6 +46,9 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     kind: Mapped[str] = mapped_column(String(20))
+    # The partner's own choice (its admin's, logged): may the lead open its spend lines,
+    # or only its totals? Off by default.
+    shares_lines_with_lead: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     network: Mapped[Network] = relationship(back_populates="organisations")
