@@ -12,6 +12,8 @@ from tenants.models import Membership, Network, NetworkLead, Organisation, User
 
 from . import settings
 
+pytest_plugins = ["tests.browser"]
+
 PASSWORD = "a perfectly long test passphrase"
 _PASSWORD_HASH = None
 
