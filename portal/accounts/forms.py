@@ -15,10 +15,16 @@ ROLE_CHOICES = [
 assert {r for r, _ in ROLE_CHOICES} == set(ROLES)
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 def _email_field(label="Email address"):
     return EmailField(
         label,
         widget=GovTextInput(),
+        # A pasted address often brings a space with it; that is not a wrong address.
+        filters=[_strip],
         validators=[
             DataRequired(message="Enter your email address"),
             Email(message="Enter an email address in the correct format, like name@example.org"),

@@ -33,6 +33,10 @@ def _login_email_key() -> str:
     return "account:" + services.normalise_email(request.form.get("email", ""))
 
 
+def _password_change_key() -> str:
+    return f"password-change:{getattr(current_user, 'id', '')}"
+
+
 def _safe_next(target: str | None) -> str:
     """Only same-site paths: never an open redirect."""
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
@@ -76,6 +80,8 @@ def logout():
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+# Someone at an unattended, signed-in screen must not be able to guess the password.
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_password_change_key, methods=["POST"])
 @login_required
 def change_password():
     form = ChangePasswordForm()
@@ -87,7 +93,11 @@ def change_password():
             user = current_user._get_current_object()
             services.set_password(user, form.password.data)
             db.session.commit()
+            organisation_id = session.get("organisation_id")
             start_session(user)
+            # A new password is no reason to drop the partner they were working as.
+            if organisation_id is not None:
+                choose_partner(organisation_id)
             flash("Your password has been changed. You have been signed out everywhere else.", "success")
             return redirect(url_for("home.index"))
     return render_template("accounts/change_password.html", form=form)
