@@ -13,6 +13,7 @@ from tenants.models import Membership, Network, NetworkLead, Organisation, User
 from . import settings
 
 pytest_plugins = ["tests.browser"]
+pytest_plugins = [*globals().get("pytest_plugins", []), "tests.worker_process"]
 
 PASSWORD = "a perfectly long test passphrase"
 _PASSWORD_HASH = None

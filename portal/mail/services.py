@@ -61,15 +61,39 @@ def deliver(email: OutgoingEmail) -> None:
 
 
 def send_pending(session: Session, email_id: int) -> bool:
-    """Send one queued email unless it was already sent; True when it went now."""
+    """Send one queued email unless it was already sent; True when it went now.
+
+    The row stays locked while it is handed to SMTP, so two runs of the task
+    for one email (a redelivery, the sweep) send it once. A failed attempt is
+    counted and its error kept before the error goes on to the task's retry.
+    """
     email = session.get(OutgoingEmail, email_id, with_for_update=True)
     if email is None or email.sent_at is not None:
+        session.rollback()  # end the read (and release the lock) at once
         return False
+    try:
+        deliver(email)
+    except Exception as error:
+        session.rollback()
+        _record_failure(session, email_id, error)
+        raise
     email.attempts += 1
-    deliver(email)
     email.sent_at = utcnow()
     session.commit()
     return True
+
+
+def _record_failure(session: Session, email_id: int, error: Exception) -> None:
+    """Count a failed attempt, so the sweep gives up after ``max_attempts``."""
+    try:
+        email = session.get(OutgoingEmail, email_id, with_for_update=True)
+        if email is not None and email.sent_at is None:
+            email.attempts += 1
+            email.last_error = f"{type(error).__name__}: {error}"[:500]
+        session.commit()
+    except Exception:
+        session.rollback()
+        log.exception("could not record the failed attempt for email %s", email_id)
 
 
 def stale_unsent_ids(session: Session, older_than_minutes: int = 5, max_attempts: int = 8) -> list[int]:
