@@ -84,6 +84,7 @@ def load_settings(overrides: dict | None = None) -> dict:
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(env.get("SESSION_ABSOLUTE_HOURS", "12"))),
         "INVITATION_MAX_AGE": timedelta(days=7),
         "PASSWORD_RESET_MAX_AGE": timedelta(hours=1),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "200")) * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session does
         "ASSETS_DIR": env.get("PORTAL_ASSETS", str(Path(__file__).resolve().parent.parent / "node_modules")),
     }

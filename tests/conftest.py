@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -50,9 +51,23 @@ def app_settings(instance_dir):
     return values
 
 
+class OwnContextClient(FlaskClient):
+    """A client whose every request runs in its own app context, as in production.
+
+    Tests keep an app context pushed (``app_ctx``) and a request would reuse it:
+    flask.g (where Flask-Login keeps the signed-in user) and the database session
+    would then carry over from one request to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(app_settings):
     application = create_app(app_settings)
+    application.test_client_class = OwnContextClient
     with application.app_context():
         _check_database(application)
         upgrade(directory=application.extensions["migrate"].directory)

@@ -1,0 +1,339 @@
+"""Importing a spend file: check every line, then load the good ones in one transaction.
+
+Pass 1 streams the file, checks each line and spools the parsed lines to a
+temporary file, writing nothing to the database but progress (so a rejected
+file changes nothing, and SQLite's single writer is never held while we read).
+Pass 2 resolves the file's distinct suppliers, loads the spool into a staging
+table (``COPY`` on PostgreSQL; ``COPY FROM`` is refused on tables with row-level
+security, so it cannot go straight into spend_lines), then moves it with one
+``INSERT ... SELECT ... ON CONFLICT DO NOTHING``: a line whose reference the
+partner already has is a duplicate and is skipped, so re-importing never
+double counts.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import Column, Date, BigInteger, Integer, MetaData, String, Table, delete, select, text, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from portal.suppliers.services import SupplierKey, SupplierResolver
+from tenants.models import Network, Organisation, utcnow
+
+from .lines import LineProblem, parse_line
+from .models import SpendColumnMapping, SpendImport, SpendImportProblem
+from .reading import EXTRA, SpendFileProblem, guess_mapping, read_spend_file
+
+PROGRESS_EVERY_ROWS = 2000
+PROGRESS_EVERY_SECONDS = 1.0
+STAGING_BATCH = 5000
+
+_staging_metadata = MetaData()
+STAGING = Table(
+    "spend_staging",
+    _staging_metadata,
+    Column("line_number", Integer),
+    Column("transaction_ref", String(120)),
+    Column("content_key", String(24)),
+    Column("payment_date", Date),
+    Column("month", Date),
+    Column("amount_pence", BigInteger),
+    Column("supplier_name", String(300)),
+    Column("supplier_id", Integer),
+    Column("supplier_alias_id", Integer),
+    Column("expense_type", String(200)),
+    Column("service_area", String(200)),
+    Column("category", String(200)),
+    prefixes=["TEMPORARY"],
+)
+STAGING_COLUMNS = [c.name for c in STAGING.columns]
+
+MOVE_STAGED_LINES = text(
+    """
+    INSERT INTO spend_lines (organisation_id, spend_import_id, transaction_ref, payment_date, month,
+        amount_pence, supplier_name, supplier_id, supplier_alias_id, expense_type, service_area, category, created_at)
+    SELECT :organisation_id, :import_id,
+        COALESCE(transaction_ref, 'auto:' || content_key || ':' ||
+                 CAST(row_number() OVER (PARTITION BY content_key ORDER BY line_number) AS VARCHAR(12))),
+        payment_date, month, amount_pence, supplier_name, supplier_id, supplier_alias_id,
+        expense_type, service_area, category, :now
+    FROM spend_staging
+    WHERE 1 = 1
+    ON CONFLICT (organisation_id, transaction_ref) DO NOTHING
+    """
+)
+
+
+class ImportRefused(ValueError):
+    """The upload cannot be imported at all; the message says why."""
+
+
+@dataclass
+class ImportOutcome:
+    status: str
+    imported: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    months: list[date] = field(default_factory=list)
+
+
+def uploads_dir(organisation_id: int) -> Path:
+    path = Path(current_app.config["INSTANCE_DIR"]) / "uploads" / str(organisation_id)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def stored_path(spend_import: SpendImport) -> Path:
+    return uploads_dir(spend_import.organisation_id) / spend_import.stored_name
+
+
+def header_signature(headers: list[str]) -> str:
+    return hashlib.sha256("\x1f".join(h.strip().lower() for h in headers).encode()).hexdigest()
+
+
+def store_upload(session: Session, organisation: Organisation, user, filename: str, stream) -> SpendImport:
+    """Keep an uploaded file under a name of our own and check it can be read at all."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".txt"):
+        raise ImportRefused("The file must be a CSV or an Excel (.xlsx) file")
+    stored_name = f"{uuid.uuid4().hex}{suffix}"
+    path = uploads_dir(organisation.id) / stored_name
+    digest, size = hashlib.sha256(), 0
+    with open(path, "wb") as out:
+        for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+            digest.update(chunk)
+            size += len(chunk)
+            out.write(chunk)
+    if size == 0:
+        path.unlink(missing_ok=True)
+        raise ImportRefused("The file is empty")
+    try:
+        read_spend_file(path, filename).headers
+    except SpendFileProblem as problem:
+        path.unlink(missing_ok=True)
+        raise ImportRefused(str(problem)) from None
+    spend_import = SpendImport(
+        filename=Path(filename).name[:255], stored_name=stored_name, sha256=digest.hexdigest(), size_bytes=size,
+        uploaded_by_id=user.id if user else None, status="uploaded",
+    )
+    session.add(spend_import)
+    session.flush()
+    return spend_import
+
+
+def proposed_mapping(session: Session, spend_import: SpendImport) -> tuple[list[str], dict]:
+    """The file's headers and a mapping: the one this partner saved for this layout, else a guess."""
+    headers = read_spend_file(stored_path(spend_import), spend_import.filename).headers
+    remembered = session.scalar(
+        select(SpendColumnMapping).where(SpendColumnMapping.header_signature == header_signature(headers))
+    )
+    if remembered is not None:
+        return headers, {k: v for k, v in remembered.mapping.items() if v in headers}
+    return headers, dict(guess_mapping(headers))
+
+
+def remember_mapping(session: Session, headers: list[str], mapping: dict) -> None:
+    signature = header_signature(headers)
+    remembered = session.scalar(select(SpendColumnMapping).where(SpendColumnMapping.header_signature == signature))
+    if remembered is None:
+        session.add(SpendColumnMapping(header_signature=signature, mapping=mapping))
+    else:
+        remembered.mapping = mapping
+
+
+class _Progress:
+    """Writes rows done to the import in its own short transactions, so the page sees it live."""
+
+    def __init__(self, session: Session, import_id: int):
+        self._factory = sessionmaker(bind=session.get_bind())
+        self.import_id = import_id
+        self._last = 0.0
+
+    def update(self, force: bool = False, **values) -> None:
+        now = time.monotonic()
+        if not force and now - self._last < PROGRESS_EVERY_SECONDS:
+            return
+        self._last = now
+        with self._factory() as session:
+            session.execute(update(SpendImport).where(SpendImport.id == self.import_id).values(**values))
+            session.commit()
+
+
+def run_import(session: Session, import_id: int) -> ImportOutcome:
+    """Import one uploaded file; call inside its partner's tenant context. The caller commits."""
+    spend_import = session.get(SpendImport, import_id)
+    if spend_import is None:
+        raise LookupError(f"no spend import {import_id} for this partner")
+    if spend_import.status == "imported":
+        return ImportOutcome("imported", spend_import.imported_count, spend_import.duplicate_count, spend_import.rejected_count)
+    organisation = session.get(Organisation, spend_import.organisation_id)
+    network = session.get(Network, organisation.network_id)
+    progress = _Progress(session, import_id)
+    path = stored_path(spend_import)
+    session.commit()  # nothing of ours is pending; pass 1 must not hold a write transaction
+
+    spool_dir = Path(current_app.config["INSTANCE_DIR"]) / "tmp"
+    spool_dir.mkdir(exist_ok=True)
+    with tempfile.NamedTemporaryFile("w+", newline="", dir=spool_dir, suffix=".csv") as spool:
+        checked = _check_lines(path, spend_import, spool, progress)
+        if checked.problems and not spend_import.import_good_lines:
+            return _reject(session, spend_import, checked)
+        spool.seek(0)
+        return _load(session, spend_import, network, spool, checked)
+
+
+@dataclass
+class _Checked:
+    rows: int = 0
+    good: int = 0
+    problems: list[tuple[int, str, dict]] = field(default_factory=list)
+    suppliers: dict = field(default_factory=dict)  # SupplierKey -> index
+    months: set = field(default_factory=set)
+
+
+def _check_lines(path: Path, spend_import: SpendImport, spool, progress: _Progress) -> _Checked:
+    spend_file = read_spend_file(path, spend_import.filename)
+    mapping = spend_import.column_mapping
+    checked = _Checked()
+    writer = csv.writer(spool)
+    estimate = _estimate_rows(path)
+    progress.update(force=True, status="running", started_at=utcnow(), total_rows=estimate, rows_done=0)
+    for raw in spend_file.rows():
+        checked.rows += 1
+        try:
+            if raw.problem:
+                raise LineProblem(raw.problem)
+            line = parse_line(raw.line_number, raw.values, mapping)
+        except LineProblem as problem:
+            checked.problems.append((raw.line_number, str(problem)[:500], {k: v for k, v in raw.values.items() if k != EXTRA}))
+        else:
+            index = checked.suppliers.setdefault(line.supplier, len(checked.suppliers))
+            checked.months.add(line.month)
+            writer.writerow([
+                line.line_number, line.transaction_ref or "", line.content_key, line.payment_date.isoformat(),
+                line.amount_pence, index, line.supplier.name, line.expense_type or "", line.service_area or "", line.category or "",
+            ])
+            checked.good += 1
+        if checked.rows % PROGRESS_EVERY_ROWS == 0:
+            progress.update(rows_done=checked.rows, total_rows=max(estimate, checked.rows))
+    spool.flush()
+    progress.update(force=True, rows_done=checked.rows, total_rows=checked.rows)
+    if checked.rows == 0:
+        checked.problems.append((0, "The file has a header but no lines", {}))
+    return checked
+
+
+def _estimate_rows(path: Path) -> int:
+    """Rows in the file, counted cheaply, for the progress bar until the real count is known."""
+    if path.suffix.lower() == ".xlsx":
+        return max(1, os.path.getsize(path) // 60)
+    count = 0
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            count += chunk.count(b"\n")
+    return max(1, count - 1)
+
+
+def _record_problems(session: Session, spend_import: SpendImport, problems) -> None:
+    session.execute(delete(SpendImportProblem).where(SpendImportProblem.spend_import_id == spend_import.id))
+    if problems:
+        session.execute(
+            SpendImportProblem.__table__.insert(),
+            [
+                {"organisation_id": spend_import.organisation_id, "spend_import_id": spend_import.id,
+                 "line_number": n, "reason": reason, "raw": raw}
+                for n, reason, raw in problems
+            ],
+        )
+
+
+def _reject(session: Session, spend_import: SpendImport, checked: _Checked) -> ImportOutcome:
+    _record_problems(session, spend_import, checked.problems)
+    spend_import.status = "rejected"
+    spend_import.rejected_count = len(checked.problems)
+    spend_import.imported_count = spend_import.duplicate_count = 0
+    spend_import.total_rows = spend_import.rows_done = checked.rows
+    spend_import.finished_at = utcnow()
+    session.flush()
+    return ImportOutcome("rejected", rejected=len(checked.problems))
+
+
+def _load(session: Session, spend_import: SpendImport, network: Network, spool, checked: _Checked) -> ImportOutcome:
+    # Two partners' imports may meet the same new supplier at once: the register is
+    # the network's, so loads into one network take turns (a row lock on the network,
+    # held to commit; on SQLite this takes the write lock before we read the register).
+    session.execute(update(Network).where(Network.id == network.id).values(id=Network.id))
+    resolver = SupplierResolver(session, network)
+    resolved = [None] * len(checked.suppliers)
+    for key, index in checked.suppliers.items():
+        resolved[index] = resolver.resolve(key)
+    connection = session.connection()
+    STAGING.drop(connection, checkfirst=True)
+    STAGING.create(connection)
+    try:
+        staged_rows = _staged(csv.reader(spool), resolved)
+        if connection.dialect.name == "postgresql":
+            _copy_into_staging(connection, staged_rows)
+        else:
+            _insert_into_staging(connection, staged_rows)
+        result = connection.execute(
+            MOVE_STAGED_LINES,
+            {"organisation_id": spend_import.organisation_id, "import_id": spend_import.id, "now": utcnow()},
+        )
+        imported = result.rowcount
+    finally:
+        STAGING.drop(connection, checkfirst=True)
+    _record_problems(session, spend_import, checked.problems)
+    spend_import.status = "imported"
+    spend_import.imported_count = imported
+    spend_import.duplicate_count = checked.good - imported
+    spend_import.rejected_count = len(checked.problems)
+    spend_import.total_rows = spend_import.rows_done = checked.rows
+    spend_import.finished_at = utcnow()
+    spend_import.failure_reason = None
+    session.flush()
+    return ImportOutcome("imported", imported, checked.good - imported, len(checked.problems), sorted(checked.months))
+
+
+def _staged(reader, resolved):
+    for line_number, ref, content_key, payment_date, amount, supplier_index, name, expense, service, category in reader:
+        day = date.fromisoformat(payment_date)
+        supplier_id, alias_id = resolved[int(supplier_index)]
+        yield (int(line_number), ref or None, content_key, day, day.replace(day=1), int(amount), name,
+               supplier_id, alias_id, expense or None, service or None, category or None)
+
+
+def _copy_into_staging(connection, rows) -> None:
+    dbapi = connection.connection.driver_connection
+    columns = ", ".join(STAGING_COLUMNS)
+    with dbapi.cursor() as cursor:
+        with cursor.copy(f"COPY spend_staging ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def _insert_into_staging(connection, rows) -> None:
+    batch = []
+    for row in rows:
+        batch.append(dict(zip(STAGING_COLUMNS, row)))
+        if len(batch) >= STAGING_BATCH:
+            connection.execute(STAGING.insert(), batch)
+            batch = []
+    if batch:
+        connection.execute(STAGING.insert(), batch)
+
+
+def fail_import(session: Session, import_id: int, reason: str) -> None:
+    """Mark an import failed with a reason the officer can read; nothing of it was kept."""
+    session.execute(
+        update(SpendImport).where(SpendImport.id == import_id).values(status="failed", failure_reason=reason, finished_at=utcnow())
+    )

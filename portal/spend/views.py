@@ -1,0 +1,150 @@
+"""A partner's spend pages: importing files, entering a line, and the lines behind each figure."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.downloads import csv_response
+from portal.extensions import db
+from tenants.web import current_partner, partner_required
+
+from . import importing, services
+from .forms import FIELD_LABELS, ImportGoodLinesForm, SpendLineForm, UploadForm, mapping_form
+from .lines_filter import LineFilter
+from .models import SpendImport, SpendImportProblem, SpendLine
+from .reading import SpendFileProblem
+
+bp = Blueprint("spend", __name__, url_prefix="/spend")
+
+
+@bp.route("/imports", methods=["GET", "POST"])
+@partner_required("viewer")
+def imports():
+    form = UploadForm()
+    if request.method == "POST":
+        if not current_partner().can("officer"):
+            abort(403, description="Only officers and admins can import spend.")
+        if form.validate_on_submit():
+            upload = form.spend_file.data
+            try:
+                spend_import = importing.store_upload(db.session, current_partner().organisation, current_user, upload.filename, upload.stream)
+            except importing.ImportRefused as problem:
+                form.spend_file.errors.append(str(problem))
+            else:
+                db.session.commit()
+                return redirect(url_for("spend.columns", import_id=spend_import.id))
+    recent = db.session.scalars(select(SpendImport).order_by(SpendImport.created_at.desc()).limit(50)).all()
+    return render_template("spend/imports.html", form=form, imports=recent), (400 if form.errors else 200)
+
+
+def _import_or_404(import_id: int) -> SpendImport:
+    """:raise 404: when the import is not this partner's (the tenant filter hides it)."""
+    return db.get_or_404(SpendImport, import_id)
+
+
+@bp.route("/imports/<int:import_id>/columns", methods=["GET", "POST"])
+@partner_required("officer")
+def columns(import_id: int):
+    spend_import = _import_or_404(import_id)
+    if spend_import.status != "uploaded":
+        return redirect(url_for("spend.show_import", import_id=import_id))
+    try:
+        headers, mapping = importing.proposed_mapping(db.session, spend_import)
+    except SpendFileProblem as problem:
+        abort(400, description=str(problem))
+    form = mapping_form(headers, mapping, request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate_on_submit():
+        chosen = {field: getattr(form, field).data for field in FIELD_LABELS if getattr(form, field).data}
+        taken = [h for h in chosen.values()]
+        if len(taken) != len(set(taken)):
+            form.payment_date.errors.append("Each column can be used for one field only")
+        else:
+            spend_import.column_mapping = chosen
+            importing.remember_mapping(db.session, headers, chosen)
+            services.queue_import(db.session, spend_import)
+            db.session.commit()
+            return redirect(url_for("spend.show_import", import_id=import_id))
+    return render_template("spend/columns.html", form=form, spend_import=spend_import, labels=FIELD_LABELS, headers=headers)
+
+
+@bp.route("/imports/<int:import_id>")
+@partner_required("viewer")
+def show_import(import_id: int):
+    spend_import = _import_or_404(import_id)
+    problems = db.session.scalars(
+        select(SpendImportProblem).where(SpendImportProblem.spend_import_id == import_id).order_by(SpendImportProblem.line_number).limit(100)
+    ).all()
+    return render_template("spend/import.html", spend_import=spend_import, problems=problems, form=ImportGoodLinesForm())
+
+
+@bp.route("/imports/<int:import_id>/progress.json")
+@partner_required("viewer")
+def import_progress(import_id: int):
+    spend_import = _import_or_404(import_id)
+    return {
+        "status": spend_import.status,
+        "rows_done": spend_import.rows_done,
+        "total_rows": spend_import.total_rows,
+        "finished": spend_import.finished,
+    }
+
+
+@bp.route("/imports/<int:import_id>/import-good-lines", methods=["POST"])
+@partner_required("officer")
+def import_good_lines(import_id: int):
+    spend_import = _import_or_404(import_id)
+    form = ImportGoodLinesForm()
+    if spend_import.status != "rejected":
+        abort(400, description="Only a rejected import can have its good lines imported.")
+    if not form.validate_on_submit():
+        problems = db.session.scalars(
+            select(SpendImportProblem).where(SpendImportProblem.spend_import_id == import_id).order_by(SpendImportProblem.line_number).limit(100)
+        ).all()
+        return render_template("spend/import.html", spend_import=spend_import, problems=problems, form=form), 400
+    spend_import.import_good_lines = True
+    services.queue_import(db.session, spend_import)
+    db.session.commit()
+    return redirect(url_for("spend.show_import", import_id=import_id))
+
+
+@bp.route("/imports/<int:import_id>/problems.csv")
+@partner_required("viewer")
+def import_problems(import_id: int):
+    spend_import = _import_or_404(import_id)
+    problems = db.session.scalars(
+        select(SpendImportProblem).where(SpendImportProblem.spend_import_id == import_id).order_by(SpendImportProblem.line_number)
+    )
+    rows = ((p.line_number, p.reason, " | ".join(f"{k}: {v}" for k, v in p.raw.items())) for p in problems)
+    return csv_response(f"rejected-lines-{spend_import.id}", ["Line", "Reason", "Line as given"], rows)
+
+
+@bp.route("/lines/new", methods=["GET", "POST"])
+@partner_required("officer")
+def new_line():
+    form = SpendLineForm()
+    if form.validate_on_submit():
+        try:
+            services.add_line(
+                db.session, current_partner().organisation, payment_date=form.payment_date.data, amount_pence=form.amount_pence,
+                supplier_name=form.supplier_name.data, transaction_ref=form.transaction_ref.data,
+                supplier_postcode=form.supplier_postcode.data or None, expense_type=form.expense_type.data,
+                service_area=form.service_area.data, category=form.category.data,
+            )
+        except services.DuplicateLine as problem:
+            db.session.rollback()
+            form.transaction_ref.errors.append(str(problem))
+        else:
+            db.session.commit()
+            flash("Spend line saved. The totals will include it in a moment.", "success")
+            return redirect(url_for("spend.lines"))
+    return render_template("spend/new_line.html", form=form), (400 if form.errors else 200)
+
+
+@bp.route("/lines")
+@partner_required("viewer")
+def lines():
+    line_filter = LineFilter.from_args(request.args)
+    query = line_filter.apply(select(SpendLine)).order_by(SpendLine.payment_date.desc(), SpendLine.id.desc())
+    page = db.paginate(query, per_page=50, error_out=False)
+    return render_template("spend/lines.html", page=page, line_filter=line_filter)
