@@ -1,9 +1,11 @@
 """Forms for importing spend and entering a single line."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovDateInput, GovFileInput, GovSelect, GovSubmitInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovSelect, GovSubmitInput, GovTextInput
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from portal.widgets import DateInput
 
 from .normalise import normalise_postcode, parse_amount
 
@@ -53,7 +55,7 @@ def mapping_form(headers: list[str], mapping: dict, data=None) -> FlaskForm:
 
 class SpendLineForm(FlaskForm):
     payment_date = DateField(
-        "Payment date", widget=GovDateInput(), format="%d %m %Y",
+        "Payment date", widget=DateInput(), format="%d %m %Y",
         description="For example, 27 3 2025",
         validators=[DataRequired(message="Enter the payment date as a real date, like 27 3 2025")],
     )
