@@ -68,5 +68,6 @@ def _import_features() -> None:
     import portal.mail.models  # noqa: F401
     import portal.mail.tasks  # noqa: F401
     import portal.spend.models  # noqa: F401
+    import portal.spend.tasks  # noqa: F401
     import portal.suppliers.models  # noqa: F401
     import tenants.models  # noqa: F401

@@ -6,4 +6,8 @@ PERIODIC_JOBS: dict = {
         "task": "portal.mail.tasks.send_unsent_emails",
         "schedule": crontab(minute="*/5"),
     },
+    "recompute-all-spend-totals": {
+        "task": "portal.spend.tasks.recompute_all_spend_totals",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }

@@ -1,0 +1,110 @@
+"""The worker side of spend totals: thin wrappers that set the scope and commit."""
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from celery import shared_task
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from portal.extensions import db
+from tenants.models import Network
+
+from . import totals
+
+log = logging.getLogger(__name__)
+
+# Deadlocks, serialisation failures and dropped connections pass; try again later.
+_RETRY = dict(autoretry_for=(OperationalError,), retry_backoff=5, retry_backoff_max=600, retry_jitter=True, max_retries=8)
+
+
+def _committed(work):
+    """Run ``work(session)`` and commit, or roll back so a retry starts clean."""
+    session = db.session
+    try:
+        result = work(session)
+        session.commit()
+        return result
+    except Exception:
+        session.rollback()
+        raise
+
+
+@shared_task(**_RETRY)
+def recompute_spend_totals(network_id: int, organisation_id: int, months: list[str]) -> int:
+    """Rebuild one partner's totals for the periods holding ``months`` (ISO dates), then the network's."""
+    wanted = [totals.first_of_month(date.fromisoformat(m)) for m in months]
+
+    def work(session):
+        network = session.get(Network, network_id)
+        if network is None:  # deleted since the task was queued
+            return 0
+        # recompute_partner_totals enters tenant_context(organisation_id) itself, from these arguments.
+        periods = totals.recompute_partner_totals(session, network, organisation_id, wanted)
+        totals.recompute_network_totals(session, network, periods)
+        return len(periods)
+
+    return _committed(work)
+
+
+@shared_task(**_RETRY)
+def refresh_network_totals(network_id: int, periods: list[list[str]] | None = None) -> None:
+    """Rebuild the network's totals from its partners' (``periods`` as [type, ISO start] pairs; None: all)."""
+    wanted = None if periods is None else [(kind, date.fromisoformat(start)) for kind, start in periods]
+
+    def work(session):
+        network = session.get(Network, network_id)
+        if network is not None:
+            totals.recompute_network_totals(session, network, wanted)
+
+    _committed(work)
+
+
+@shared_task(**_RETRY)
+def recompute_network_spend_totals(network_id: int) -> None:
+    """Rebuild every partner's totals and the network's for one network, from scratch."""
+
+    def work(session):
+        network = session.get(Network, network_id)
+        if network is not None:
+            totals.recompute_all(session, network)
+
+    _committed(work)
+
+
+@shared_task
+def recompute_all_spend_totals() -> int:
+    """Nightly: queue a full recompute of each network (one task each, so one failure retries alone)."""
+    network_ids = db.session.scalars(select(Network.id).order_by(Network.id)).all()
+    db.session.rollback()
+    for network_id in network_ids:
+        recompute_network_spend_totals.delay(network_id)
+    return len(network_ids)
+
+
+@shared_task(bind=True, **_RETRY)
+def import_spend_file(self, organisation_id: int, import_id: int) -> dict:
+    """Import an uploaded spend file for the partner named in the arguments; safe to run again."""
+    from tenants import tenant_context
+    from tenants.models import Organisation
+
+    from .importing import fail_import, run_import
+    from .services import queue_totals_refresh
+
+    with tenant_context(organisation_id):
+        try:
+            outcome = run_import(db.session, import_id)
+            if outcome.months:
+                queue_totals_refresh(db.session, db.session.get(Organisation, organisation_id), outcome.months)
+            db.session.commit()
+        except OperationalError:
+            db.session.rollback()
+            raise
+        except Exception as error:
+            db.session.rollback()
+            log.exception("spend import %s failed", import_id)
+            fail_import(db.session, import_id, f"The import stopped unexpectedly ({type(error).__name__}). Try again; if it fails again, tell the portal's administrators.")
+            db.session.commit()
+            return {"status": "failed"}
+    return {"status": outcome.status, "imported": outcome.imported, "duplicates": outcome.duplicates, "rejected": outcome.rejected}

@@ -1,0 +1,260 @@
+"""Spend totals: each partner's snapshot from its lines, and the network's from those.
+
+Plain functions on a session; the caller commits. Every sum is one
+INSERT ... SELECT ... GROUP BY in the database, never a loop over lines in
+Python. A recompute deletes and rebuilds whole periods, so running it twice
+gives the same rows (the tasks rely on that to be retried safely).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import and_, case, delete, false, func, insert, literal, or_, select, text, true
+from sqlalchemy.orm import Session
+
+from portal.suppliers.models import Supplier
+from tenants import network_wide, tenant_context
+from tenants.models import Network, Organisation, utcnow
+
+from .models import BREAKDOWNS, PERIOD_TYPES, NetworkSpendTotal, SpendLine, SpendPeriod, SpendTotal
+
+MEASURES = (
+    "total_pence", "local_pence", "unplaced_pence", "sme_pence", "vcse_pence",
+    "employee_owned_pence", "living_wage_pence", "line_count", "local_line_count",
+)
+# Namespaces for pg_advisory_xact_lock(namespace, id): one recompute of a partner, one
+# writer of a network's calendar, one of its network totals at a time (two would write
+# the same keys). Always taken in that order, partners by ascending id: no deadlocks.
+_PARTNER_LOCK, _CALENDAR_LOCK, _NETWORK_LOCK = 73_101, 73_102, 73_103
+
+Period = tuple[str, date]  # (period_type, period_start)
+
+
+def first_of_month(day: date) -> date:
+    """The first day of that date's month."""
+    return day.replace(day=1)
+
+
+def add_months(month: date, count: int) -> date:
+    """The first of the month ``count`` months after ``month``."""
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def period_starts(month: date, fy_start_month: int) -> tuple[date, date]:
+    """(quarter_start, year_start) of a month, for a financial year starting in ``fy_start_month``."""
+    year = month.year if month.month >= fy_start_month else month.year - 1
+    year_start = date(year, fy_start_month, 1)
+    into_year = (month.month - fy_start_month) % 12
+    return add_months(year_start, into_year - into_year % 3), year_start
+
+
+def ensure_periods(session: Session, network: Network, months: Iterable[date]) -> None:
+    """SpendPeriod rows exist for these months, placed by the network's financial year."""
+    wanted = {first_of_month(m): period_starts(first_of_month(m), network.financial_year_start_month) for m in months}
+    if not wanted:
+        return
+    existing = {
+        p.month: p
+        for p in session.scalars(
+            select(SpendPeriod).where(SpendPeriod.network_id == network.id, SpendPeriod.month.in_(sorted(wanted)))
+        )
+    }
+    missing = [
+        {"network_id": network.id, "month": m, "quarter_start": q, "year_start": y}
+        for m, (q, y) in sorted(wanted.items())
+        if m not in existing
+    ]
+    # The network changed its financial year: the calendar follows (totals need recomputing).
+    moved = [p for m, p in existing.items() if (p.quarter_start, p.year_start) != wanted[m]]
+    if not (missing or moved):
+        return
+    _lock(session, _CALENDAR_LOCK, network.id)
+    if missing:
+        # Added meanwhile by a recompute that held the lock before us: let its rows stand.
+        session.execute(_insert_ignoring_duplicates(session, SpendPeriod.__table__), missing)
+    for period in moved:
+        period.quarter_start, period.year_start = wanted[period.month]
+    session.flush()
+
+
+def _insert_ignoring_duplicates(session: Session, table):
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:  # pragma: no cover - the portal runs on these two
+        raise RuntimeError(f"no upsert for {dialect}")
+    return dialect_insert(table).on_conflict_do_nothing()
+
+
+def _lock(session: Session, namespace: int, key: int) -> None:
+    # SQLite serialises writers anyway; PostgreSQL needs telling.
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:ns, :key)"), {"ns": namespace, "key": key})
+
+
+def recompute_partner_totals(
+    session: Session, network: Network, organisation_id: int, months: Iterable[date] | None = None
+) -> list[Period] | None:
+    """Rebuild the partner's SpendTotal rows for every period holding one of ``months`` (None: all).
+
+    Returns the periods rebuilt (None when all were), for the network recompute.
+    """
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None or organisation.network_id != network.id:
+        raise ValueError(f"organisation {organisation_id} is not a partner of network {network.id}")
+    with tenant_context(organisation_id):
+        _lock(session, _PARTNER_LOCK, organisation_id)
+        periods = None if months is None else _periods_of(session, network, {first_of_month(m) for m in months})
+        if periods == []:
+            return periods
+        _ensure_periods_for_lines(session, network, organisation_id, periods)
+        session.execute(
+            delete(SpendTotal)
+            .where(SpendTotal.organisation_id == organisation_id, _period_condition(SpendTotal, periods))
+            .execution_options(synchronize_session="fetch")
+        )
+        computed_at = utcnow()
+        for period_type in PERIOD_TYPES:
+            for breakdown in BREAKDOWNS:
+                session.execute(_partner_insert(network, organisation_id, period_type, breakdown, periods, computed_at))
+        session.flush()
+    return periods
+
+
+def _periods_of(session: Session, network: Network, months: set[date]) -> list[Period]:
+    """The month, quarter and year periods that contain these months."""
+    ensure_periods(session, network, months)
+    rows = session.execute(
+        select(SpendPeriod.month, SpendPeriod.quarter_start, SpendPeriod.year_start).where(
+            SpendPeriod.network_id == network.id, SpendPeriod.month.in_(sorted(months))
+        )
+    )
+    periods = set()
+    for month, quarter_start, year_start in rows:
+        periods |= {("month", month), ("quarter", quarter_start), ("year", year_start)}
+    return sorted(periods)
+
+
+def _ensure_periods_for_lines(session: Session, network: Network, organisation_id: int, periods: list[Period] | None) -> None:
+    # A year is rebuilt from all its months' lines, so each of those months needs its calendar row.
+    query = select(SpendLine.month).distinct().where(SpendLine.organisation_id == organisation_id)
+    if periods is not None:
+        years = [start for kind, start in periods if kind == "year"]
+        query = query.where(SpendLine.month >= min(years), SpendLine.month < add_months(max(years), 12))
+    ensure_periods(session, network, session.scalars(query).all())
+
+
+def _period_condition(table, periods: list[Period] | None):
+    """SQL for "the row's period is one of these" (true when ``periods`` is None)."""
+    if periods is None:
+        return true()
+    by_type: dict[str, list[date]] = {}
+    for period_type, start in periods:
+        by_type.setdefault(period_type, []).append(start)
+    if not by_type:
+        return false()
+    return or_(*(and_(table.period_type == t, table.period_start.in_(starts)) for t, starts in by_type.items()))
+
+
+def _partner_insert(network, organisation_id, period_type, breakdown, periods, computed_at):
+    """INSERT INTO spend_totals SELECT ... GROUP BY: one period type, one breakdown."""
+    period_start = {
+        "month": SpendLine.month,
+        "quarter": SpendPeriod.quarter_start,
+        "year": SpendPeriod.year_start,
+    }[period_type]
+    key = {
+        "all": None,
+        "district": func.coalesce(Supplier.postcode_district, ""),
+        "category": func.coalesce(SpendLine.category, ""),
+    }[breakdown]
+    amount = SpendLine.amount_pence
+    local = Supplier.is_local.is_(True)
+
+    def pence_where(condition):
+        return func.sum(case((condition, amount), else_=0))
+
+    columns = {
+        "organisation_id": literal(organisation_id),
+        "period_type": literal(period_type),
+        "period_start": period_start,
+        "breakdown": literal(breakdown),
+        "key": literal("") if key is None else key,
+        "total_pence": func.sum(amount),
+        "local_pence": pence_where(local),
+        # No supplier, or one whose place is not known: the outer join gives NULL for both.
+        "unplaced_pence": pence_where(Supplier.is_local.is_(None)),
+        "sme_pence": pence_where(Supplier.is_sme.is_(True)),
+        "vcse_pence": pence_where(Supplier.kind == "vcse"),
+        "employee_owned_pence": pence_where(Supplier.employee_owned.is_(True)),
+        "living_wage_pence": pence_where(Supplier.living_wage_accredited.is_(True)),
+        "line_count": func.count(),
+        "local_line_count": func.sum(case((local, 1), else_=0)),
+        "computed_at": literal(computed_at, SpendTotal.computed_at.type),
+    }
+    in_periods = true()
+    if periods is not None:
+        starts = [start for kind, start in periods if kind == period_type]
+        in_periods = period_start.in_(starts)
+    query = (
+        select(*(value.label(name) for name, value in columns.items()))
+        .select_from(SpendLine)
+        .join(SpendPeriod, and_(SpendPeriod.network_id == network.id, SpendPeriod.month == SpendLine.month))
+        .outerjoin(Supplier, Supplier.id == SpendLine.supplier_id)
+        # Row-level security is the wall; this condition is for the query plan (and SQLite).
+        .where(SpendLine.organisation_id == organisation_id, in_periods)
+        .group_by(period_start, *([] if key is None else [key]))
+    )
+    return insert(SpendTotal.__table__).from_select(list(columns), query)
+
+
+def recompute_network_totals(session: Session, network: Network, periods: Iterable[Period] | None = None) -> None:
+    """Rebuild NetworkSpendTotal rows for these periods (None: all) as sums of the partners' rows."""
+    periods = None if periods is None else sorted(set(periods))
+    partner_ids = session.scalars(select(Organisation.id).where(Organisation.network_id == network.id)).all()
+    with network_wide(partner_ids, reason="network totals"):
+        _lock(session, _NETWORK_LOCK, network.id)
+        session.execute(
+            delete(NetworkSpendTotal)
+            .where(NetworkSpendTotal.network_id == network.id, _period_condition(NetworkSpendTotal, periods))
+            .execution_options(synchronize_session="fetch")
+        )
+        if partner_ids:
+            session.execute(_network_insert(network, partner_ids, periods))
+        session.flush()
+
+
+def _network_insert(network, partner_ids, periods):
+    """INSERT INTO network_spend_totals SELECT sums FROM spend_totals GROUP BY period and key."""
+    group = (SpendTotal.period_type, SpendTotal.period_start, SpendTotal.breakdown, SpendTotal.key)
+    columns = {
+        "network_id": literal(network.id),
+        **{column.key: column for column in group},
+        **{name: func.sum(getattr(SpendTotal, name)) for name in MEASURES},
+        # Partners with lines behind this row: a partner has a row only where it has lines.
+        "partner_count": func.count(SpendTotal.organisation_id.distinct()),
+        "computed_at": literal(utcnow(), NetworkSpendTotal.computed_at.type),
+    }
+    query = (
+        select(*(value.label(name) for name, value in columns.items()))
+        .where(SpendTotal.organisation_id.in_(partner_ids), _period_condition(SpendTotal, periods))
+        .group_by(*group)
+    )
+    return insert(NetworkSpendTotal.__table__).from_select(list(columns), query)
+
+
+def recompute_all(session: Session, network: Network) -> None:
+    """Rebuild every partner's totals and the network's from scratch (the nightly job)."""
+    partner_ids = session.scalars(
+        select(Organisation.id).where(Organisation.network_id == network.id).order_by(Organisation.id)
+    ).all()
+    # Every partner's lock first, in id order, before any calendar or network lock.
+    for organisation_id in partner_ids:
+        _lock(session, _PARTNER_LOCK, organisation_id)
+    for organisation_id in partner_ids:
+        recompute_partner_totals(session, network, organisation_id)
+    recompute_network_totals(session, network)
