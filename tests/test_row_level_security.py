@@ -13,10 +13,10 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture(autouse=True)
 def _on_postgres_only():
+    # Not a missing service: the SQLite pass has no RLS to test. bin/test runs the
+    # PostgreSQL pass too, and fails when PostgreSQL is required and unreachable.
     if not settings.ON_POSTGRES:
-        if settings.REQUIRE_SERVICES:
-            pytest.fail("PORTAL_REQUIRE_SERVICES=1 but TEST_DATABASE_URL is not PostgreSQL")
-        pytest.skip("row-level security exists only on PostgreSQL: set TEST_DATABASE_URL")
+        pytest.skip("row-level security exists only on PostgreSQL (the PostgreSQL pass of bin/test runs these)")
 
 
 def tenant_tables():
