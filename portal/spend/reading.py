@@ -1,0 +1,618 @@
+"""Read a partner's spend file (CSV or XLSX) row by row, whatever its size, or refuse it clearly.
+
+``read_spend_file`` checks what the file really is, finds its header row and returns a
+``SpendFile`` whose ``rows()`` streams ``RawRow``s: raw text cells keyed by the file's own
+(cleaned) column names. Nothing here interprets a value: ``portal.spend.normalise`` does that,
+and ``guess_mapping`` proposes which column holds which of the portal's ``FIELDS``.
+Memory stays flat: the file is never read whole, only streamed (twice for a CSV, see
+``_sniff_encoding``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import math
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+# --- limits ------------------------------------------------------------------------------
+
+# An XLSX is a zip of XML. A hostile or broken one can expand to gigabytes from a few kB
+# ("zip bomb"), so the archive's own directory is checked before openpyxl opens anything.
+# Python's zipfile stops each member at its declared size (and fails its CRC), so a member
+# cannot lie its way past these checks by understating its size.
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECK_FROM_BYTES = 1024 * 1024  # tiny members (styles, rels) may compress 200:1 harmlessly
+MAX_ZIP_MEMBERS = 10_000
+
+HEADER_SEARCH_ROWS = 20  # title rows above the header: real files have one to five
+MIN_RECOGNISED_HEADERS = 3
+SNIFF_CHUNK_BYTES = 64 * 1024
+# The csv module reads a whole text line at a time, so one endless line would be read into
+# memory whole; no real spend line comes near this.
+MAX_LINE_BYTES = 1024 * 1024
+CSV_DELIMITERS = (",", ";", "\t", "|")  # comma first: the Transparency Code publishes CSV
+
+EXTRA = "__extra__"  # key of the cells a row has beyond the header's columns
+
+# --- the portal's fields ------------------------------------------------------------------
+
+# fmt: off
+FIELDS = (
+    "payment_date", "amount", "supplier_name", "transaction_ref", "expense_type",
+    "service_area", "category", "supplier_postcode", "company_number", "charity_number",
+    "vcse_flag", "supplier_ref", "body_name",
+)
+REQUIRED_FIELDS = ("payment_date", "amount", "supplier_name")
+
+# Column names seen in Transparency Code files, per field, best first. Each is a regular
+# expression matched against the whole header with case, spaces and punctuation removed
+# ("Supplier(Beneficiary) Name" -> "supplierbeneficiaryname", "Amount (£)" -> "amount").
+_HEADER_NAMES: dict[str, tuple[str, ...]] = {
+    "payment_date": (
+        "date", "datepaid", "paymentdate", "paiddate", "dateofpayment", "transactiondate",
+        "transdate", "postingdate", "paymentrundate", "effectivedate",
+    ),
+    "amount": (
+        "netamount", "amount", "amountgbp", "netamountgbp", "amountexclvat", "amountexvat",
+        "amountexcludingvat", "netamountexclvat", "netamountexcludingvat", "amountpaid",
+        "paymentamount", "transactionamount", "netvalue", "value", "valuegbp", "totalamount",
+        "total", "grossamount",
+    ),
+    "supplier_name": (
+        "supplierbeneficiaryname", "suppliername", "supplier", "beneficiary", "beneficiaryname",
+        "suppliercompanyname", "payeename", "payee", "vendorname", "vendor", "merchantname",
+        "merchant", "recipientname", "recipient", "(supplier|beneficiary|payee|vendor)[a-z]*name",
+    ),
+    "transaction_ref": (
+        "transactionnumber", "transactionno", "transactionid", "transactionref",
+        "transactionreference", "internalrefnumber", "internalreference", "internalref",
+        "internalreferencenumber", "paymentreference", "paymentref", "paymentnumber", "paymentid",
+        "reference", "referencenumber", "refno", "ref", "documentnumber", "documentno",
+        # an invoice number identifies the supplier's bill, not the payment: only if nothing better
+        "invoicenumber", "invoiceno", "invoiceref", "invoicereference", "invoiceid",
+    ),
+    "expense_type": (
+        "expensetype", "detailedexpendituretype", "detailedexpensetype", "expendituretype",
+        "expenditurecategory", "expensecategory", "expensedescription", "expendituredescription",
+        "subjectivedescription", "subjective", "expensecode", "expenditurecode",
+        "detailedexpenditurecode", "subjectivecode",
+    ),
+    "service_area": (
+        "servicearea", "serviceareacategorisation", "servicearea[a-z]*", "servicelabel",
+        "expensearea", "directorate", "directoratename", "servicedivisionlabel",
+        "servicedivision", "service", "department", "departmentname", "division",
+    ),
+    "category": (
+        # the council's own procurement category names before ProClass codes: Calderdale
+        # fills the first and leaves its "Proclass" column empty
+        "procurementcategory[a-z]*", "procurementclassification[a-z]*", "proclass",
+        "proclassclassification", "proclasscode", "proclass[a-z]*", "cpv", "cpvcode", "cpv[a-z]*",
+        "category", "purchasecategory", "spendcategory",
+    ),
+    "supplier_postcode": (
+        "supplierpostcode", "postcode", "supplierpostalcode", "postalcode", "[a-z]*postcode",
+    ),
+    "company_number": (
+        "supplierregisteredcompanynumber", "companynumber", "companyregno",
+        "(supplier)?(registered)?company(registration|registered|reg)?(number|no|num)",
+        "companieshouse(number|no|ref|reference)?", "crn",
+    ),
+    "charity_number": (
+        "supplierregisteredcharitynumber", "charitynumber",
+        "[a-z]*charity(registration|registered|reg)?(number|no|num)",
+    ),
+    "vcse_flag": (
+        "voluntarycommunityandsocialenterprisesupplier", "vcse", "smevcse", "vcsesme",
+        "vcsesupplier", "isvcse", "vcseflag", "[a-z]*vcse[a-z]*", "voluntarycommunity[a-z]*",
+    ),
+    "supplier_ref": (
+        "supplierid", "supplierref", "supplierreference", "suppliernumber", "supplierno",
+        "suppliercode", "supplieraccountnumber", "vendorid", "vendornumber", "vendorcode",
+        "payeeid", "beneficiaryid",
+    ),
+    "body_name": (
+        "bodyname", "organisationname", "organizationname", "organisation", "organization",
+        "publicbodyname", "authorityname", "councilname",
+    ),
+}
+# fmt: on
+_HEADER_PATTERNS = {
+    name: tuple(re.compile(pattern) for pattern in patterns)
+    for name, patterns in _HEADER_NAMES.items()
+}
+
+
+class SpendFileProblem(Exception):
+    """The file cannot be read as spend lines; the message says why, in the uploader's words."""
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One data row: where it is in the file and its cells as text, keyed by column name."""
+
+    line_number: int  # the row number the officer sees in Excel (the header row has its own)
+    values: dict[str, str]
+    cell_count: int  # cells in the row (trailing blank cells past the header not counted)
+    header_count: int
+
+    @property
+    def problem(self) -> str | None:
+        """Say what is wrong with the row's shape, or None when it has one cell per column."""
+        if self.cell_count == self.header_count:
+            return None
+        return f"line {self.line_number} has {self.cell_count} cells, the header has {self.header_count}"
+
+
+class FieldMapping(dict):
+    """Which of the file's columns holds each portal field: {"amount": "Net Amount", ...}."""
+
+    @property
+    def missing(self) -> list[str]:
+        """The required fields no column is mapped to yet, for the officer to choose."""
+        return missing_required(self)
+
+
+def missing_required(mapping: dict[str, str]) -> list[str]:
+    """Return the required fields (date, amount, supplier name) the mapping lacks, in order."""
+    return [name for name in REQUIRED_FIELDS if not mapping.get(name)]
+
+
+def _header_key(header: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", header.casefold())
+
+
+def _fields_matching(header: str) -> list[tuple[int, str]]:
+    key = _header_key(header)
+    found = []
+    if not key:
+        return found
+    for name, patterns in _HEADER_PATTERNS.items():
+        for rank, pattern in enumerate(patterns):
+            if pattern.fullmatch(key):
+                found.append((rank, name))
+                break
+    return found
+
+
+def guess_mapping(headers: Iterable[str]) -> FieldMapping:
+    """Propose a column for each field it recognises; ``.missing`` lists required fields left.
+
+    The best-ranked names win: given both "Transaction Number" and "Invoice Number", the
+    transaction number is the reference. A column is used for one field only.
+    """
+    headers = list(headers)
+    candidates = sorted(
+        (rank, FIELDS.index(name), position, name, header)
+        for position, header in enumerate(headers)
+        for rank, name in _fields_matching(header)
+    )
+    mapping = FieldMapping()
+    used: set[int] = set()
+    for _rank, _order, position, name, header in candidates:
+        if name not in mapping and position not in used:
+            mapping[name] = header
+            used.add(position)
+    return FieldMapping(sorted(mapping.items(), key=lambda item: FIELDS.index(item[0])))
+
+
+def recognised_headers(cells: Iterable[str]) -> int:
+    """Count the cells that are column names we know, to tell a header row from a title."""
+    return sum(1 for cell in cells if _fields_matching(clean_header(cell)))
+
+
+# --- cells and headers --------------------------------------------------------------------
+
+_MISENCODED_BOM = "\u00ef\u00bb\u00bf"  # a UTF-8 BOM read as Windows-1252: "ï»¿"
+
+
+def clean_header(cell: str) -> str:
+    """Return a column name as the officer would type it: no BOM, single spaces, trimmed."""
+    text = cell.replace("\ufeff", "")
+    while text.lstrip().startswith(_MISENCODED_BOM):
+        text = text.lstrip()[len(_MISENCODED_BOM) :]
+    return " ".join(text.split())
+
+
+def _unique_headers(cells: list[str]) -> list[str]:
+    # Rows become dicts keyed by column name, so names must be unique and non-empty:
+    # a second "Amount" becomes "Amount (2)", an unnamed column "Column 7".
+    names: list[str] = []
+    seen: set[str] = set()
+    for position, cell in enumerate(cells, start=1):
+        base = cell or f"Column {position}"
+        name, copy = base, 1
+        while name.casefold() in seen:
+            copy += 1
+            name = f"{base} ({copy})"
+        seen.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def _is_blank(cells: list[str]) -> bool:
+    return all(not cell.strip() for cell in cells)
+
+
+def cell_text(value: object) -> str:
+    """Return a spreadsheet cell as the text the officer sees: dates ISO, numbers exact."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        # Excel keeps 15 significant digits; going through that text drops binary artefacts
+        # (0.1 + 0.2 shows as 0.3, 4101.36 stays 4101.36) and 'f' avoids "1E+16".
+        return format(Decimal(f"{value:.15g}"), "f")
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+# --- what the file really is --------------------------------------------------------------
+
+_CSV_EXTENSIONS = {".csv", ".txt"}
+_XLSX_EXTENSIONS = {".xlsx", ".xlsm"}
+
+_SIGNATURES = (
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        (
+            "an old-style Excel .xls workbook (or a password-protected one): "
+            "save it as .xlsx without a password, or as CSV"
+        ),
+    ),
+    (b"%PDF", "a PDF document, not a spreadsheet"),
+    (b"\x89PNG", "a PNG image, not a spreadsheet"),
+    (b"\xff\xd8\xff", "a JPEG image, not a spreadsheet"),
+    (b"GIF8", "a GIF image, not a spreadsheet"),
+    (b"\x1f\x8b", "a gzip archive, not a spreadsheet"),
+    (b"\xff\xfe", "saved as 'Unicode text' (UTF-16): save it as 'CSV UTF-8' or 'CSV' instead"),
+    (b"\xfe\xff", "saved as 'Unicode text' (UTF-16): save it as 'CSV UTF-8' or 'CSV' instead"),
+)
+
+
+def _sniff_kind(path: Path, filename: str) -> str:
+    with path.open("rb") as handle:
+        start = handle.read(8)
+    if not start:
+        raise SpendFileProblem(f"{filename} is empty")
+    if start[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
+        return "zip"
+    for signature, what in _SIGNATURES:
+        if start.startswith(signature):
+            raise SpendFileProblem(f"{filename} is {what}")
+    return "text"
+
+
+def read_spend_file(path: str | Path, filename: str) -> SpendFile:
+    """Open an uploaded spend file, find its header and return it ready to stream rows.
+
+    ``path`` is where the upload is stored, ``filename`` the name the officer gave it (used
+    for its extension and in messages). Raises SpendFileProblem for an empty file, a file
+    that is not CSV or XLSX or whose extension does not match its content, a zip bomb, a CSV
+    with NUL bytes, or a file without a recognisable header row.
+    """
+    path = Path(path)
+    extension = Path(filename).suffix.lower()
+    if extension not in _CSV_EXTENSIONS | _XLSX_EXTENSIONS:
+        raise SpendFileProblem(f"{filename} is not a CSV (.csv) or Excel (.xlsx) file")
+    kind = _sniff_kind(path, filename)
+    # The extension must agree with the content: a mismatch usually means the wrong file was
+    # picked or renamed by hand, and guessing would hide that from the officer.
+    if kind == "zip":
+        _check_xlsx_archive(path, filename)
+        if extension not in _XLSX_EXTENSIONS:
+            raise SpendFileProblem(
+                f"{filename} is called {extension} but is an Excel workbook: "
+                "upload it with its .xlsx name, or save it as CSV"
+            )
+        return _open_xlsx(path, filename)
+    if extension in _XLSX_EXTENSIONS:
+        raise SpendFileProblem(
+            f"{filename} is called {extension} but is not an Excel workbook: if it is a CSV "
+            "file, name it .csv"
+        )
+    return _open_csv(path, filename)
+
+
+# --- XLSX ---------------------------------------------------------------------------------
+
+
+def _check_xlsx_archive(path: Path, filename: str) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise SpendFileProblem(f"{filename} is a damaged zip archive, not a spreadsheet") from None
+    names = {member.filename for member in members}
+    if "xl/workbook.xml" not in names:
+        if "mimetype" in names and "content.xml" in names:
+            raise SpendFileProblem(
+                f"{filename} is an OpenDocument spreadsheet: save it as .xlsx or CSV"
+            )
+        raise SpendFileProblem(f"{filename} is a zip archive, not an Excel workbook")
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise SpendFileProblem(
+            f"{filename} holds {len(members):,} parts: too many for a spreadsheet"
+        )
+    total = sum(member.file_size for member in members)
+    packed = sum(member.compress_size for member in members)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise SpendFileProblem(
+            f"{filename} would unpack to {total // (1024 * 1024):,} MB, over the "
+            f"{MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB limit: split it or save it as CSV"
+        )
+    for member in members:
+        big = member.file_size >= RATIO_CHECK_FROM_BYTES
+        if big and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1):
+            raise SpendFileProblem(
+                f"{filename} is compressed over {MAX_COMPRESSION_RATIO} to 1: it looks like a "
+                "zip bomb, not a spreadsheet"
+            )
+    if total >= RATIO_CHECK_FROM_BYTES and total > MAX_COMPRESSION_RATIO * max(packed, 1):
+        raise SpendFileProblem(
+            f"{filename} is compressed over {MAX_COMPRESSION_RATIO} to 1: it looks like a zip "
+            "bomb, not a spreadsheet"
+        )
+
+
+def _load_workbook(path: Path, filename: str):
+    import openpyxl  # imported here: CSV uploads, the common case, never pay for it
+
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken archive
+        raise SpendFileProblem(
+            f"{filename} could not be opened as an Excel workbook ({error.__class__.__name__})"
+        ) from None
+
+
+def _sheet_rows(sheet, filename: str) -> Iterator[list[str]]:
+    # Some exporters write a wrong <dimension> that would make openpyxl cut rows short;
+    # forgetting it makes openpyxl read every cell actually present.
+    sheet.reset_dimensions()
+    try:
+        for cells in sheet.iter_rows(min_row=1, values_only=True):
+            yield [cell_text(value) for value in cells]
+    except Exception as error:  # noqa: BLE001 - broken sheet XML surfaces as many kinds
+        raise SpendFileProblem(
+            f"{filename}: the sheet '{sheet.title}' could not be read ({error.__class__.__name__})"
+        ) from None
+
+
+def _open_xlsx(path: Path, filename: str) -> SpendFile:
+    workbook = _load_workbook(path, filename)
+    try:
+        saw_data = False
+        for sheet in workbook.worksheets:
+            found = _find_header(_sheet_rows(sheet, filename))
+            if found is None:
+                continue
+            if found[0] == "header":
+                _, line, cells = found
+                return SpendFile(path, filename, "xlsx", cells, line, sheet_name=sheet.title)
+            saw_data = True
+    finally:
+        workbook.close()
+    if saw_data:
+        raise _no_header(filename)
+    raise SpendFileProblem(f"{filename} has no data in any sheet")
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+_CP1252_UNDEFINED = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+
+
+def _sniff_encoding(path: Path, filename: str) -> str:
+    """Decide the whole file's encoding in one streaming pass, and refuse NUL bytes.
+
+    A sample is not enough: the real Leeds file is plain ASCII until a Windows-1252 dash two
+    megabytes in. Decoding line by line with a fallback would be wrong the other way round,
+    mixing two encodings in one file. So the whole file is streamed once through an
+    incremental UTF-8 decoder (flat memory, chunk boundaries handled), and any invalid byte
+    makes the file Windows-1252, the encoding Excel's plain "CSV" uses on UK Windows.
+    The same pass refuses a line longer than MAX_LINE_BYTES, which csv would hold whole.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    utf8 = True
+    lines_before = 0
+    line_so_far = 0  # bytes of the current line read in earlier chunks
+    bad_cp1252: tuple[int, int] | None = None  # (byte, line) of the first undecodable byte
+    with path.open("rb") as handle:
+        while chunk := handle.read(SNIFF_CHUNK_BYTES):
+            if (nul := chunk.find(b"\x00")) >= 0:
+                line = lines_before + chunk.count(b"\n", 0, nul) + 1
+                raise SpendFileProblem(
+                    f"{filename} has a NUL byte on line {line}: it is not a text CSV file"
+                )
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+            if bad_cp1252 is None:
+                for byte in _CP1252_UNDEFINED:
+                    if (where := chunk.find(bytes([byte]))) >= 0:
+                        bad_cp1252 = (byte, lines_before + chunk.count(b"\n", 0, where) + 1)
+                        break
+            # "\r" ends a line too: the csv module also reads old Mac files ending lines that way.
+            parts = chunk.replace(b"\r", b"\n").split(b"\n")
+            longest = max([line_so_far + len(parts[0]), *(len(part) for part in parts[1:])])
+            line_so_far = len(parts[-1]) if len(parts) > 1 else line_so_far + len(parts[0])
+            if longest > MAX_LINE_BYTES:
+                raise SpendFileProblem(
+                    f"{filename} has a line over {MAX_LINE_BYTES // (1024 * 1024)} MB long near "
+                    f"line {lines_before + 1}: it is not a spend file"
+                )
+            lines_before += chunk.count(b"\n")
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)  # a multi-byte character cut off at the very end
+        except UnicodeDecodeError:
+            utf8 = False
+    if utf8:
+        with path.open("rb") as handle:
+            return "utf-8-sig" if handle.read(3) == codecs.BOM_UTF8 else "utf-8"
+    if bad_cp1252 is not None:
+        byte, line = bad_cp1252
+        raise SpendFileProblem(
+            f"{filename} has the byte 0x{byte:02X} on line {line}, which is neither UTF-8 nor "
+            "Windows-1252 text: save it again as 'CSV UTF-8'"
+        )
+    return "cp1252"
+
+
+def _csv_records(path: Path, encoding: str, delimiter: str) -> Iterator[list[str]]:
+    with path.open("r", encoding=encoding, newline="") as stream:
+        yield from csv.reader(stream, delimiter=delimiter)
+
+
+def _open_csv(path: Path, filename: str) -> SpendFile:
+    encoding = _sniff_encoding(path, filename)
+    saw_data = False
+    for delimiter in CSV_DELIMITERS:
+        try:
+            found = _find_header(_csv_records(path, encoding, delimiter))
+        except csv.Error as error:
+            raise SpendFileProblem(f"{filename} is not a readable CSV file: {error}") from None
+        if found is None:
+            break  # only blank lines: no delimiter will change that
+        if found[0] == "header":
+            _, line, cells = found
+            return SpendFile(
+                path, filename, "csv", cells, line, encoding=encoding, delimiter=delimiter
+            )
+        saw_data = True
+    if saw_data:
+        raise _no_header(filename)
+    raise SpendFileProblem(f"{filename} is empty")
+
+
+# --- header row and rows ------------------------------------------------------------------
+
+
+def _find_header(records: Iterator[list[str]]):
+    """Look at the first rows for the header: ("header", line, cells), ("none",) or None if blank."""
+    saw_data = False
+    try:
+        for line, cells in enumerate(records, start=1):
+            if line > HEADER_SEARCH_ROWS:
+                break
+            if _is_blank(cells):
+                continue
+            saw_data = True
+            if recognised_headers(cells) >= MIN_RECOGNISED_HEADERS:
+                return ("header", line, cells)
+    finally:
+        close = getattr(records, "close", None)
+        if close:
+            close()  # closes the file (generators) so nothing stays open after the search
+    return ("none",) if saw_data else None
+
+
+def _no_header(filename: str) -> SpendFileProblem:
+    return SpendFileProblem(
+        f"{filename} has no header row we recognise in its first {HEADER_SEARCH_ROWS} lines: "
+        "we look for column names like Date, Amount and Supplier name"
+    )
+
+
+@dataclass
+class SpendFile:
+    """An uploaded spend file whose header was found; ``rows()`` streams its data rows."""
+
+    path: Path
+    filename: str
+    kind: str  # "csv" or "xlsx"
+    header_cells: list[str]  # the header row as written in the file
+    header_line: int
+    encoding: str | None = None  # CSV only: "utf-8", "utf-8-sig" or "cp1252"
+    delimiter: str | None = None  # CSV only
+    sheet_name: str | None = None  # XLSX only
+    headers: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        cleaned = [clean_header(cell) for cell in self.header_cells]
+        while cleaned and not cleaned[-1]:
+            cleaned.pop()  # trailing unnamed columns are an export artefact, not data
+        self._header_match = [cell.casefold() for cell in cleaned]
+        self.headers = _unique_headers(cleaned)
+
+    def guess_mapping(self) -> FieldMapping:
+        """Propose which column holds each portal field for this file."""
+        return guess_mapping(self.headers)
+
+    def _records(self) -> Iterator[list[str]]:
+        if self.kind == "csv":
+            return _csv_records(self.path, self.encoding, self.delimiter)
+        return self._xlsx_records()
+
+    def _xlsx_records(self) -> Iterator[list[str]]:
+        workbook = _load_workbook(self.path, self.filename)
+        try:
+            yield from _sheet_rows(workbook[self.sheet_name], self.filename)
+        finally:
+            workbook.close()
+
+    def _is_header_again(self, cells: list[str], width: int) -> bool:
+        # Compared like the header itself was cleaned, BOM included: files concatenated month
+        # by month repeat the header, each copy with its own byte-order mark.
+        if not cells or clean_header(cells[0]).casefold() != self._header_match[0]:
+            return False  # the quick test that settles almost every row
+        cleaned = [clean_header(cell).casefold() for cell in cells[:width]]
+        return cleaned == self._header_match and _is_blank(cells[width:])
+
+    def rows(self) -> Iterator[RawRow]:
+        """Yield each data row after the header, skipping blank rows and repeated headers.
+
+        ``line_number`` counts rows as Excel shows them (a quoted CSV cell spanning two text
+        lines is still one row). A row with more cells than the header keeps the extra ones,
+        joined, under ``EXTRA`` and says so in ``RawRow.problem``; a short CSV row is padded
+        with "" and flagged the same way. Spreadsheet rows are never "short": Excel does not
+        store empty trailing cells.
+        """
+        width = len(self.headers)
+        records = self._records()
+        line = self.header_line
+        try:
+            for line, cells in enumerate(records, start=1):
+                if line <= self.header_line or _is_blank(cells):
+                    continue
+                if self._is_header_again(cells, width):
+                    continue  # the header repeated, as when files are concatenated month by month
+                count = len(cells)
+                while count > width and not cells[count - 1].strip():
+                    count -= 1  # blank cells past the last column: Excel pads rows like that
+                if self.kind == "xlsx" and count < width:
+                    count = width
+                values = dict(zip(self.headers, cells[:width]))
+                for name in self.headers[len(cells) :]:
+                    values[name] = ""
+                if count > width:
+                    values[EXTRA] = ", ".join(cells[width:count])
+                yield RawRow(line, values, count, width)
+        except csv.Error as error:
+            raise SpendFileProblem(
+                f"{self.filename} stops being a readable CSV file near line {line + 1}: {error}"
+            ) from None
+        finally:
+            records.close()
