@@ -1,0 +1,1 @@
+"""Spend: partners import their spend lines; workers total them for the network."""
