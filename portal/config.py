@@ -71,7 +71,11 @@ def load_settings(overrides: dict | None = None) -> dict:
         "MAIL_SENDER": env.get("MAIL_SENDER", "portal@anchor-network.localhost"),
         "MAIL_OUTBOX": env.get("MAIL_OUTBOX", str(instance / "outbox")),
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000"),
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Counted in Redis when the broker is Redis, so every web process shares one count;
+        # in memory (per process) only in the embedded default.
+        "RATELIMIT_STORAGE_URI": env.get(
+            "RATELIMIT_STORAGE_URI", broker_url if broker_url.startswith(("redis://", "rediss://")) else "memory://"
+        ),
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
