@@ -7,12 +7,13 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the web app. Opens no connection: nothing runs until a request or command."""
-    from . import assets, cli, errors, security
+    from . import assets, cli, errors, formatting, security, sqlite  # noqa: F401  (sqlite: engine settings)
     from .accounts import views as accounts
     from .config import load_settings
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .home import views as home
     from .network import views as network
+    from .spend import views as spend
     import tenants
     import tenants.web
     import workers
@@ -52,6 +53,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     cli.init_app(app)
     app.register_blueprint(home.bp)
     app.register_blueprint(network.bp)
+    app.register_blueprint(spend.bp)
+    formatting.init_app(app)
     workers.celery_init_app(app)
     _import_features()
     return app
