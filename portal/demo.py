@@ -18,15 +18,17 @@ DEMO_PARTNERS = [
 ]
 
 
-def build_demo(session: Session) -> list[tuple[str, str]]:
-    """Create (or reuse) the demo network and one user per role; returns (email, description)."""
+def build_demo(session: Session, with_spend: bool = True) -> list[tuple[str, str]]:
+    """Create (or reuse) the demo network, one user per role and a year of spend; returns (email, description)."""
     network = session.scalar(select(Network).where(Network.name == DEMO_NETWORK))
     if network is None:
         network = network_services.create_network(session, DEMO_NETWORK, "S60-S66, S25, S26, S35")
     organisations = {o.name: o for o in network.organisations}
     logins: list[tuple[str, str]] = []
+    partners = {}
     for name, kind, short in DEMO_PARTNERS:
         organisation = organisations.get(name) or network_services.create_organisation(session, network, name, kind)
+        partners[short] = organisation
         for role in ("admin", "officer", "viewer"):
             email = f"{role}@{short}.demo"
             user = find_user(session, email) or create_user(session, email, f"Demo {short} {role}", DEMO_PASSWORD)
@@ -44,4 +46,8 @@ def build_demo(session: Session) -> list[tuple[str, str]]:
         session.add(Membership(user_id=lead.id, organisation_id=council.id, role="officer"))
     session.flush()
     logins.insert(0, ("lead@council.demo", f"network lead of {network.name}"))
+    if with_spend:
+        from portal.demo_spend import load_demo_spend
+
+        load_demo_spend(session, network, partners)
     return logins
