@@ -13,6 +13,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .home import views as home
     from .network import views as network
+    from .partner import views as partner
     from .spend import views as spend
     import tenants
     import tenants.web
@@ -53,6 +54,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     cli.init_app(app)
     app.register_blueprint(home.bp)
     app.register_blueprint(network.bp)
+    app.register_blueprint(partner.bp)
     app.register_blueprint(spend.bp)
     formatting.init_app(app)
     workers.celery_init_app(app)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.services import invite, record
 from tenants import tenant_context
+from portal.suppliers.models import SupplierMatchCandidate
 from tenants.models import Membership, Network, Organisation, User
 
 POSTCODE_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
@@ -91,3 +92,12 @@ def partner_rows(session: Session, network: Network) -> list[dict]:
         ).all()
     )
     return [{"organisation": o, "people": counts.get(o.id, 0)} for o in network.organisations]
+
+
+def pending_review_count(session: Session, network: Network) -> int:
+    """How many possible duplicate suppliers wait for the lead's decision."""
+    return session.scalar(
+        select(func.count(SupplierMatchCandidate.id)).where(
+            SupplierMatchCandidate.network_id == network.id, SupplierMatchCandidate.status == "pending"
+        )
+    )

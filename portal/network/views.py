@@ -1,7 +1,13 @@
-"""The network lead's pages: the partners side by side, and adding a partner."""
+"""The network lead's pages: the partners side by side, and adding a partner.
+
+The lead's other pages add their routes to ``bp`` from their own modules,
+imported at the bottom of this one.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from portal.extensions import db
@@ -9,6 +15,8 @@ from tenants.models import Network
 from tenants.web import is_lead_of, networks_led_by
 
 from . import services
+from .chart import local_share_chart
+from .comparison import compare_partners, financial_years, year_label
 from .forms import PartnerForm
 
 bp = Blueprint("network", __name__, url_prefix="/network")
@@ -37,7 +45,25 @@ def index():
 @login_required
 def show(network_id: int):
     network = _led_network_or_404(network_id)
-    return render_template("network/show.html", network=network, partners=services.partner_rows(db.session, network))
+    years = financial_years(db.session, network)
+    year = _chosen_year(years)
+    comparison = compare_partners(db.session, network, year) if year else None
+    chart = local_share_chart(comparison.partners, comparison.network.local_share) if comparison else None
+    return render_template(
+        "network/show.html", network=network, partners=services.partner_rows(db.session, network),
+        years=[(y, year_label(y)) for y in years], comparison=comparison, chart=chart,
+        year_text=year_label(year) if year else None,
+        pending_reviews=services.pending_review_count(db.session, network),
+    )
+
+
+def _chosen_year(years: list[date]) -> date | None:
+    """The year asked for in ?year= if the network has it, else the latest."""
+    asked = request.args.get("year")
+    for year in years:
+        if year.isoformat() == asked:
+            return year
+    return years[0] if years else None
 
 
 @bp.route("/<int:network_id>/partners/new", methods=["GET", "POST"])
@@ -58,3 +84,7 @@ def add_partner(network_id: int):
             flash(f"{form.name.data} added. We have emailed {form.admin_email.data} a link to set up their account.", "success")
             return redirect(url_for("network.show", network_id=network.id))
     return render_template("network/add_partner.html", form=form, network=network)
+
+
+# Routes of the lead's other pages, on the same blueprint.
+from . import partner_lines, supplier_views  # noqa: E402,F401

@@ -1,0 +1,201 @@
+"""The lead's changes to the network's supplier register: plain functions on a session; the caller commits.
+
+Every change is written to the audit log of the lead's own partner in this
+network (usually the council). Audit events belong to one partner; the
+register belongs to the network, so the lead's home partner is the honest
+place. A lead with no partner in the network cannot change the register:
+an unrecorded change to figures every partner reports is not allowed.
+Every change that can move a total (flags, locality, merges, splits) queues a
+full recompute of the network's totals once the transaction commits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from portal.accounts.services import record
+from portal.spend.normalise import normalise_supplier_name
+from portal.spend.tasks import recompute_network_spend_totals
+from portal.suppliers.models import Supplier, SupplierAlias, SupplierMatchCandidate
+from portal.suppliers.services import is_local, merge_suppliers, split_alias
+from tenants import tenant_context
+from tenants.models import Membership, Network, Organisation, User, utcnow
+from workers import enqueue_after_commit
+
+EDITABLE = ("is_sme", "kind", "employee_owned", "living_wage_accredited", "local_override")
+
+
+class NotRecordable(PermissionError):
+    """The lead has no partner in this network whose audit log could record the change."""
+
+
+class RegisterProblem(ValueError):
+    """The change cannot be made; the message says why."""
+
+
+def home_partner(session: Session, network: Network, user: User, preferred_id: int | None = None) -> Organisation | None:
+    """The partner of this network the user belongs to (the one they work as, if it is in the network)."""
+    partners = session.scalars(
+        select(Organisation).join(Membership, Membership.organisation_id == Organisation.id)
+        .where(Membership.user_id == user.id, Organisation.network_id == network.id)
+        .order_by(Organisation.name)
+    ).all()
+    for partner in partners:
+        if partner.id == preferred_id:
+            return partner
+    return partners[0] if partners else None
+
+
+@dataclass(frozen=True)
+class LeadAction:
+    """Who is changing the register, and where the change is recorded."""
+
+    session: Session
+    network: Network
+    user: User
+    home: Organisation
+
+    def record(self, action: str, **detail) -> None:
+        with tenant_context(self.home.id):
+            record(self.session, action, self.user, network_id=self.network.id, **detail)
+            self.session.flush()
+
+    def recompute_after_commit(self) -> None:
+        enqueue_after_commit(self.session, recompute_network_spend_totals, self.network.id)
+
+
+def lead_action(session: Session, network: Network, user: User, preferred_id: int | None = None) -> LeadAction:
+    """:raise NotRecordable: when the lead belongs to no partner of the network."""
+    home = home_partner(session, network, user, preferred_id)
+    if home is None:
+        raise NotRecordable(
+            f"Changes to the supplier register are recorded in the audit log of your own partner in {network.name}. "
+            "You are not a member of any of its partners: ask the portal's administrators to add you to yours."
+        )
+    return LeadAction(session, network, user, home)
+
+
+def search_suppliers(session: Session, network: Network, text: str | None):
+    """The network's suppliers whose name (or a spelling of it) contains the text, by name."""
+    query = select(Supplier).where(Supplier.network_id == network.id)
+    text = (text or "").strip()
+    if text:
+        wanted = f"%{normalise_supplier_name(text) or text.lower()}%"
+        spelled = select(SupplierAlias.supplier_id).where(
+            SupplierAlias.network_id == network.id, SupplierAlias.normalised_name.like(wanted)
+        )
+        query = query.where(or_(
+            Supplier.normalised_name.like(wanted), func.lower(Supplier.name).like(f"%{text.lower()}%"),
+            Supplier.id.in_(spelled),
+        ))
+    return query.order_by(Supplier.name, Supplier.id)
+
+
+def supplier_of(session: Session, network: Network, supplier_id: int) -> Supplier | None:
+    supplier = session.get(Supplier, supplier_id)
+    return supplier if supplier is not None and supplier.network_id == network.id else None
+
+
+def flags(supplier: Supplier) -> dict:
+    return {name: getattr(supplier, name) for name in EDITABLE} | {"is_local": supplier.is_local}
+
+
+def update_supplier(action: LeadAction, supplier: Supplier, **changes) -> bool:
+    """Set the supplier's flags and local override; True if anything changed (logged, recompute queued)."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise RegisterProblem(f"cannot change {', '.join(sorted(unknown))}")
+    before = flags(supplier)
+    for name, value in changes.items():
+        setattr(supplier, name, value)
+    supplier.is_local = is_local(supplier.postcode_district, set(action.network.local_area or []), supplier.local_override)
+    after = flags(supplier)
+    if after == before:
+        return False
+    action.session.flush()
+    changed = sorted(k for k in after if after[k] != before[k])
+    action.record(
+        "supplier.changed", supplier_id=supplier.id, supplier=supplier.name,
+        before={k: before[k] for k in changed}, after={k: after[k] for k in changed},
+    )
+    action.recompute_after_commit()
+    return True
+
+
+def pending_candidates(session: Session, network: Network) -> list[SupplierMatchCandidate]:
+    """Pairs waiting for the lead, most alike first."""
+    return list(session.scalars(
+        select(SupplierMatchCandidate)
+        .where(SupplierMatchCandidate.network_id == network.id, SupplierMatchCandidate.status == "pending")
+        .order_by(SupplierMatchCandidate.score.desc(), SupplierMatchCandidate.id)
+    ))
+
+
+def candidate_of(session: Session, network: Network, candidate_id: int) -> SupplierMatchCandidate | None:
+    candidate = session.get(SupplierMatchCandidate, candidate_id)
+    return candidate if candidate is not None and candidate.network_id == network.id else None
+
+
+def spellings(session: Session, supplier_ids) -> dict[int, list[str]]:
+    """Each supplier's spellings as partners gave them (read by query, never through the
+    relationship: a loaded collection would be nulled when a merged supplier is deleted)."""
+    found: dict[int, list[str]] = {}
+    for supplier_id, name in session.execute(
+        select(SupplierAlias.supplier_id, SupplierAlias.name_as_given)
+        .where(SupplierAlias.supplier_id.in_(list(supplier_ids))).order_by(SupplierAlias.name_as_given)
+    ):
+        found.setdefault(supplier_id, []).append(name)
+    return found
+
+
+def merge(action: LeadAction, candidate: SupplierMatchCandidate, keep_id: int) -> Supplier:
+    """Merge the pair into the supplier the lead chose to keep; every partner's lines follow."""
+    if candidate.status != "pending":
+        raise RegisterProblem("This pair has already been decided")
+    if keep_id not in (candidate.supplier_id, candidate.candidate_id):
+        raise RegisterProblem("Choose one of the two suppliers to keep")
+    merge_id = candidate.candidate_id if keep_id == candidate.supplier_id else candidate.supplier_id
+    keep, gone = action.session.get(Supplier, keep_id), action.session.get(Supplier, merge_id)
+    detail = {"kept": {"id": keep.id, "name": keep.name}, "merged": {"id": gone.id, "name": gone.name}}
+    candidate.decided_by_id, candidate.decided_at = action.user.id, utcnow()
+    action.session.flush()
+    # The pair's row goes with the merged supplier (ON DELETE CASCADE); the audit log keeps the decision.
+    merge_suppliers(action.session, action.network, keep, gone)
+    action.record("supplier.merged", **detail)
+    action.recompute_after_commit()
+    return keep
+
+
+def mark_distinct(action: LeadAction, candidate: SupplierMatchCandidate) -> None:
+    """The pair are different suppliers: out of the queue, never offered again."""
+    if candidate.status != "pending":
+        raise RegisterProblem("This pair has already been decided")
+    candidate.status, candidate.decided_by_id, candidate.decided_at = "distinct", action.user.id, utcnow()
+    action.session.flush()
+    action.record(
+        "supplier.marked_distinct",
+        suppliers=[{"id": s.id, "name": s.name} for s in (candidate.supplier, candidate.candidate)],
+    )
+
+
+def alias_of(session: Session, supplier: Supplier, alias_id: int) -> SupplierAlias | None:
+    alias = session.get(SupplierAlias, alias_id)
+    return alias if alias is not None and alias.supplier_id == supplier.id else None
+
+
+def split(action: LeadAction, supplier: Supplier, alias: SupplierAlias) -> Supplier:
+    """Make one spelling its own supplier again, with the lines that came in under it."""
+    others = action.session.scalar(
+        select(func.count(SupplierAlias.id)).where(SupplierAlias.supplier_id == supplier.id, SupplierAlias.id != alias.id)
+    )
+    if not others:
+        raise RegisterProblem(f"{alias.name_as_given} is the only spelling of {supplier.name}: there is nothing to split it from")
+    new = split_alias(action.session, action.network, alias)
+    action.record(
+        "supplier.split", supplier_id=supplier.id, supplier=supplier.name,
+        spelling=alias.name_as_given, new_supplier_id=new.id,
+    )
+    action.recompute_after_commit()
+    return new

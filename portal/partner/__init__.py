@@ -1,0 +1,1 @@
+"""A partner's own settings, kept by its admin."""
