@@ -10,6 +10,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from . import assets, cli, errors, formatting, security, sqlite  # noqa: F401  (sqlite: engine settings)
     from .accounts import views as accounts
     from .config import load_settings
+    from .dashboard import views as dashboard
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .home import views as home
     from .network import views as network
@@ -56,6 +57,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(network.bp)
     app.register_blueprint(partner.bp)
     app.register_blueprint(spend.bp)
+    app.register_blueprint(dashboard.bp)
     formatting.init_app(app)
     workers.celery_init_app(app)
     _import_features()

@@ -1,0 +1,114 @@
+"""The public summary of a network: its combined totals only, never a partner's lines or figures.
+
+Reads ``NetworkSpendTotal`` alone (sums over the partners, computed by the
+workers), so nothing here can reach a partner's rows: no tenant context is set
+or needed. A combined figure that only one partner's spend went into *is* that
+partner's figure, so such figures are not shown (each row knows how many
+partners it sums). The month table leaves local spend out: a row knows how many
+partners are in its total, not in each of its measures. This is cell suppression only: someone could still subtract
+the months shown from the year; the partners publish their spend lines under
+the Transparency Code anyway, so we stop at not printing a partner's figure.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from portal.spend import queries
+from portal.spend.queries import share
+from portal.spend.totals import add_months
+from tenants.models import Network
+
+from .figures import year_label
+
+MIN_PARTNERS = 2  # a combined figure is shown only when at least this many partners' spend is in it
+
+
+@dataclass(frozen=True)
+class MonthFigure:
+    """None: withheld, as only one partner spent that month."""
+
+    month: date
+    total_pence: int | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.month:%B %Y}"
+
+    @property
+    def short_label(self) -> str:
+        return f"{self.month:%b}"
+
+
+@dataclass(frozen=True)
+class DistrictFigure:
+    district: str
+    total_pence: int
+    share_of_total: Decimal | None
+
+
+@dataclass(frozen=True)
+class NetworkSummary:
+    network: Network
+    year_start: date
+    total_pence: int
+    local_pence: int
+    local_share: Decimal | None
+    sme_share: Decimal | None
+    vcse_share: Decimal | None
+    partner_count: int
+    months: list[MonthFigure]
+    districts: list[DistrictFigure]
+    districts_withheld: int
+
+    @property
+    def months_withheld(self) -> int:
+        return sum(1 for m in self.months if m.total_pence is None)
+
+    @property
+    def label(self) -> str:
+        return year_label(self.year_start)
+
+
+def _shown(row) -> bool:
+    return row.partner_count >= MIN_PARTNERS
+
+
+def network_summary(session: Session, network: Network) -> NetworkSummary | None:
+    """The network's combined figures for its latest financial year in which at least two
+    partners spent (None when there is no such year)."""
+    years = [row for row in queries.network_totals(session, network.id, "year") if _shown(row)]
+    if not years:
+        return None
+    year = years[-1]
+    year_start, year_end = year.period_start, add_months(year.period_start, 12)
+    by_month = {r.period_start: r for r in queries.network_totals(session, network.id, "month")
+                if year_start <= r.period_start < year_end}
+    months = []
+    for n in range(12):
+        month = add_months(year_start, n)
+        row = by_month.get(month)
+        if row is None:
+            months.append(MonthFigure(month, 0))  # nobody spent: nothing to give away
+        else:
+            months.append(MonthFigure(month, row.total_pence if _shown(row) else None))
+    area = set(network.local_area or [])
+    in_area = [r for r in queries.network_totals(session, network.id, "year", "district")
+               if r.period_start == year_start and r.key in area]
+    districts = sorted(filter(_shown, in_area), key=lambda r: (-r.total_pence, r.key))
+    return NetworkSummary(
+        network=network,
+        year_start=year_start,
+        total_pence=year.total_pence,
+        local_pence=year.local_pence,
+        local_share=share(year.local_pence, year.total_pence),
+        sme_share=share(year.sme_pence, year.total_pence),
+        vcse_share=share(year.vcse_pence, year.total_pence),
+        partner_count=year.partner_count,
+        months=months,
+        districts=[DistrictFigure(r.key, r.total_pence, share(r.total_pence, year.total_pence)) for r in districts],
+        districts_withheld=len(in_area) - len(districts),
+    )

@@ -1,0 +1,73 @@
+"""Queries the partner dashboard needs beyond the stored totals: read from the lines, in SQL.
+
+Plain functions on a session, called inside the partner's tenant context (the
+tenant filter keeps them to its own lines; the explicit condition is for the
+query plan). Money stays integer pence.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case, func, literal, select
+from sqlalchemy.orm import Session
+
+from portal.suppliers.models import Supplier
+from tenants import NoTenantContext, current_organisation_id
+
+from .models import SpendLine
+from .totals import add_months
+
+
+@dataclass(frozen=True)
+class SupplierSpend:
+    """What the partner spent with one supplier in a period."""
+
+    supplier_id: int | None
+    name: str
+    total_pence: int
+    line_count: int
+    is_local: bool | None
+
+
+def _current_partner() -> int:
+    organisation_id = current_organisation_id()
+    if organisation_id is None:
+        raise NoTenantContext("a partner's lines are read inside tenant_context(organisation_id)")
+    return organisation_id
+
+
+def top_suppliers(session: Session, year_start: date, limit: int = 10) -> list[SupplierSpend]:
+    """The partner's largest suppliers by spend in the financial year starting ``year_start``.
+
+    Grouped by the resolved supplier; lines with no supplier are grouped by the
+    name on the line. Largest first, then by name, so ties come out the same way.
+    """
+    total = func.sum(SpendLine.amount_pence)
+    # Lines with a supplier group by it; the rest by the name they carry.
+    unresolved_name = case((SpendLine.supplier_id.is_(None), SpendLine.supplier_name), else_=literal(""))
+    name = func.coalesce(Supplier.name, unresolved_name)
+    query = (
+        select(SpendLine.supplier_id, name.label("name"), total.label("total"), func.count().label("lines"),
+               Supplier.is_local)
+        .select_from(SpendLine)
+        .outerjoin(Supplier, Supplier.id == SpendLine.supplier_id)
+        .where(
+            SpendLine.organisation_id == _current_partner(),
+            SpendLine.month >= year_start,
+            SpendLine.month < add_months(year_start, 12),
+        )
+        # Supplier's name and place follow from its id: grouped by for PostgreSQL's sake.
+        .group_by(SpendLine.supplier_id, unresolved_name, Supplier.name, Supplier.is_local)
+        .order_by(total.desc(), name)
+        .limit(limit)
+    )
+    return [
+        SupplierSpend(row.supplier_id, row.name, int(row.total), row.lines, None if row.is_local is None else bool(row.is_local))
+        for row in session.execute(query)
+    ]
+
+
+def has_lines(session: Session) -> bool:
+    """Whether the partner has imported any spend at all."""
+    return session.scalar(select(SpendLine.id).where(SpendLine.organisation_id == _current_partner()).limit(1)) is not None

@@ -1,0 +1,75 @@
+"""Can the public read a network's combined spend, and never one partner's lines or figures?"""
+from __future__ import annotations
+
+from datetime import date
+
+from portal.formatting import percent, pounds
+from portal.spend.queries import share
+
+from .pages import Page, bars
+from .world import SUPPLIERS, YEAR, by, headline, import_lines, in_year, partner_b_lines, recompute
+
+
+def summary(client, world) -> Page:
+    response = client.get(f"/networks/{world.network.slug}")
+    assert response.status_code == 200
+    return Page(response.get_data(as_text=True))
+
+
+def test_anyone_can_read_the_combined_figures_without_signing_in(spend_world, client):
+    page = summary(client, spend_world)
+    both = in_year(spend_world.a_lines + spend_world.b_lines, YEAR)
+    expected = headline(both)
+    assert page.text("headline-total-pence") == pounds(expected["total"], whole=True)
+    assert page.text("headline-local-pence") == pounds(expected["local"], whole=True)
+    assert page.text("headline-local-share") == f"{percent(share(expected['local'], expected['total']))} of combined spend"
+    assert page.text("headline-sme-share") == percent(share(expected["sme"], expected["total"]))
+    assert page.text("headline-vcse-share") == percent(share(expected["vcse"], expected["total"]))
+    assert page.text("headline-partners") == "by 2 partners"
+    assert "Sign out" not in page.html
+
+
+def test_months_and_districts_where_only_one_partner_spent_are_not_shown(spend_world, client):
+    page = summary(client, spend_world)
+    both = in_year(spend_world.a_lines + spend_world.b_lines, YEAR)
+    monthly = by(both, lambda line: line.month)
+    rows = {r[0][0]: r[1][0] for r in page.table("table-months")}
+    # Partner B spent only in May and September: those months are the only combined ones.
+    assert rows["May 2024"] == pounds(monthly[date(2024, 5, 1)], whole=True)
+    assert rows["September 2024"] == pounds(monthly[date(2024, 9, 1)], whole=True)
+    assert rows["February 2025"] == "£0"
+    assert rows["April 2024"].startswith("Not shown")
+    assert len(bars(page.charts()[0])) == 3  # May, September and the empty February
+    # S61 has both partners' spend with Valley Care; S60 only partner A's.
+    s61 = sum(line.pence for line in both if line.supplier == "Valley Care CIC")
+    assert [(r[0][0], r[1][0]) for r in page.table("table-districts")] == [("S61", pounds(s61, whole=True))]
+    assert "1 district is not shown" in page.text("districts-withheld")
+
+
+def test_no_partner_line_or_partner_figure_appears(spend_world, client):
+    html = summary(client, spend_world).html
+    for line in spend_world.a_lines + spend_world.b_lines:
+        assert line.ref not in html
+    for name in [*SUPPLIERS, "Secret Supplier of B", "HYPERLINK"]:
+        assert name not in html and name.replace('"', "&#34;") not in html
+    for partner, lines in ((spend_world.a, spend_world.a_lines), (spend_world.b, spend_world.b_lines)):
+        assert partner.name not in html
+        own = in_year(lines, YEAR)
+        figures = [*headline(own).values(), *by(own, lambda line: line.month).values(), *by(own, lambda line: line.category).values()]
+        for pence in figures:
+            if pence:
+                assert pounds(pence) not in html and pounds(pence, whole=True) not in html, pence
+
+
+def test_a_network_with_one_partners_spend_publishes_nothing_yet(make_network, make_partner, client):
+    network = make_network("Lone Network")
+    partner = make_partner("Only Partner", network)
+    import_lines(partner, partner_b_lines())
+    recompute(network, [partner])
+    page = Page(client.get(f"/networks/{network.slug}").get_data(as_text=True))
+    assert "at least two of its partners" in page.text("summary-empty")
+    assert "987,654" not in page.html and "Secret" not in page.html
+
+
+def test_an_unknown_network_is_not_found(client):
+    assert client.get("/networks/no-such-network").status_code == 404
