@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -15,6 +17,11 @@ from . import settings
 
 pytest_plugins = ["tests.browser"]
 pytest_plugins = [*globals().get("pytest_plugins", []), "tests.worker_process"]
+
+# Property tests judge correctness, not speed: on a loaded 2-core CI machine a
+# per-example deadline only produces flaky failures.
+hypothesis_settings.register_profile("portal", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("portal")
 
 PASSWORD = "a perfectly long test passphrase"
 _PASSWORD_HASH = None
