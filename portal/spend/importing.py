@@ -26,10 +26,10 @@ from flask import current_app
 from sqlalchemy import Column, Date, BigInteger, Integer, MetaData, String, Table, delete, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from portal.suppliers.services import SupplierKey, SupplierResolver
+from portal.suppliers.services import SupplierResolver
 from tenants.models import Network, Organisation, utcnow
 
-from .lines import LineProblem, parse_line
+from .lines import LineChecker, LineProblem, content_key
 from .models import SpendColumnMapping, SpendImport, SpendImportProblem
 from .reading import EXTRA, SpendFileProblem, guess_mapping, read_spend_file
 
@@ -38,6 +38,7 @@ PROGRESS_EVERY_SECONDS = 1.0
 STAGING_BATCH = 5000
 
 _staging_metadata = MetaData()
+# The spool's columns, in its order: pass 1 writes CSV that PostgreSQL's COPY reads as it is.
 STAGING = Table(
     "spend_staging",
     _staging_metadata,
@@ -47,27 +48,46 @@ STAGING = Table(
     Column("payment_date", Date),
     Column("month", Date),
     Column("amount_pence", BigInteger),
+    Column("supplier_index", Integer),
     Column("supplier_name", String(300)),
-    Column("supplier_id", Integer),
-    Column("supplier_alias_id", Integer),
     Column("expense_type", String(200)),
     Column("service_area", String(200)),
     Column("category", String(200)),
     prefixes=["TEMPORARY"],
 )
 STAGING_COLUMNS = [c.name for c in STAGING.columns]
+# The file's distinct suppliers as resolved in pass 2: the spool can then be written before
+# the register is touched, and copied without rewriting a million lines to put ids in.
+STAGING_SUPPLIERS = Table(
+    "spend_staging_suppliers",
+    _staging_metadata,
+    Column("supplier_index", Integer, primary_key=True),
+    Column("supplier_id", Integer),
+    Column("supplier_alias_id", Integer),
+    prefixes=["TEMPORARY"],
+)
 
+# Lines with a reference go straight in. Lines without one are keyed by their content and
+# occurrence number; the occurrence counts every line of that content, with or without a
+# reference, as it always has, so a re-import computes the same keys. Only those contents
+# are windowed: a file whose lines all have references sorts nothing.
+_MOVE_COLUMNS = """payment_date, month, amount_pence, supplier_name, m.supplier_id, m.supplier_alias_id,
+        expense_type, service_area, category, :now"""
 MOVE_STAGED_LINES = text(
-    """
+    f"""
     INSERT INTO spend_lines (organisation_id, spend_import_id, transaction_ref, payment_date, month,
         amount_pence, supplier_name, supplier_id, supplier_alias_id, expense_type, service_area, category, created_at)
-    SELECT :organisation_id, :import_id,
-        COALESCE(transaction_ref, 'auto:' || content_key || ':' ||
-                 CAST(row_number() OVER (PARTITION BY content_key ORDER BY line_number) AS VARCHAR(12))),
-        payment_date, month, amount_pence, supplier_name, supplier_id, supplier_alias_id,
-        expense_type, service_area, category, :now
-    FROM spend_staging
-    WHERE 1 = 1
+    SELECT :organisation_id, :import_id, transaction_ref, {_MOVE_COLUMNS}
+    FROM spend_staging s JOIN spend_staging_suppliers m ON m.supplier_index = s.supplier_index
+    WHERE transaction_ref IS NOT NULL
+    UNION ALL
+    SELECT :organisation_id, :import_id, 'auto:' || content_key || ':' || CAST(occurrence AS VARCHAR(12)), {_MOVE_COLUMNS}
+    FROM (
+        SELECT spend_staging.*, row_number() OVER (PARTITION BY content_key ORDER BY line_number) AS occurrence
+        FROM spend_staging
+        WHERE content_key IN (SELECT content_key FROM spend_staging WHERE transaction_ref IS NULL)
+    ) s JOIN spend_staging_suppliers m ON m.supplier_index = s.supplier_index
+    WHERE transaction_ref IS NULL
     ON CONFLICT (organisation_id, transaction_ref) DO NOTHING
     """
 )
@@ -202,9 +222,10 @@ class _Checked:
 
 def _check_lines(path: Path, spend_import: SpendImport, spool, progress: _Progress) -> _Checked:
     spend_file = read_spend_file(path, spend_import.filename)
-    mapping = spend_import.column_mapping
+    checker = LineChecker(spend_import.column_mapping)
     checked = _Checked()
-    writer = csv.writer(spool)
+    suppliers = checked.suppliers
+    write = csv.writer(spool).writerow
     estimate = _estimate_rows(path)
     progress.update(force=True, status="running", started_at=utcnow(), total_rows=estimate, rows_done=0)
     for raw in spend_file.rows():
@@ -212,16 +233,15 @@ def _check_lines(path: Path, spend_import: SpendImport, spool, progress: _Progre
         try:
             if raw.problem:
                 raise LineProblem(raw.problem)
-            line = parse_line(raw.line_number, raw.values, mapping)
+            ref, day, month, amount, supplier, expense, service, category = checker.check(raw.line_number, raw.values)
         except LineProblem as problem:
             checked.problems.append((raw.line_number, str(problem)[:500], {k: v for k, v in raw.values.items() if k != EXTRA}))
         else:
-            index = checked.suppliers.setdefault(line.supplier, len(checked.suppliers))
-            checked.months.add(line.month)
-            writer.writerow([
-                line.line_number, line.transaction_ref or "", line.content_key, line.payment_date.isoformat(),
-                line.amount_pence, index, line.supplier.name, line.expense_type or "", line.service_area or "", line.category or "",
-            ])
+            index = suppliers.setdefault(supplier, len(suppliers))
+            checked.months.add(month)
+            # csv writes None as an empty cell, which COPY reads as NULL; dates print as ISO.
+            write((raw.line_number, ref, content_key(day, amount, supplier.normalised_name, expense, service, category),
+                   day, month, amount, index, supplier.name, expense, service, category))
             checked.good += 1
         if checked.rows % PROGRESS_EVERY_ROWS == 0:
             progress.update(rows_done=checked.rows, total_rows=max(estimate, checked.rows))
@@ -277,21 +297,25 @@ def _load(session: Session, spend_import: SpendImport, network: Network, spool, 
     for key, index in checked.suppliers.items():
         resolved[index] = resolver.resolve(key)
     connection = session.connection()
-    STAGING.drop(connection, checkfirst=True)
-    STAGING.create(connection)
+    _drop_staging(connection)
+    _staging_metadata.create_all(connection)
     try:
-        staged_rows = _staged(csv.reader(spool), resolved)
+        connection.execute(
+            STAGING_SUPPLIERS.insert(),
+            [{"supplier_index": i, "supplier_id": ids[0], "supplier_alias_id": ids[1]} for i, ids in enumerate(resolved)],
+        )
         if connection.dialect.name == "postgresql":
-            _copy_into_staging(connection, staged_rows)
+            _copy_into_staging(connection, spool)
+            connection.execute(text("ANALYZE spend_staging"))  # a temp table has no statistics otherwise
         else:
-            _insert_into_staging(connection, staged_rows)
+            _insert_into_staging(connection, spool)
         result = connection.execute(
             MOVE_STAGED_LINES,
             {"organisation_id": spend_import.organisation_id, "import_id": spend_import.id, "now": utcnow()},
         )
         imported = result.rowcount
     finally:
-        STAGING.drop(connection, checkfirst=True)
+        _drop_staging(connection)
     _record_problems(session, spend_import, checked.problems)
     spend_import.status = "imported"
     spend_import.imported_count = imported
@@ -304,27 +328,31 @@ def _load(session: Session, spend_import: SpendImport, network: Network, spool, 
     return ImportOutcome("imported", imported, checked.good - imported, len(checked.problems), sorted(checked.months))
 
 
-def _staged(reader, resolved):
-    for line_number, ref, content_key, payment_date, amount, supplier_index, name, expense, service, category in reader:
-        day = date.fromisoformat(payment_date)
-        supplier_id, alias_id = resolved[int(supplier_index)]
-        yield (int(line_number), ref or None, content_key, day, day.replace(day=1), int(amount), name,
-               supplier_id, alias_id, expense or None, service or None, category or None)
+def _drop_staging(connection) -> None:
+    for table in (STAGING, STAGING_SUPPLIERS):
+        table.drop(connection, checkfirst=True)
 
 
-def _copy_into_staging(connection, rows) -> None:
+def _copy_into_staging(connection, spool) -> None:
+    # The spool is already CSV in the staging table's columns: hand it over as it is.
     dbapi = connection.connection.driver_connection
     columns = ", ".join(STAGING_COLUMNS)
     with dbapi.cursor() as cursor:
-        with cursor.copy(f"COPY spend_staging ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        with cursor.copy(f"COPY spend_staging ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+            while chunk := spool.read(1024 * 1024):
+                copy.write(chunk)
 
 
-def _insert_into_staging(connection, rows) -> None:
+def _insert_into_staging(connection, spool) -> None:
     batch = []
-    for row in rows:
-        batch.append(dict(zip(STAGING_COLUMNS, row)))
+    for row in csv.reader(spool):
+        line_number, ref, key, day, month, amount, supplier_index, name, expense, service, category = row
+        batch.append({
+            "line_number": int(line_number), "transaction_ref": ref or None, "content_key": key,
+            "payment_date": date.fromisoformat(day), "month": date.fromisoformat(month), "amount_pence": int(amount),
+            "supplier_index": int(supplier_index), "supplier_name": name, "expense_type": expense or None,
+            "service_area": service or None, "category": category or None,
+        })
         if len(batch) >= STAGING_BATCH:
             connection.execute(STAGING.insert(), batch)
             batch = []

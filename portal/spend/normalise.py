@@ -50,6 +50,9 @@ def _is_blank(value: str) -> bool:
 # Digits, optionally grouped in threes by commas or spaces, then optional pence.
 # ASCII digits only: Python's \d would also accept Arabic-Indic and other digits.
 _MONEY = re.compile(r"(?:[0-9]{1,3}(?:[, ][0-9]{3})+|[0-9]+)?(?:\.[0-9]*)?")
+# What finance systems write nine times in ten: "1234.56", "-438.8", "500". Read directly, it
+# skips the general parser's sign and currency handling (a third of its time per line).
+_PLAIN_MONEY = re.compile(r"(-?)([0-9]{1,11})(?:\.([0-9]{1,2}))?")
 
 
 def parse_amount(text: object) -> int:
@@ -60,6 +63,11 @@ def parse_amount(text: object) -> int:
     Refuses blanks, letters, thousands separators in the wrong places, fractions of a penny
     (12.340 is fine, 12.345 is not) and anything above £10bn either way.
     """
+    if type(text) is str and (plain := _PLAIN_MONEY.fullmatch(text)):
+        sign, whole, fraction = plain.groups()
+        pence = int(whole) * 100 + (int(fraction.ljust(2, "0")) if fraction else 0)
+        if pence <= MAX_AMOUNT_PENCE:
+            return -pence if sign else pence
     if isinstance(text, float):
         text = repr(text)  # the shortest exact form: 4101.36 stays 4101.36
     original = text

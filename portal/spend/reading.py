@@ -238,6 +238,8 @@ def _unique_headers(cells: list[str]) -> list[str]:
 
 
 def _is_blank(cells: list[str]) -> bool:
+    if cells and cells[0].strip():
+        return False  # settles almost every row without looking further
     return all(not cell.strip() for cell in cells)
 
 
@@ -555,6 +557,7 @@ class SpendFile:
         while cleaned and not cleaned[-1]:
             cleaned.pop()  # trailing unnamed columns are an export artefact, not data
         self._header_match = [cell.casefold() for cell in cleaned]
+        self._first_cells: dict[str, bool] = {}  # first cell of a row -> is it the header's?
         self.headers = _unique_headers(cleaned)
 
     def guess_mapping(self) -> FieldMapping:
@@ -576,8 +579,18 @@ class SpendFile:
     def _is_header_again(self, cells: list[str], width: int) -> bool:
         # Compared like the header itself was cleaned, BOM included: files concatenated month
         # by month repeat the header, each copy with its own byte-order mark.
-        if not cells or clean_header(cells[0]).casefold() != self._header_match[0]:
-            return False  # the quick test that settles almost every row
+        if not cells:
+            return False
+        # The quick test that settles almost every row, remembered per first cell: it is often
+        # the same few values (the body's name, a few hundred dates) a million times over.
+        first = self._first_cells.get(cells[0])
+        if first is None:
+            first = clean_header(cells[0]).casefold() == self._header_match[0]
+            if len(self._first_cells) >= 10_000:
+                self._first_cells.clear()  # a reference number first: keep memory flat
+            self._first_cells[cells[0]] = first
+        if not first:
+            return False
         cleaned = [clean_header(cell).casefold() for cell in cells[:width]]
         return cleaned == self._header_match and _is_blank(cells[width:])
 
