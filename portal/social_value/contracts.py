@@ -1,0 +1,91 @@
+"""A partner's contracts: record and change them, inside the partner's tenant context."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.suppliers.models import Supplier
+
+from .models import RLW_ANSWERS, ROUTES, Contract
+from .problems import SocialValueProblem
+from .tenancy import current_partner_id
+
+EDITABLE = (
+    "title", "supplier_id", "supplier_name_as_given", "value_pence", "start_date", "end_date",
+    "category", "route", "rlw_in_scope", "supplier_pays_rlw",
+)
+
+
+def _check(session: Session, organisation_id: int, fields: dict) -> None:
+    if fields.get("route") is not None and fields["route"] not in ROUTES:
+        raise SocialValueProblem(f"Route must be one of: {', '.join(ROUTES)}")
+    if fields.get("supplier_pays_rlw") is not None and fields["supplier_pays_rlw"] not in RLW_ANSWERS:
+        raise SocialValueProblem("Whether the supplier pays the Real Living Wage must be yes, no or unknown")
+    value = fields.get("value_pence")
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+        raise SocialValueProblem("The contract value must be a whole number of pence, not negative")
+    start, end = fields.get("start_date"), fields.get("end_date")
+    if start and end and end < start:
+        raise SocialValueProblem("The contract cannot end before it starts")
+    if fields.get("supplier_id") is not None:
+        from tenants.models import Organisation
+
+        organisation = session.get(Organisation, organisation_id)
+        supplier = session.get(Supplier, fields["supplier_id"])
+        if supplier is None or supplier.network_id != organisation.network_id:
+            raise SocialValueProblem("That supplier is not in the network's register")
+
+
+def create_contract(
+    session: Session, *, reference: str, title: str, start_date: date, end_date: date | None = None,
+    supplier_id: int | None = None, supplier_name_as_given: str | None = None, value_pence: int = 0,
+    category: str | None = None, route: str = "procurement", rlw_in_scope: bool = False,
+    supplier_pays_rlw: str = "unknown",
+) -> Contract:
+    """Record a contract for the current partner; the reference must be new to the partner."""
+    organisation_id = current_partner_id()
+    reference = reference.strip()
+    if not reference:
+        raise SocialValueProblem("Enter the contract reference")
+    fields = {
+        "title": title.strip(), "supplier_id": supplier_id, "supplier_name_as_given": supplier_name_as_given,
+        "value_pence": value_pence, "start_date": start_date, "end_date": end_date, "category": category, "route": route,
+        "rlw_in_scope": rlw_in_scope, "supplier_pays_rlw": supplier_pays_rlw,
+    }
+    _check(session, organisation_id, fields)
+    if contract_by_reference(session, reference) is not None:
+        raise SocialValueProblem(f"You already have a contract with reference {reference}")
+    contract = Contract(organisation_id=organisation_id, reference=reference, **fields)
+    session.add(contract)
+    session.flush()
+    return contract
+
+
+def update_contract(session: Session, contract: Contract, **changes) -> Contract:
+    """Change a contract's details (not its reference); commitments keep their valuation."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    merged = {name: getattr(contract, name) for name in EDITABLE} | changes
+    _check(session, contract.organisation_id, merged)
+    for name, value in changes.items():
+        setattr(contract, name, value)
+    session.flush()
+    return contract
+
+
+def contract_by_reference(session: Session, reference: str) -> Contract | None:
+    """The current partner's contract with this reference (the tenant filter applies)."""
+    return session.scalars(select(Contract).where(Contract.reference == reference.strip())).first()
+
+
+def get_contract(session: Session, contract_id: int) -> Contract | None:
+    """A contract visible in the current tenant context, or None (views answer 404)."""
+    return session.scalars(select(Contract).where(Contract.id == contract_id)).first()
+
+
+def contracts_in_rlw_scope(session: Session) -> list[Contract]:
+    """Every visible contract in scope for the Real Living Wage, by reference (scrutiny's list)."""
+    return list(session.scalars(select(Contract).where(Contract.rlw_in_scope.is_(True)).order_by(Contract.reference)))

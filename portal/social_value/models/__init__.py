@@ -1,0 +1,25 @@
+"""Social value models, one file per part: the catalogue, contracts and commitments, delivery, targets."""
+from .catalogue import Measure, Outcome, ProxyValue, Theme
+from .contracts import RLW_ANSWERS, ROUTES, Commitment, CommitmentProfileYear, Contract
+from .delivery import REPORT_STATUSES, DeliveryBeneficiaryCount, DeliveryReport, EvidenceFile
+from .targets import TARGET_BASES, TARGET_SUBJECTS, NetworkTarget, PartnerTarget
+
+__all__ = [
+    "REPORT_STATUSES",
+    "RLW_ANSWERS",
+    "ROUTES",
+    "TARGET_BASES",
+    "TARGET_SUBJECTS",
+    "Commitment",
+    "CommitmentProfileYear",
+    "Contract",
+    "DeliveryBeneficiaryCount",
+    "DeliveryReport",
+    "EvidenceFile",
+    "Measure",
+    "NetworkTarget",
+    "Outcome",
+    "PartnerTarget",
+    "ProxyValue",
+    "Theme",
+]

@@ -1,0 +1,138 @@
+"""A partner's contracts and what each supplier committed to, valued when committed."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from tenants.models import utcnow
+from tenants.scoping import TenantScoped
+
+# "all" without "expunge": the tenant layer expunges rows of other partners one by one
+# when the scope changes, and a cascade would expunge children it then tries to expunge again.
+OWNED_ROWS = "save-update, merge, refresh-expire, delete, delete-orphan"
+
+# The seven routes to social value of the Kirklees policy (2022).
+ROUTES = (
+    "employment_practice", "commissioning", "procurement", "planning_and_development",
+    "grants", "asset_transfers", "non_treasury_investments",
+)
+RLW_ANSWERS = ("yes", "no", "unknown")
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+class Contract(TenantScoped, db.Model):
+    """A contract (or grant, consent, transfer, investment) that can carry social value."""
+
+    __tablename__ = "sv_contracts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The partner's own reference: unique per partner.
+    reference: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(300))
+    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id", ondelete="SET NULL"), index=True)
+    # As the partner wrote it, kept when the supplier is not (yet) in the register.
+    supplier_name_as_given: Mapped[str | None] = mapped_column(String(300))
+    value_pence: Mapped[int] = mapped_column(BigInteger, default=0)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    # CPV or ProClass code or label, as the partner uses.
+    category: Mapped[str | None] = mapped_column(String(200))
+    route: Mapped[str] = mapped_column(String(30), default="procurement")
+    rlw_in_scope: Mapped[bool] = mapped_column(Boolean, default=False)
+    supplier_pays_rlw: Mapped[str] = mapped_column(String(8), default="unknown")
+    # Bumped to revoke every supplier self-reporting link issued for this contract.
+    supplier_link_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    supplier = relationship("Supplier")
+    commitments: Mapped[list[Commitment]] = relationship(back_populates="contract", order_by="Commitment.id")
+
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "reference"),
+        CheckConstraint(_in("route", ROUTES), name="route"),
+        CheckConstraint(_in("supplier_pays_rlw", RLW_ANSWERS), name="supplier_pays_rlw"),
+        CheckConstraint("value_pence >= 0", name="value_not_negative"),
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_in_order"),
+    )
+
+
+class Commitment(TenantScoped, db.Model):
+    """A supplier's promise in one contract: a quantity of one measure.
+
+    The valuation is a snapshot: the proxy value (and its edition) in force on
+    ``committed_on`` and the value it gave. A re-base by the lead fills the
+    ``rebased_*`` columns and leaves the original figures as they were, so pages
+    can show both.
+    """
+
+    __tablename__ = "sv_commitments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("sv_contracts.id", ondelete="CASCADE"), index=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("sv_measures.id", ondelete="RESTRICT"), index=True)
+    # The whole commitment over the contract; the sum of the profile when there is one.
+    quantity: Mapped[Decimal] = mapped_column(Numeric(16, 3))
+    committed_on: Mapped[date] = mapped_column(Date)
+    proxy_value_id: Mapped[int | None] = mapped_column(ForeignKey("sv_proxy_values.id", ondelete="SET NULL"))
+    proxy_edition: Mapped[str] = mapped_column(String(40))
+    proxy_value_pence: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    committed_value_pence: Mapped[int] = mapped_column(BigInteger)
+    rebased_edition: Mapped[str | None] = mapped_column(String(40))
+    rebased_proxy_value_pence: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    rebased_value_pence: Mapped[int | None] = mapped_column(BigInteger)
+    rebased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    contract: Mapped[Contract] = relationship(back_populates="commitments")
+    measure = relationship("Measure")
+    profile: Mapped[list[CommitmentProfileYear]] = relationship(
+        back_populates="commitment", order_by="CommitmentProfileYear.year_start", cascade=OWNED_ROWS
+    )
+
+    __table_args__ = (
+        # One line per measure per contract: a second promise of the same thing is an edit.
+        UniqueConstraint("contract_id", "measure_id"),
+        CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+    )
+
+    @property
+    def current_proxy_value_pence(self) -> Decimal:
+        """The proxy value to value delivery at now: the re-based one if the network re-based."""
+        return self.rebased_proxy_value_pence if self.rebased_edition else self.proxy_value_pence
+
+    @property
+    def current_value_pence(self) -> int:
+        return self.rebased_value_pence if self.rebased_edition else self.committed_value_pence
+
+
+class CommitmentProfileYear(TenantScoped, db.Model):
+    """How much of a commitment is due in one contract year (from ``year_start`` for a year)."""
+
+    __tablename__ = "sv_commitment_profile_years"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("sv_commitments.id", ondelete="CASCADE"), index=True)
+    year_start: Mapped[date] = mapped_column(Date)
+    quantity: Mapped[Decimal] = mapped_column(Numeric(16, 3))
+
+    commitment: Mapped[Commitment] = relationship(back_populates="profile")
+
+    __table_args__ = (
+        UniqueConstraint("commitment_id", "year_start"),
+        CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+    )
