@@ -95,7 +95,8 @@ def _settle_session(new_scope: TenantScope | None) -> None:
         session.flush()
     visible = set(new_scope.visible_ids) if new_scope else set()
     for obj in list(session.identity_map.values()):
-        if isinstance(obj, TenantScoped) and obj.organisation_id not in visible:
+        # Expunging a parent cascades to its children, which may come later in this list.
+        if isinstance(obj, TenantScoped) and obj.organisation_id not in visible and obj in session:
             session.expunge(obj)
 
 
