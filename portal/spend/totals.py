@@ -1,8 +1,9 @@
 """Spend totals: each partner's snapshot from its lines, and the network's from those.
 
-Plain functions on a session; the caller commits. Every sum is one
+Plain functions on a session; the caller commits. Every sum is done by
 INSERT ... SELECT ... GROUP BY in the database, never a loop over lines in
-Python. A recompute deletes and rebuilds whole periods, so running it twice
+Python: one statement per partner, which reads its lines once, and one for the
+network. A recompute deletes and rebuilds whole periods, so running it twice
 gives the same rows (the tasks rely on that to be retried safely).
 """
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import and_, case, delete, false, func, insert, literal, or_, select, text, true
+from sqlalchemy import and_, case, delete, false, func, insert, literal, or_, select, text, true, union_all
 from sqlalchemy.orm import Session
 
 from portal.suppliers.models import Supplier
@@ -118,9 +119,9 @@ def recompute_partner_totals(
             .execution_options(synchronize_session="fetch")
         )
         computed_at = utcnow()
-        for period_type in PERIOD_TYPES:
-            for breakdown in BREAKDOWNS:
-                session.execute(_partner_insert(network, organisation_id, period_type, breakdown, periods, computed_at))
+        statement = _partner_insert(network, organisation_id, periods, computed_at)
+        if statement is not None:
+            session.execute(statement)
         session.flush()
     return periods
 
@@ -160,31 +161,45 @@ def _period_condition(table, periods: list[Period] | None):
     return or_(*(and_(table.period_type == t, table.period_start.in_(starts)) for t, starts in by_type.items()))
 
 
-def _partner_insert(network, organisation_id, period_type, breakdown, periods, computed_at):
-    """INSERT INTO spend_totals SELECT ... GROUP BY: one period type, one breakdown."""
-    period_start = {
-        "month": SpendLine.month,
-        "quarter": SpendPeriod.quarter_start,
-        "year": SpendPeriod.year_start,
-    }[period_type]
-    key = {
-        "all": None,
-        "district": func.coalesce(Supplier.postcode_district, ""),
-        "category": func.coalesce(SpendLine.category, ""),
-    }[breakdown]
-    amount = SpendLine.amount_pence
+def _partner_insert(network, organisation_id, periods, computed_at):
+    """INSERT INTO spend_totals: every period type and breakdown, from one read of the lines.
+
+    The lines are added up once, to the finest grain the figures need (month x supplier x
+    category: a supplier fixes the district and every flag, so each measure of a group is
+    its sum or nothing). That small set, joined to the calendar and the suppliers, is then
+    rolled up nine ways (month / quarter / year by all / district / category) with UNION ALL:
+    plain SQL both dialects run, sums of integers all the way, so the figures are exactly
+    those of a GROUP BY over the lines.
+    """
+    fine_where = [SpendLine.organisation_id == organisation_id]
+    if periods is not None:
+        # Only the lines of the rebuilt periods: every one lies in [earliest start, latest end).
+        span = {"month": 1, "quarter": 3, "year": 12}
+        fine_where += [
+            SpendLine.month >= min(start for _, start in periods),
+            SpendLine.month < max(add_months(start, span[kind]) for kind, start in periods),
+        ]
+    # Row-level security is the wall; the organisation condition is for the query plan (and SQLite).
+    fine = (
+        select(
+            SpendLine.month,
+            SpendLine.supplier_id,
+            SpendLine.category,
+            func.sum(SpendLine.amount_pence).label("amount"),
+            func.count().label("lines"),
+        )
+        .where(*fine_where)
+        .group_by(SpendLine.month, SpendLine.supplier_id, SpendLine.category)
+        .cte("fine_spend")
+    )
+    amount, lines = fine.c.amount, fine.c.lines
     local = Supplier.is_local.is_(True)
 
     def pence_where(condition):
-        return func.sum(case((condition, amount), else_=0))
+        return case((condition, amount), else_=0)
 
-    columns = {
-        "organisation_id": literal(organisation_id),
-        "period_type": literal(period_type),
-        "period_start": period_start,
-        "breakdown": literal(breakdown),
-        "key": literal("") if key is None else key,
-        "total_pence": func.sum(amount),
+    measures = {
+        "total_pence": amount,
         "local_pence": pence_where(local),
         # No supplier, or one whose place is not known: the outer join gives NULL for both.
         "unplaced_pence": pence_where(Supplier.is_local.is_(None)),
@@ -192,24 +207,52 @@ def _partner_insert(network, organisation_id, period_type, breakdown, periods, c
         "vcse_pence": pence_where(Supplier.kind == "vcse"),
         "employee_owned_pence": pence_where(Supplier.employee_owned.is_(True)),
         "living_wage_pence": pence_where(Supplier.living_wage_accredited.is_(True)),
-        "line_count": func.count(),
-        "local_line_count": func.sum(case((local, 1), else_=0)),
-        "computed_at": literal(computed_at, SpendTotal.computed_at.type),
+        "line_count": lines,
+        "local_line_count": case((local, lines), else_=0),
     }
-    in_periods = true()
-    if periods is not None:
-        starts = [start for kind, start in periods if kind == period_type]
-        in_periods = period_start.in_(starts)
-    query = (
-        select(*(value.label(name) for name, value in columns.items()))
-        .select_from(SpendLine)
-        .join(SpendPeriod, and_(SpendPeriod.network_id == network.id, SpendPeriod.month == SpendLine.month))
-        .outerjoin(Supplier, Supplier.id == SpendLine.supplier_id)
-        # Row-level security is the wall; this condition is for the query plan (and SQLite).
-        .where(SpendLine.organisation_id == organisation_id, in_periods)
-        .group_by(period_start, *([] if key is None else [key]))
+    detail = (
+        select(
+            fine.c.month,
+            SpendPeriod.quarter_start.label("quarter"),
+            SpendPeriod.year_start.label("year"),
+            func.coalesce(Supplier.postcode_district, "").label("district"),
+            func.coalesce(fine.c.category, "").label("category"),
+            *(value.label(name) for name, value in measures.items()),
+        )
+        .select_from(fine)
+        .join(SpendPeriod, and_(SpendPeriod.network_id == network.id, SpendPeriod.month == fine.c.month))
+        .outerjoin(Supplier, Supplier.id == fine.c.supplier_id)
+        .cte("detail_spend")
     )
-    return insert(SpendTotal.__table__).from_select(list(columns), query)
+
+    columns = ["organisation_id", "period_type", "period_start", "breakdown", "key", *measures, "computed_at"]
+    rollups = []
+    for period_type in PERIOD_TYPES:
+        period_start = detail.c[period_type]
+        in_periods = true()
+        if periods is not None:
+            starts = [start for kind, start in periods if kind == period_type]
+            if not starts:
+                continue
+            in_periods = period_start.in_(starts)
+        for breakdown in BREAKDOWNS:
+            key = None if breakdown == "all" else detail.c[breakdown]
+            rollups.append(
+                select(
+                    literal(organisation_id),
+                    literal(period_type),
+                    period_start,
+                    literal(breakdown),
+                    literal("") if key is None else key,
+                    *(func.sum(detail.c[name]) for name in measures),
+                    literal(computed_at, SpendTotal.computed_at.type),
+                )
+                .where(in_periods)
+                .group_by(period_start, *([] if key is None else [key]))
+            )
+    if not rollups:
+        return None
+    return insert(SpendTotal.__table__).from_select(columns, union_all(*rollups))
 
 
 def recompute_network_totals(session: Session, network: Network, periods: Iterable[Period] | None = None) -> None:
