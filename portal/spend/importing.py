@@ -306,7 +306,10 @@ def _load(session: Session, spend_import: SpendImport, network: Network, spool, 
         )
         if connection.dialect.name == "postgresql":
             _copy_into_staging(connection, spool)
-            connection.execute(text("ANALYZE spend_staging"))  # a temp table has no statistics otherwise
+            # Temp tables have no statistics: without them the planner sorts a million lines
+            # to merge-join the suppliers, where a hash join keeps the file's order.
+            connection.execute(text("ANALYZE spend_staging"))
+            connection.execute(text("ANALYZE spend_staging_suppliers"))
         else:
             _insert_into_staging(connection, spool)
         result = connection.execute(

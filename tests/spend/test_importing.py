@@ -223,3 +223,89 @@ def test_a_refused_upload_keeps_nothing(partner, tmp_path):
             importing.store_upload(db.session, partner, None, "spend.csv", io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100))
         assert db.session.scalar(select(func.count(SpendImport.id))) == 0
     assert set(importing.uploads_dir(partner.id).iterdir()) == kept_before
+
+
+# --- the fast checker agrees with parse_line ---------------------------------------------
+
+from portal.spend import lines  # noqa: E402 - kept with the tests that use it
+
+CHECKER_MAPPING = {"payment_date": "Date", "amount": "Amount", "supplier_name": "Supplier", "transaction_ref": "Ref",
+                   "supplier_postcode": "Postcode", "company_number": "Company", "charity_number": "Charity",
+                   "vcse_flag": "VCSE", "expense_type": "Expense", "service_area": "Service", "category": "Category"}
+CHECKER_ROWS = [
+    {"Date": "01/04/2024", "Amount": "1234.56", "Supplier": "ACME LTD", "Ref": "T1", "Postcode": "s60 1ae",
+     "Company": "1234567", "Charity": "", "VCSE": "N", "Expense": "Goods", "Service": "Care", "Category": "X"},
+    {"Date": "2024-04-01", "Amount": "£1,234.56", "Supplier": "Acme Limited", "Ref": "", "Postcode": "",
+     "Company": "", "Charity": "1123456", "VCSE": "Y", "Expense": "", "Service": "", "Category": ""},
+    {"Date": "31/02/2024", "Amount": "ten", "Supplier": "Acme", "Ref": "T3", "Postcode": "nowhere",
+     "Company": "ZZ1", "Charity": "", "VCSE": "maybe", "Expense": "x" * 201, "Service": "", "Category": ""},
+    {"Date": "", "Amount": "", "Supplier": "", "Ref": "", "Postcode": "", "Company": "", "Charity": "", "VCSE": "",
+     "Expense": "", "Service": "", "Category": ""},
+    {"Date": "44790", "Amount": "(5.00)", "Supplier": "!!!", "Ref": "T5", "Postcode": "", "Company": "",
+     "Charity": "", "VCSE": "", "Expense": "", "Service": "", "Category": ""},
+    {"Date": "01/04/2024", "Amount": "5", "Supplier": "Acme", "Ref": "r" * 121, "Postcode": "", "Company": "",
+     "Charity": "", "VCSE": "", "Expense": "", "Service": "", "Category": ""},
+]
+
+
+def _outcome(check):
+    try:
+        return check()
+    except lines.LineProblem as problem:
+        return str(problem)
+
+
+@pytest.mark.parametrize("values", CHECKER_ROWS)
+def test_the_checker_gives_what_parse_line_gives_reasons_included(values):
+    checker = lines.LineChecker(CHECKER_MAPPING)
+    for _ in range(2):  # the second time from its caches
+        fast = _outcome(lambda: checker.check(7, values))
+        slow = _outcome(lambda: lines.parse_line(7, values, CHECKER_MAPPING))
+        if isinstance(slow, str):
+            assert fast == slow
+        else:
+            assert fast == (slow.transaction_ref, slow.payment_date, slow.month, slow.amount_pence, slow.supplier,
+                            slow.expense_type, slow.service_area, slow.category)
+
+
+def test_the_checker_normalises_each_distinct_supplier_once(monkeypatch):
+    calls = []
+    real = lines.normalise_supplier_name
+    monkeypatch.setattr(lines, "normalise_supplier_name", lambda name: calls.append(name) or real(name))
+    checker = lines.LineChecker(CHECKER_MAPPING)
+    for n in range(1000):
+        checker.check(n, {**CHECKER_ROWS[0], "Ref": f"T{n}", "Supplier": f"Supplier {n % 3}"})
+    assert sorted(calls) == ["Supplier 0", "Supplier 1", "Supplier 2"]
+
+
+def test_the_checker_caches_stay_small_and_right(monkeypatch):
+    monkeypatch.setattr(lines, "CACHE_LIMIT", 5)
+    checker = lines.LineChecker(CHECKER_MAPPING)
+    for n in range(50):
+        row = {**CHECKER_ROWS[0], "Supplier": f"Supplier {n}", "Date": f"{n % 28 + 1:02d}/04/2024"}
+        assert checker.check(n, row)[4].normalised_name == f"supplier {n}"
+        assert checker.check(n, row)[1].day == n % 28 + 1
+    assert len(checker._suppliers) <= 5 and len(checker._dates) <= 5
+
+
+def test_a_supplier_name_without_letters_is_a_bad_line_not_a_failed_import(partner):
+    rows = [HEADER, ["01/04/2024", "T1", "Acme Ltd", "", "5", ""], ["01/04/2024", "T2", "!!!", "", "5", ""]]
+    outcome = run(partner, upload(partner, csv_bytes(rows), "a.csv"))
+    assert (outcome.status, outcome.rejected) == ("rejected", 1)
+    with tenant_context(partner.id):
+        problem = db.session.scalar(select(SpendImportProblem))
+    assert (problem.line_number, problem.reason) == (3, "supplier name '!!!' has no letters or digits")
+
+
+def test_lines_with_and_without_references_reimport_without_double_counting(partner):
+    # A line without a reference is keyed by its content and occurrence, counting the lines of
+    # the same content that do have one: a re-import must find the same keys.
+    rows = [HEADER, ["01/04/2024", "T1", "Acme", "", "5", ""], ["01/04/2024", "", "Acme", "", "5", ""],
+            ["01/04/2024", "", "Acme", "", "5", ""], ["02/04/2024", "", "Beta", "", "7", ""]]
+    first = run(partner, upload(partner, csv_bytes(rows), "a.csv"))
+    second = run(partner, upload(partner, csv_bytes(rows), "a.csv"))
+    assert (first.imported, second.imported, second.duplicates) == (4, 0, 4)
+    assert tuple(line_totals(partner)) == (4, 2_200)
+    with tenant_context(partner.id):
+        refs = set(db.session.scalars(select(SpendLine.transaction_ref)))
+    assert "T1" in refs and sum(ref.startswith("auto:") and ref.endswith(":3") for ref in refs) == 1

@@ -440,3 +440,20 @@ def test_vcse_flags_in_calderdale(real_file):
         ]
     assert flags.count(True) == 165
     assert flags.count(None) == len(flags) - 165
+
+
+# --- the plain-amount fast path ------------------------------------------------------------
+
+
+@given(st.from_regex(r"-?[0-9]{1,12}(\.[0-9]{1,2})?", fullmatch=True))
+@example("99999999999.99")  # plain, but over £10bn: the general parser must refuse it
+@example("-0.00")
+def test_plain_amounts_read_fast_agree_with_the_general_parser(text):
+    # Padded, the same text goes through the general parser: both must agree, errors included.
+    def outcome(cell):
+        try:
+            return parse_amount(cell)
+        except ValueError as error:
+            return str(error).replace(repr(f" {text} "), repr(text))
+
+    assert outcome(text) == outcome(f" {text} ")

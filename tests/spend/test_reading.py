@@ -682,3 +682,11 @@ def test_any_bytes_give_rows_or_a_spend_file_problem(content, name):
         except SpendFileProblem:
             return
         assert all(set(spend.headers) <= set(row.values) for row in rows)
+
+
+def test_a_row_starting_like_the_header_is_still_data(tmp_path):
+    # The repeated-header test is remembered per first cell; a row sharing only that cell with
+    # the header must still be read, before and after a real repeated header.
+    content = f"{HEADER}\nDate,T1,5.00,Acme,Food\n{HEADER}\nDate,T2,6.00,Acme,Food\n"
+    rows = list(read(write(tmp_path, "spend.csv", content)).rows())
+    assert [(row.line_number, row.values["Transaction Number"]) for row in rows] == [(2, "T1"), (4, "T2")]
