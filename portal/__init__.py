@@ -15,6 +15,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .home import views as home
     from .network import views as network
     from .partner import views as partner
+    from .social_value import views as social_value
     from .spend import views as spend
     import tenants
     import tenants.web
@@ -58,6 +59,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(partner.bp)
     app.register_blueprint(spend.bp)
     app.register_blueprint(dashboard.bp)
+    app.register_blueprint(social_value.bp)
     formatting.init_app(app)
     workers.celery_init_app(app)
     _import_features()

@@ -1,0 +1,76 @@
+"""Recording a commitment: a measure in use, a quantity (or a profile by contract year), the day committed."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
+from wtforms import SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Optional, ValidationError
+
+from .fields import date_field, quantity
+
+MAX_PROFILE_YEARS = 10
+
+
+def contract_years(start: date, end: date | None) -> list[date]:
+    """The start of each contract year, up to the end date (five years when it has none), at most ten."""
+    years, year = [], start
+    while len(years) < (MAX_PROFILE_YEARS if end else 5) and (end is None or year <= end):
+        years.append(year)
+        try:
+            year = year.replace(year=year.year + 1)
+        except ValueError:  # 29 February
+            year = year.replace(year=year.year + 1, day=28)
+    return years
+
+
+def commitment_form(measures, years: list[date], formdata=None) -> FlaskForm:
+    """The form for one contract: a measure select, and one optional quantity box per contract year."""
+
+    class CommitmentForm(FlaskForm):
+        measure_id = SelectField(
+            "Measure", widget=GovSelect(), validate_choice=False,
+            validators=[DataRequired(message="Choose the measure committed to")],
+            choices=[("", "Choose a measure")] + [(str(m.id), f"{m.code}: {m.description} ({m.unit})") for m in measures],
+        )
+        quantity = StringField(
+            "Quantity committed over the contract", widget=GovTextInput(), validators=[Optional()],
+            description="In the measure's unit. Leave blank if you give a profile by year below: the total is its sum.",
+        )
+        committed_on = date_field("Date committed", hint="The valuation uses the proxy values in force that day. For example, 1 4 2024")
+        submit = SubmitField("Save commitment", widget=GovSubmitInput())
+        total = None  # set when a quantity is given (an empty optional box skips its validator)
+
+        def validate_measure_id(self, field):
+            if field.data not in {value for value, _ in field.choices if value}:
+                raise ValidationError("Choose one of the measures your network uses")
+
+        def validate_quantity(self, field):
+            self.total = quantity(field.data) if field.data else None
+
+    for index, start in enumerate(years):
+        setattr(CommitmentForm, f"year_{index}", StringField(
+            f"Year {index + 1}, from {start.day} {start:%B %Y}", widget=GovTextInput(), validators=[Optional()]))
+
+    form = CommitmentForm(formdata=formdata)
+    form.years = years
+    form.year_fields = [getattr(form, f"year_{i}") for i in range(len(years))]
+    return form
+
+
+def check_profile(form) -> bool:
+    """Read the profile boxes into ``form.profile_rows``; False (with errors on the boxes) if any is bad."""
+    form.profile_rows, ok = [], True
+    for start, field in zip(form.years, form.year_fields):
+        if not (field.data or "").strip():
+            continue
+        try:
+            form.profile_rows.append((start, quantity(field.data, f"The quantity for year from {start:%d/%m/%Y}")))
+        except ValidationError as error:
+            field.errors = [*field.errors, str(error)]
+            ok = False
+    if ok and form.total is None and not form.profile_rows:
+        form.quantity.errors = [*form.quantity.errors, "Enter the quantity committed, or a quantity for each contract year"]
+        ok = False
+    return ok

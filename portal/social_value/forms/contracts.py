@@ -1,0 +1,97 @@
+"""The contract form: details, the supplier (from the register or as given), route and Real Living Wage."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
+from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from .fields import date_field, pounds_to_pence
+
+# The seven routes to social value of the Kirklees policy, in the users' words.
+ROUTE_LABELS = {
+    "employment_practice": "Employment practice",
+    "commissioning": "Commissioning",
+    "procurement": "Procurement",
+    "planning_and_development": "Planning and development",
+    "grants": "Grants",
+    "asset_transfers": "Asset transfers",
+    "non_treasury_investments": "Non-treasury investments",
+}
+RLW_LABELS = {"yes": "Yes", "no": "No", "unknown": "Not known"}
+NOT_IN_REGISTER = ""
+
+
+class ContractForm(FlaskForm):
+    reference = StringField(
+        "Your contract reference", widget=GovTextInput(),
+        validators=[DataRequired(message="Enter the contract reference"), Length(max=120)],
+    )
+    title = StringField("Title", widget=GovTextInput(), validators=[DataRequired(message="Enter the contract's title"), Length(max=300)])
+    supplier_id = SelectField(
+        "Supplier in the network's register", widget=GovSelect(), choices=[], validate_choice=False,
+        description="Search the register above, then choose. Or leave this and type the name below.",
+    )
+    supplier_name_as_given = StringField(
+        "Supplier name, if it is not in the register", widget=GovTextInput(), validators=[Optional(), Length(max=300)],
+    )
+    value = StringField(
+        "Contract value in pounds", widget=GovTextInput(), description="The whole contract, for example 1,250,000",
+        validators=[DataRequired(message="Enter the contract value in pounds")],
+    )
+    start_date = date_field("Start date")
+    end_date = date_field("End date", required=False, hint="Leave blank if it has no fixed end. For example, 31 3 2027")
+    category = StringField("Category (optional)", widget=GovTextInput(), description="A CPV or ProClass code or label",
+                           validators=[Optional(), Length(max=200)])
+    route = RadioField(
+        "Route to social value", widget=GovRadioInput(), choices=list(ROUTE_LABELS.items()), default="procurement",
+        validators=[DataRequired(message="Choose the route the contract came by")],
+    )
+    rlw_in_scope = BooleanField("In scope for the Real Living Wage", widget=GovCheckboxInput())
+    supplier_pays_rlw = RadioField(
+        "Does the supplier pay the Real Living Wage?", widget=GovRadioInput(), choices=list(RLW_LABELS.items()),
+        default="unknown", validators=[DataRequired(message="Say whether the supplier pays the Real Living Wage")],
+    )
+    submit = SubmitField("Save contract", widget=GovSubmitInput())
+
+    def set_supplier_choices(self, suppliers) -> None:
+        self.supplier_id.choices = [(NOT_IN_REGISTER, "Not in the register: use the name typed below")] + [
+            (str(s.id), s.name + (f" ({s.postcode})" if s.postcode else "")) for s in suppliers
+        ]
+
+    def validate_value(self, field):
+        self.value_pence = pounds_to_pence(field.data, "The contract value")
+
+    def validate_end_date(self, field):
+        if field.data and self.start_date.data and field.data < self.start_date.data:
+            raise ValidationError("The end date must be on or after the start date")
+
+    def validate_supplier_id(self, field):
+        if field.data and field.data not in {value for value, _ in field.choices}:
+            raise ValidationError("Choose a supplier from the network's register, or type its name")
+
+    def validate_supplier_name_as_given(self, field):
+        if not self.supplier_id.data and not (field.data or "").strip():
+            raise ValidationError("Choose the supplier from the register, or type its name")
+
+    def contract_fields(self) -> dict:
+        """The service's keyword arguments (reference apart)."""
+        supplier_id = int(self.supplier_id.data) if self.supplier_id.data else None
+        return {
+            "title": self.title.data.strip(), "supplier_id": supplier_id,
+            "supplier_name_as_given": None if supplier_id else self.supplier_name_as_given.data.strip(),
+            "value_pence": self.value_pence, "start_date": self.start_date.data, "end_date": self.end_date.data,
+            "category": (self.category.data or "").strip() or None, "route": self.route.data,
+            "rlw_in_scope": bool(self.rlw_in_scope.data), "supplier_pays_rlw": self.supplier_pays_rlw.data,
+        }
+
+    def fill_from(self, contract) -> None:
+        self.reference.data, self.title.data = contract.reference, contract.title
+        self.supplier_id.data = str(contract.supplier_id) if contract.supplier_id else NOT_IN_REGISTER
+        self.supplier_name_as_given.data = contract.supplier_name_as_given or ""
+        pence = contract.value_pence
+        self.value.data = f"{pence // 100}.{pence % 100:02d}"
+        self.start_date.data, self.end_date.data = contract.start_date, contract.end_date
+        self.category.data = contract.category or ""
+        self.route.data, self.rlw_in_scope.data = contract.route, contract.rlw_in_scope
+        self.supplier_pays_rlw.data = contract.supplier_pays_rlw

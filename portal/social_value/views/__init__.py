@@ -1,0 +1,11 @@
+"""The social value pages: one blueprint, its routes in one small module per part.
+
+Partner pages live under /social-value (the tenant is the partner the user
+works as, never one from the URL); the lead's pages under /network/<id>/...;
+the supplier's page under /supplier-report/<token> (the signed link is the key).
+"""
+from flask import Blueprint
+
+bp = Blueprint("social_value", __name__)
+
+from . import commitments, contracts, delivery, display, flags, measures, supplier, targets  # noqa: E402,F401
