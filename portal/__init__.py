@@ -15,6 +15,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .home import views as home
     from .network import views as network
     from .partner import views as partner
+    from .social_value import report_views as sv_report
     from .social_value import views as social_value
     from .spend import views as spend
     import tenants
@@ -60,6 +61,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(spend.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(social_value.bp)
+    app.register_blueprint(sv_report.bp)
     formatting.init_app(app)
     workers.celery_init_app(app)
     _import_features()

@@ -1,0 +1,233 @@
+"""The annual social value report, for one partner or for the whole network, as plain data.
+
+``partner_report`` reads inside the partner's own tenant context;
+``network_report`` opens a ``network_wide`` read over the network's partners
+(the lead's view). Both return the same ``AnnualReport``, which the page, the
+PDF and the downloads render. Every figure comes from ``totals`` (GROUP BY in
+the database) or ``targets.performance_against_targets``.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tenants import network_wide, tenant_context
+from tenants.models import Network, Organisation
+
+from . import totals
+from .models import ROUTES, Measure, Theme
+from .targets import TargetPerformance, performance_against_targets
+
+TOP_CONTRACTS = 10
+ROUTE_LABELS = {route: route.replace("_", " ").capitalize() for route in ROUTES}
+RLW_LABELS = {"yes": "Paying", "no": "Not yet", "unknown": "Unknown"}
+
+
+def year_label(start: date) -> str:
+    """'2024 to 2025' for a financial year from April 2024; '2024' for a calendar year."""
+    return str(start.year) if start.month == 1 else f"{start.year} to {start.year + 1}"
+
+
+def change(now: int, before: int) -> tuple[int, Decimal | None]:
+    """The change from ``before`` to ``now`` in pence, and as a percentage (None when before was 0)."""
+    return now - before, None if before == 0 else (Decimal(now - before) * 100 / before).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class Headline:
+    """Committed or delivered £ this year and last, current valuation, with the valuation as committed beside it."""
+
+    key: str
+    label: str
+    pence: int
+    original_pence: int
+    previous_pence: int
+    how: str
+
+    @property
+    def change_pence(self) -> int:
+        return change(self.pence, self.previous_pence)[0]
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        return change(self.pence, self.previous_pence)[1]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a breakdown: committed and delivered £ (current and as committed), quantities when one measure."""
+
+    key: object
+    label: str
+    committed_pence: int = 0
+    committed_original_pence: int = 0
+    delivered_pence: int = 0
+    delivered_original_pence: int = 0
+    committed_quantity: Decimal | None = None
+    delivered_quantity: Decimal | None = None
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A quantity figure of the report (apprenticeship weeks, local FTE): committed and delivered, and which measures count."""
+
+    label: str
+    committed: Decimal
+    delivered: Decimal
+    measures: list[str]
+
+
+@dataclass
+class AnnualReport:
+    network: Network
+    organisation: Organisation | None  # None: the network's report
+    year_start: date
+    year_end: date  # exclusive
+    years: list[int]
+    headlines: list[Headline]
+    by_theme: list[Row]
+    by_measure: list[Row]
+    by_partner: list[Row]
+    by_route: list[Row]
+    by_year: list[Row]
+    top_committed: list[totals.ContractTotal]
+    top_delivered: list[totals.ContractTotal]
+    living_wage: list[totals.LivingWageContract]
+    living_wage_counts: dict[str, int]
+    targets: list[TargetPerformance]
+    apprenticeship_weeks: Quantity
+    local_fte: Quantity
+    beneficiaries_by_ward: list[tuple[str, int]]
+    beneficiaries_by_group: list[tuple[str, int]]
+    partner_names: dict[int, str] = field(default_factory=dict)
+    rebased: bool = False
+
+    @property
+    def label(self) -> str:
+        return year_label(self.year_start)
+
+    @property
+    def previous_label(self) -> str:
+        return year_label(totals.year_start(self.network, self.year_start.year - 1))
+
+    @property
+    def last_day(self) -> date:
+        return self.year_end - timedelta(days=1)
+
+    @property
+    def who(self) -> str:
+        return self.organisation.name if self.organisation else self.network.name
+
+    @property
+    def is_network(self) -> bool:
+        return self.organisation is None
+
+    def headline(self, key: str) -> Headline:
+        return next(h for h in self.headlines if h.key == key)
+
+
+def chosen_year(network: Network, years: list[int], asked: str | None) -> int:
+    """The year asked for (``?year=2024``), else the latest with figures, else this financial year."""
+    if asked and asked.strip().isdigit() and 1990 <= int(asked) <= 2200:
+        return int(asked)
+    return years[0] if years else totals.year_of(network, date.today())
+
+
+def partner_report(session: Session, organisation: Organisation, year: int | None = None, asked: str | None = None) -> AnnualReport:
+    """The partner's annual report, read inside its own tenant context."""
+    with tenant_context(organisation.id):
+        return _report(session, organisation.network, [organisation.id], organisation, year, asked)
+
+
+def network_report(session: Session, network: Network, year: int | None = None, asked: str | None = None) -> AnnualReport:
+    """The network's annual report over all its partners (the lead's): a network-wide read."""
+    partner_ids = session.scalars(select(Organisation.id).where(Organisation.network_id == network.id)).all()
+    with network_wide(partner_ids, f"annual social value report of network {network.id}"):
+        return _report(session, network, partner_ids, None, year, asked)
+
+
+def _rows(committed: list[totals.Total], delivered: list[totals.Total], labels: dict, units: dict | None = None) -> list[Row]:
+    """Join a committed and a delivered breakdown on their key (a few dozen grouped rows, not commitments)."""
+    made = {t.key[0]: t for t in committed}
+    done = {t.key[0]: t for t in delivered}
+    rows = []
+    for key in sorted(set(made) | set(done), key=lambda k: (labels.get(k, str(k)), str(k))):
+        m, d = made.get(key), done.get(key)
+        rows.append(Row(
+            key, labels.get(key, str(key)),
+            m.current_value_pence if m else 0, m.value_pence if m else 0,
+            d.current_value_pence if d else 0, d.value_pence if d else 0,
+            (m.quantity if m else Decimal(0)) if units is not None else None,
+            (d.quantity if d else Decimal(0)) if units is not None else None,
+            (units or {}).get(key, ""),
+        ))
+    return rows
+
+
+def _quantity(session, network, ids, label, measure_select, start, end) -> Quantity:
+    codes = list(session.scalars(select(Measure.code).where(Measure.id.in_(measure_select)).order_by(Measure.code)))
+    made = totals.grand_total(totals.committed(session, network, ids, start=start, end=end, measure_ids=measure_select))
+    done = totals.grand_total(totals.delivered(session, network, ids, start=start, end=end, measure_ids=measure_select))
+    return Quantity(label, made.quantity, done.quantity, codes)
+
+
+def _report(session: Session, network: Network, ids: Sequence[int], organisation, year, asked) -> AnnualReport:
+    years = totals.years_with_figures(session, network, ids)
+    year = year if year is not None else chosen_year(network, years, asked)
+    start, end = totals.year_range(network, year)
+    before = totals.year_range(network, year - 1)
+
+    def both(by=()):
+        return (totals.committed(session, network, ids, by=by, start=start, end=end),
+                totals.delivered(session, network, ids, by=by, start=start, end=end))
+
+    made, done = (totals.grand_total(t) for t in both())
+    made_before = totals.grand_total(totals.committed(session, network, ids, start=before[0], end=before[1]))
+    done_before = totals.grand_total(totals.delivered(session, network, ids, start=before[0], end=before[1]))
+    headlines = [
+        Headline("committed", "Social value committed", made.current_value_pence, made.value_pence,
+                 made_before.current_value_pence,
+                 "Commitments suppliers made in the year, valued at the proxy values in force when they were made, "
+                 "or at the network's re-based values where it re-based."),
+        Headline("delivered", "Social value delivered", done.current_value_pence, done.value_pence,
+                 done_before.current_value_pence,
+                 "Delivery reports checked and verified by the partner, for periods ending in the year. Reports waiting "
+                 "to be checked, and rejected reports, are not counted; a report is counted once however often it is edited."),
+    ]
+    theme_names = dict(session.execute(select(Theme.id, Theme.name).where(Theme.network_id == network.id)).all())
+    measure_rows = session.execute(select(Measure.id, Measure.code, Measure.description, Measure.unit)
+                                   .where(Measure.network_id == network.id)).all()
+    measure_labels = {m.id: f"{m.code} {m.description}" for m in measure_rows}
+    units = {m.id: m.unit for m in measure_rows}
+    partner_names = dict(session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(list(ids)))).all())
+    every_year = (totals.committed(session, network, ids, by=("year",), end=end),
+                  totals.delivered(session, network, ids, by=("year",), end=end))
+    year_labels = {y: year_label(totals.year_start(network, int(y))) for t in every_year for y in (x.key[0] for x in t)}
+    organisation_id = organisation.id if organisation else None
+    return AnnualReport(
+        network=network, organisation=organisation, year_start=start, year_end=end, years=years, headlines=headlines,
+        by_theme=_rows(*both(("theme",)), theme_names),
+        by_measure=_rows(*both(("measure",)), measure_labels, units),
+        by_partner=_rows(*both(("partner",)), partner_names) if organisation is None else [],
+        by_route=_rows(*both(("route",)), ROUTE_LABELS),
+        by_year=sorted(_rows(*every_year, year_labels), key=lambda r: int(r.key)),
+        top_committed=totals.top_contracts(session, ids, start=start, end=end, order="committed", limit=TOP_CONTRACTS),
+        top_delivered=totals.top_contracts(session, ids, start=start, end=end, order="delivered", limit=TOP_CONTRACTS),
+        living_wage=totals.living_wage_contracts(session, ids, start=start, end=end),
+        living_wage_counts=totals.living_wage_status_counts(session, ids, start=start, end=end),
+        targets=performance_against_targets(session, network, organisation_id=organisation_id,
+                                            period_start=start, period_end=end - timedelta(days=1)),
+        apprenticeship_weeks=_quantity(session, network, ids, "Apprenticeship weeks",
+                                       totals.apprenticeship_measures(network), start, end),
+        local_fte=_quantity(session, network, ids, "Local jobs (FTE)", totals.local_fte_measures(network), start, end),
+        beneficiaries_by_ward=totals.beneficiaries(session, ids, by="ward", start=start, end=end),
+        beneficiaries_by_group=totals.beneficiaries(session, ids, by="protected_group", start=start, end=end),
+        partner_names=partner_names,
+        rebased=made.current_value_pence != made.value_pence or done.current_value_pence != done.value_pence,
+    )

@@ -1,0 +1,238 @@
+"""Is every figure of the annual social value report the one the rows add up to, on the page, in the PDF and the downloads?"""
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.formatting import pounds
+from portal.social_value import report as annual
+from portal.social_value import targets
+from portal.social_value.models import Theme
+from tenants import tenant_context
+
+from .test_totals import build_sv_world, expected, fy, rows
+
+YEAR = 2024
+
+
+@pytest.fixture
+def world(sv_network, make_partner, make_user):
+    w = build_sv_world(sv_network, make_partner, make_user)
+    council = w.partners[0]
+    targets.set_network_target(db.session, sv_network, subject="total_value", period_start=date(2024, 4, 1),
+                               period_end=date(2025, 3, 31), target_value_pence=10_000_000)
+    with tenant_context(council.id):
+        targets.set_partner_target(db.session, subject="total_value", basis="committed", period_start=date(2024, 4, 1),
+                                   period_end=date(2025, 3, 31), target_value_pence=1)
+    db.session.commit()
+    return w
+
+
+def _figures(world, ids):
+    """Committed and delivered sums by (year, group) for each grouping, from the rows added up in Python."""
+    want = {}
+    for group in ("all", "theme", "measure", "partner", "route", "contract"):
+        made, done = expected(world.network, ids, group)
+        want[group] = made, done
+    return want
+
+
+def _breakdown(made, done, year):
+    keys = {k for (y, k) in made if y == year} | {k for (y, k) in done if y == year}
+    zero = [Decimal(0), 0, 0, 0]
+    return {k: (made.get((year, k), zero)[2], made.get((year, k), zero)[1], done.get((year, k), zero)[2], done.get((year, k), zero)[1])
+            for k in keys}
+
+
+def _report_rows(report_rows):
+    return {r.key: (r.committed_pence, r.committed_original_pence, r.delivered_pence, r.delivered_original_pence)
+            for r in report_rows}
+
+
+def check_report(world, r, ids, year=YEAR):
+    """Assert every figure of ``r`` equals the independent computation over the partners ``ids``."""
+    want = _figures(world, ids)
+    made, done = want["all"]
+    zero = [Decimal(0), 0, 0, 0]
+    committed, delivered = r.headline("committed"), r.headline("delivered")
+    assert (committed.pence, committed.original_pence, committed.previous_pence) == (
+        made.get((year, None), zero)[2], made.get((year, None), zero)[1], made.get((year - 1, None), zero)[2])
+    assert (delivered.pence, delivered.original_pence, delivered.previous_pence) == (
+        done.get((year, None), zero)[2], done.get((year, None), zero)[1], done.get((year - 1, None), zero)[2])
+    # Year on year: the change and its percentage.
+    for h in (committed, delivered):
+        assert h.change_pence == h.pence - h.previous_pence
+        if h.previous_pence:
+            assert h.change_percent == (Decimal(h.pence - h.previous_pence) * 100 / h.previous_pence).quantize(Decimal("0.1"))
+    for group, got in (("theme", r.by_theme), ("measure", r.by_measure), ("route", r.by_route)):
+        assert _report_rows(got) == _breakdown(*want[group], year), group
+    if r.is_network:
+        assert _report_rows(r.by_partner) == _breakdown(*want["partner"], year)
+    else:
+        assert r.by_partner == []
+    by_year = {int(row.key): (row.committed_pence, row.delivered_pence) for row in r.by_year}
+    years = {y for (y, _) in made} | {y for (y, _) in done}
+    assert by_year == {y: (made.get((y, None), zero)[2], done.get((y, None), zero)[2]) for y in years if y <= year}
+    # Measures' quantities.
+    for row in r.by_measure:
+        assert (row.committed_quantity, row.delivered_quantity) == (
+            want["measure"][0].get((year, row.key), zero)[0], want["measure"][1].get((year, row.key), zero)[0])
+    # Top contracts: by current £ committed (then delivered) in the year, largest first, ties by reference.
+    contracts = _breakdown(*want["contract"], year)
+    commitment_rows, report_rows_, counted = rows(world.network, ids)
+    reference = {contract.id: contract.reference for _, contract, _ in commitment_rows}
+    reference |= {contract.id: contract.reference for _, _, contract, _ in report_rows_}
+    for order, index, got in (("committed", 0, r.top_committed), ("delivered", 2, r.top_delivered)):
+        ranked = sorted((k for k, v in contracts.items() if v[index] > 0), key=lambda k: (-contracts[k][index], reference[k], k))
+        assert [c.contract_id for c in got] == ranked[: annual.TOP_CONTRACTS], order
+        for c in got:
+            assert (c.committed_current_pence, c.delivered_current_pence) == (contracts[c.contract_id][0], contracts[c.contract_id][2])
+    # Apprenticeship weeks (DEMO-02) and local jobs (DEMO-01).
+    for quantity, code in ((r.apprenticeship_weeks, "DEMO-02"), (r.local_fte, "DEMO-01")):
+        assert quantity.measures == [code]
+        assert quantity.committed == sum((c.quantity for c, _, m in commitment_rows if m.code == code and fy(c.committed_on) == year), Decimal(0))
+        assert quantity.delivered == sum((rep.quantity for rep, _, _, m in report_rows_
+                                          if m.code == code and rep.status == "verified" and fy(rep.period_end) == year), Decimal(0))
+    # Beneficiaries.
+    by_ward, by_group = defaultdict(int), defaultdict(int)
+    for rep, counts in counted:
+        if rep.status == "verified" and fy(rep.period_end) == year:
+            for ward, group, n in counts:
+                by_ward[ward] += n
+                by_group[group] += n
+    assert dict(r.beneficiaries_by_ward) == dict(by_ward) and dict(r.beneficiaries_by_group) == dict(by_group)
+
+
+def test_the_partners_report_equals_its_rows_added_up(world, app_ctx):
+    council = world.partners[0]
+    r = annual.partner_report(db.session, council, YEAR)
+    check_report(world, r, [council.id])
+    assert r.headline("committed").pence > 0 and r.headline("delivered").pence > 0 and r.top_committed
+    # Its own target only, counted on commitments made in the year.
+    assert [(p.target.basis, p.achieved_value_pence) for p in r.targets] == [("committed", r.headline("committed").pence)]
+
+
+def test_the_networks_report_equals_all_partners_rows_added_up(world, app_ctx):
+    ids = [p.id for p in world.partners]
+    r = annual.network_report(db.session, world.network, YEAR)
+    check_report(world, r, ids)
+    assert {row.key for row in r.by_partner} <= set(ids) and len(r.by_partner) == 3
+    assert [p.achieved_value_pence for p in r.targets] == [r.headline("delivered").pence]
+
+
+def test_the_previous_year_report_and_the_change_between_years(world, app_ctx):
+    council = world.partners[0]
+    this, last = annual.partner_report(db.session, council, YEAR), annual.partner_report(db.session, council, YEAR - 1)
+    check_report(world, last, [council.id], YEAR - 1)
+    assert this.headline("delivered").previous_pence == last.headline("delivered").pence
+    assert this.headline("committed").previous_pence == last.headline("committed").pence
+
+
+def test_the_real_living_wage_list_is_the_in_scope_contracts_running_in_the_year(world, app_ctx):
+    from portal.social_value.models import Contract
+    from tenants import network_wide
+
+    ids = [p.id for p in world.partners]
+    r = annual.network_report(db.session, world.network, YEAR)
+    with network_wide(ids, "test"):
+        every = db.session.scalars(select(Contract)).all()
+        want = sorted((c.organisation_id, c.reference, c.supplier_pays_rlw) for c in every if c.rlw_in_scope
+                      and c.start_date < date(2025, 4, 1) and (c.end_date is None or c.end_date >= date(2024, 4, 1)))
+    assert [(c.organisation_id, c.reference, c.supplier_pays_rlw) for c in r.living_wage] == want and want
+    counts = {s: sum(1 for *_, status in want if status == s) for s in ("yes", "no", "unknown")}
+    assert r.living_wage_counts == counts
+
+
+def test_the_network_report_reads_the_partners_only_through_network_wide(world, app_ctx, monkeypatch, make_partner, make_network):
+    outsider = make_partner("Outsider", make_network("Other network"))
+    opened = []
+    real = annual.network_wide
+
+    def spy(ids, reason):
+        opened.append((tuple(sorted(ids)), reason))
+        return real(ids, reason)
+
+    monkeypatch.setattr(annual, "network_wide", spy)
+    r = annual.network_report(db.session, world.network, YEAR)
+    assert opened == [(tuple(sorted(p.id for p in world.partners)), f"annual social value report of network {world.network.id}")]
+    assert outsider.id not in r.partner_names
+
+
+def test_a_partners_report_never_shows_another_partners_contracts(world, sign_in, app_ctx):
+    council, police, _ = world.partners
+    client = sign_in(world.officers[council.id])
+    page = client.get(f"/social-value/report?year={YEAR}&organisation_id={police.id}").get_data(as_text=True)
+    assert "COU-" in page and "POL-" not in page and "HOS-" not in page
+    r = annual.partner_report(db.session, council, YEAR)
+    assert pounds(r.headline("committed").pence, whole=True) in page
+    assert pounds(r.headline("delivered").pence, whole=True) in page
+    for response in (client.get(f"/social-value/report.csv?year={YEAR}"), client.get(f"/social-value/report.xlsx?year={YEAR}")):
+        assert response.status_code == 200
+        text = response.data.decode("latin-1")
+        assert "POL-" not in text and "HOS-" not in text
+
+
+def test_the_lead_sees_the_network_report_and_a_partner_officer_does_not(world, sign_in, make_user, app_ctx):
+    council = world.partners[0]
+    lead = make_user(council, lead_of=world.network)
+    page = sign_in(lead).get(f"/network/{world.network.id}/social-value-report?year={YEAR}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    r = annual.network_report(db.session, world.network, YEAR)
+    assert pounds(r.headline("committed").pence, whole=True) in text and "Police" in text and "Hospital" in text
+    officer = sign_in(world.officers[council.id])
+    assert officer.get(f"/network/{world.network.id}/social-value-report").status_code == 404
+
+
+def test_the_pdf_is_a_pdf_with_the_headline_figures(world, sign_in, app_ctx):
+    council = world.partners[0]
+    response = sign_in(world.officers[council.id]).get(f"/social-value/report.pdf?year={YEAR}")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.data.startswith(b"%PDF-") and response.data.rstrip().endswith(b"%%EOF")
+    pypdf = pytest.importorskip("pypdf")
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.data)).pages)
+    r = annual.partner_report(db.session, council, YEAR)
+    for h in r.headlines:
+        assert pounds(h.pence, whole=True) in text
+    assert "Annual social value report" in text and "Real Living Wage" in text
+
+
+def test_the_downloads_hold_the_figures_and_no_formulas(world, sign_in, app_ctx):
+    from openpyxl import load_workbook
+
+    council = world.partners[0]
+    client = sign_in(world.officers[council.id])
+    r = annual.partner_report(db.session, council, YEAR)
+    lines = list(csv.reader(io.StringIO(client.get(f"/social-value/report.csv?year={YEAR}").get_data(as_text=True).lstrip("\ufeff"))))
+    assert lines[0] == ["Table", "Item", "Figure", "Value"]
+    headline = {(row[1], row[2]): row[3] for row in lines if row[0].startswith("Headline figures")}
+    assert Decimal(headline[("Social value committed", "2024 to 2025 (£)")]) == Decimal(r.headline("committed").pence) / 100
+    assert Decimal(headline[("Social value delivered", "Change (£)")]) == Decimal(r.headline("delivered").change_pence) / 100
+    suppliers = [row[3] for row in lines if row[2] == "Supplier"]
+    assert "'=HYPERLINK(\"http://x\")" in suppliers  # a supplier named like a formula stays text
+    assert not [cell for row in lines for cell in row if cell[:1] in ("=", "+", "@") or (cell[:1] == "-" and not _number(cell))]
+    book = load_workbook(io.BytesIO(client.get(f"/social-value/report.xlsx?year={YEAR}").data))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert "'=HYPERLINK(\"http://x\")" in cells
+    assert not [c for c in cells if isinstance(c, str) and c[:1] in ("=", "+", "-", "@")]
+    themes = {name for name in db.session.scalars(select(Theme.name).where(Theme.network_id == world.network.id))}
+    assert {row.label for row in r.by_theme} <= themes
+    headlines = book.worksheets[0]
+    label, amount = [c.value for c in next(headlines.iter_rows(min_row=2, max_row=2))][:2]
+    assert (label, Decimal(str(amount))) == ("Social value committed", Decimal(r.headline("committed").pence) / 100)
+
+
+def _number(text: str) -> bool:
+    try:
+        Decimal(text)
+    except ArithmeticError:
+        return False
+    return True
