@@ -69,9 +69,7 @@ class ContractForm(FlaskForm):
     def validate_supplier_id(self, field):
         if field.data and field.data not in {value for value, _ in field.choices}:
             raise ValidationError("Choose a supplier from the network's register, or type its name")
-
-    def validate_supplier_name_as_given(self, field):
-        if not self.supplier_id.data and not (field.data or "").strip():
+        if not field.data and not (self.supplier_name_as_given.data or "").strip():
             raise ValidationError("Choose the supplier from the register, or type its name")
 
     def contract_fields(self) -> dict:
