@@ -1,14 +1,15 @@
 """Importing a spend file: check every line, then load the good ones in one transaction.
 
-Pass 1 streams the file, checks each line and spools the parsed lines to a
-temporary file, writing nothing to the database but progress (so a rejected
+Pass 1 streams the file, checks each line (``LineChecker``: each distinct date and
+supplier is checked once) and spools the good lines to a temporary CSV file in the
+staging table's columns, writing nothing to the database but progress (so a rejected
 file changes nothing, and SQLite's single writer is never held while we read).
-Pass 2 resolves the file's distinct suppliers, loads the spool into a staging
-table (``COPY`` on PostgreSQL; ``COPY FROM`` is refused on tables with row-level
-security, so it cannot go straight into spend_lines), then moves it with one
-``INSERT ... SELECT ... ON CONFLICT DO NOTHING``: a line whose reference the
-partner already has is a duplicate and is skipped, so re-importing never
-double counts.
+Pass 2 resolves the file's distinct suppliers into a small table, loads the spool into
+a staging table (a plain ``COPY`` of the spool on PostgreSQL; ``COPY FROM`` is refused on
+tables with row-level security, so it cannot go straight into spend_lines), then moves
+it with one ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` joining the two: a line
+whose reference the partner already has is a duplicate and is skipped, so re-importing
+never double counts. bench/README.md says where the time goes.
 """
 from __future__ import annotations
 
@@ -49,21 +50,22 @@ STAGING = Table(
     Column("month", Date),
     Column("amount_pence", BigInteger),
     Column("supplier_index", Integer),
-    Column("supplier_name", String(300)),
     Column("expense_type", String(200)),
     Column("service_area", String(200)),
     Column("category", String(200)),
     prefixes=["TEMPORARY"],
 )
 STAGING_COLUMNS = [c.name for c in STAGING.columns]
-# The file's distinct suppliers as resolved in pass 2: the spool can then be written before
-# the register is touched, and copied without rewriting a million lines to put ids in.
+# The file's distinct suppliers (each spelling as written, and where pass 2 resolved it): the
+# spool is written before the register is touched, copied without rewriting a million lines to
+# put ids in, and does not repeat a supplier's name on every line.
 STAGING_SUPPLIERS = Table(
     "spend_staging_suppliers",
     _staging_metadata,
     Column("supplier_index", Integer, primary_key=True),
     Column("supplier_id", Integer),
     Column("supplier_alias_id", Integer),
+    Column("supplier_name", String(300)),
     prefixes=["TEMPORARY"],
 )
 
@@ -71,7 +73,7 @@ STAGING_SUPPLIERS = Table(
 # occurrence number; the occurrence counts every line of that content, with or without a
 # reference, as it always has, so a re-import computes the same keys. Only those contents
 # are windowed: a file whose lines all have references sorts nothing.
-_MOVE_COLUMNS = """payment_date, month, amount_pence, supplier_name, m.supplier_id, m.supplier_alias_id,
+_MOVE_COLUMNS = """payment_date, month, amount_pence, m.supplier_name, m.supplier_id, m.supplier_alias_id,
         expense_type, service_area, category, :now"""
 MOVE_STAGED_LINES = text(
     f"""
@@ -228,8 +230,9 @@ def _check_lines(path: Path, spend_import: SpendImport, spool, progress: _Progre
     write = csv.writer(spool).writerow
     estimate = _estimate_rows(path)
     progress.update(force=True, status="running", started_at=utcnow(), total_rows=estimate, rows_done=0)
+    months, rows, good = checked.months, 0, 0  # locals: this loop runs a million times
     for raw in spend_file.rows():
-        checked.rows += 1
+        rows += 1
         try:
             if raw.problem:
                 raise LineProblem(raw.problem)
@@ -238,13 +241,14 @@ def _check_lines(path: Path, spend_import: SpendImport, spool, progress: _Progre
             checked.problems.append((raw.line_number, str(problem)[:500], {k: v for k, v in raw.values.items() if k != EXTRA}))
         else:
             index = suppliers.setdefault(supplier, len(suppliers))
-            checked.months.add(month)
+            months.add(month)
             # csv writes None as an empty cell, which COPY reads as NULL; dates print as ISO.
             write((raw.line_number, ref, content_key(day, amount, supplier.normalised_name, expense, service, category),
-                   day, month, amount, index, supplier.name, expense, service, category))
-            checked.good += 1
-        if checked.rows % PROGRESS_EVERY_ROWS == 0:
-            progress.update(rows_done=checked.rows, total_rows=max(estimate, checked.rows))
+                   day, month, amount, index, expense, service, category))
+            good += 1
+        if rows % PROGRESS_EVERY_ROWS == 0:
+            progress.update(rows_done=rows, total_rows=max(estimate, rows))
+    checked.rows, checked.good = rows, good
     spool.flush()
     progress.update(force=True, rows_done=checked.rows, total_rows=checked.rows)
     if checked.rows == 0:
@@ -295,14 +299,15 @@ def _load(session: Session, spend_import: SpendImport, network: Network, spool, 
     resolver = SupplierResolver(session, network)
     resolved = [None] * len(checked.suppliers)
     for key, index in checked.suppliers.items():
-        resolved[index] = resolver.resolve(key)
+        resolved[index] = (*resolver.resolve(key), key.name)
     connection = session.connection()
     _drop_staging(connection)
     _staging_metadata.create_all(connection)
     try:
         connection.execute(
             STAGING_SUPPLIERS.insert(),
-            [{"supplier_index": i, "supplier_id": ids[0], "supplier_alias_id": ids[1]} for i, ids in enumerate(resolved)],
+            [{"supplier_index": i, "supplier_id": supplier_id, "supplier_alias_id": alias_id, "supplier_name": name}
+             for i, (supplier_id, alias_id, name) in enumerate(resolved)],
         )
         if connection.dialect.name == "postgresql":
             _copy_into_staging(connection, spool)
@@ -349,11 +354,11 @@ def _copy_into_staging(connection, spool) -> None:
 def _insert_into_staging(connection, spool) -> None:
     batch = []
     for row in csv.reader(spool):
-        line_number, ref, key, day, month, amount, supplier_index, name, expense, service, category = row
+        line_number, ref, key, day, month, amount, supplier_index, expense, service, category = row
         batch.append({
             "line_number": int(line_number), "transaction_ref": ref or None, "content_key": key,
             "payment_date": date.fromisoformat(day), "month": date.fromisoformat(month), "amount_pence": int(amount),
-            "supplier_index": int(supplier_index), "supplier_name": name, "expense_type": expense or None,
+            "supplier_index": int(supplier_index), "expense_type": expense or None,
             "service_area": service or None, "category": category or None,
         })
         if len(batch) >= STAGING_BATCH:

@@ -603,16 +603,22 @@ class SpendFile:
         with "" and flagged the same way. Spreadsheet rows are never "short": Excel does not
         store empty trailing cells.
         """
-        width = len(self.headers)
+        headers = self.headers
+        width = len(headers)
         records = self._records()
         line = self.header_line
         try:
+            first_cells = self._first_cells
             for line, cells in enumerate(records, start=1):
                 if line <= self.header_line or _is_blank(cells):
                     continue
-                if self._is_header_again(cells, width):
+                # A first cell already known not to be the header's settles most rows here.
+                if first_cells.get(cells[0]) is not False and self._is_header_again(cells, width):
                     continue  # the header repeated, as when files are concatenated month by month
                 count = len(cells)
+                if count == width:  # the common case, without the slicing below
+                    yield RawRow(line, dict(zip(headers, cells)), width, width)
+                    continue
                 while count > width and not cells[count - 1].strip():
                     count -= 1  # blank cells past the last column: Excel pads rows like that
                 if self.kind == "xlsx" and count < width:
