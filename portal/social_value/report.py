@@ -170,32 +170,35 @@ def _rows(committed: list[totals.Total], delivered: list[totals.Total], labels: 
     return rows
 
 
-def _quantity(session, network, ids, label, measure_select, start, end) -> Quantity:
-    codes = list(session.scalars(select(Measure.code).where(Measure.id.in_(measure_select)).order_by(Measure.code)))
-    made = totals.grand_total(totals.committed(session, network, ids, start=start, end=end, measure_ids=measure_select))
-    done = totals.grand_total(totals.delivered(session, network, ids, start=start, end=end, measure_ids=measure_select))
-    return Quantity(label, made.quantity, done.quantity, codes)
+def _quantity(session, label, measure_select, made: list[totals.Total], done: list[totals.Total]) -> Quantity:
+    """A quantity of the measures ``measure_select`` picks, from the by-measure totals (one or two rows)."""
+    measures = dict(session.execute(select(Measure.id, Measure.code).where(Measure.id.in_(measure_select))).all())
+
+    def total(rows):
+        return sum((t.quantity for t in rows if t.key[0] in measures), Decimal(0))
+
+    return Quantity(label, total(made), total(done), sorted(measures.values()))
 
 
 def _report(session: Session, network: Network, ids: Sequence[int], organisation, year, asked) -> AnnualReport:
-    years = totals.years_with_figures(session, network, ids)
+    by_year = (totals.committed(session, network, ids, by=("year",)), totals.delivered(session, network, ids, by=("year",)))
+    years = sorted({int(t.key[0]) for rows in by_year for t in rows}, reverse=True)
     year = year if year is not None else chosen_year(network, years, asked)
     start, end = totals.year_range(network, year)
-    before = totals.year_range(network, year - 1)
+    made = totals.breakdowns(session, network, ids, source="committed", start=start, end=end)
+    done = totals.breakdowns(session, network, ids, source="delivered", start=start, end=end)
 
-    def both(by=()):
-        return (totals.committed(session, network, ids, by=by, start=start, end=end),
-                totals.delivered(session, network, ids, by=by, start=start, end=end))
+    def in_year(rows, wanted: int) -> totals.Total:
+        return totals.grand_total([t for t in rows if int(t.key[0]) == wanted])
 
-    made, done = (totals.grand_total(t) for t in both())
-    made_before = totals.grand_total(totals.committed(session, network, ids, start=before[0], end=before[1]))
-    done_before = totals.grand_total(totals.delivered(session, network, ids, start=before[0], end=before[1]))
+    made_now, done_now = totals.grand_total(made["all"]), totals.grand_total(done["all"])
+    made_before, done_before = in_year(by_year[0], year - 1), in_year(by_year[1], year - 1)
     headlines = [
-        Headline("committed", "Social value committed", made.current_value_pence, made.value_pence,
+        Headline("committed", "Social value committed", made_now.current_value_pence, made_now.value_pence,
                  made_before.current_value_pence,
                  "Commitments suppliers made in the year, valued at the proxy values in force when they were made, "
                  "or at the network's re-based values where it re-based."),
-        Headline("delivered", "Social value delivered", done.current_value_pence, done.value_pence,
+        Headline("delivered", "Social value delivered", done_now.current_value_pence, done_now.value_pence,
                  done_before.current_value_pence,
                  "Delivery reports checked and verified by the partner, for periods ending in the year. Reports waiting "
                  "to be checked, and rejected reports, are not counted; a report is counted once however often it is edited."),
@@ -206,28 +209,27 @@ def _report(session: Session, network: Network, ids: Sequence[int], organisation
     measure_labels = {m.id: f"{m.code} {m.description}" for m in measure_rows}
     units = {m.id: m.unit for m in measure_rows}
     partner_names = dict(session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(list(ids)))).all())
-    every_year = (totals.committed(session, network, ids, by=("year",), end=end),
-                  totals.delivered(session, network, ids, by=("year",), end=end))
-    year_labels = {y: year_label(totals.year_start(network, int(y))) for t in every_year for y in (x.key[0] for x in t)}
+    up_to = [[t for t in rows if int(t.key[0]) <= year] for rows in by_year]
+    year_labels = {t.key[0]: year_label(totals.year_start(network, int(t.key[0]))) for rows in up_to for t in rows}
     organisation_id = organisation.id if organisation else None
     return AnnualReport(
         network=network, organisation=organisation, year_start=start, year_end=end, years=years, headlines=headlines,
-        by_theme=_rows(*both(("theme",)), theme_names),
-        by_measure=_rows(*both(("measure",)), measure_labels, units),
-        by_partner=_rows(*both(("partner",)), partner_names) if organisation is None else [],
-        by_route=_rows(*both(("route",)), ROUTE_LABELS),
-        by_year=sorted(_rows(*every_year, year_labels), key=lambda r: int(r.key)),
+        by_theme=_rows(made["theme"], done["theme"], theme_names),
+        by_measure=_rows(made["measure"], done["measure"], measure_labels, units),
+        by_partner=_rows(made["partner"], done["partner"], partner_names) if organisation is None else [],
+        by_route=_rows(made["route"], done["route"], ROUTE_LABELS),
+        by_year=sorted(_rows(*up_to, year_labels), key=lambda r: int(r.key)),
         top_committed=totals.top_contracts(session, ids, start=start, end=end, order="committed", limit=TOP_CONTRACTS),
         top_delivered=totals.top_contracts(session, ids, start=start, end=end, order="delivered", limit=TOP_CONTRACTS),
         living_wage=totals.living_wage_contracts(session, ids, start=start, end=end),
         living_wage_counts=totals.living_wage_status_counts(session, ids, start=start, end=end),
         targets=performance_against_targets(session, network, organisation_id=organisation_id,
                                             period_start=start, period_end=end - timedelta(days=1)),
-        apprenticeship_weeks=_quantity(session, network, ids, "Apprenticeship weeks",
-                                       totals.apprenticeship_measures(network), start, end),
-        local_fte=_quantity(session, network, ids, "Local jobs (FTE)", totals.local_fte_measures(network), start, end),
+        apprenticeship_weeks=_quantity(session, "Apprenticeship weeks", totals.apprenticeship_measures(network),
+                                       made["measure"], done["measure"]),
+        local_fte=_quantity(session, "Local jobs (FTE)", totals.local_fte_measures(network), made["measure"], done["measure"]),
         beneficiaries_by_ward=totals.beneficiaries(session, ids, by="ward", start=start, end=end),
         beneficiaries_by_group=totals.beneficiaries(session, ids, by="protected_group", start=start, end=end),
         partner_names=partner_names,
-        rebased=made.current_value_pence != made.value_pence or done.current_value_pence != done.value_pence,
+        rebased=made_now.current_value_pence != made_now.value_pence or done_now.current_value_pence != done_now.value_pence,
     )

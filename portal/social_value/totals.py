@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import case, extract, func, literal, or_, select
+from sqlalchemy import Integer, String, case, extract, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from portal.suppliers.models import Supplier
@@ -174,6 +174,57 @@ def delivered(
     return _totals(session, query, len(by))
 
 
+BREAKDOWNS = ("all", "theme", "measure", "partner", "route")
+
+
+def breakdowns(
+    session: Session, network: Network, organisation_ids: Sequence[int], *, source: str, start: date, end: date,
+) -> dict[str, list[Total]]:
+    """Committed (``source="committed"``) or delivered £ in [start, end) by theme, measure, partner and route, and overall.
+
+    One statement: the rows are added up once by measure, partner and route (a
+    few hundred groups at most), and that small set is rolled up the other ways
+    with UNION ALL, in SQL that PostgreSQL and SQLite both run. The same figures
+    as ``committed``/``delivered`` grouped each way, for a fraction of the reading.
+    """
+    if source == "committed":
+        dated, base = Commitment.committed_on, Commitment
+        sums = (Commitment.quantity, Commitment.committed_value_pence,
+                func.coalesce(Commitment.rebased_value_pence, Commitment.committed_value_pence), Commitment.id)
+    elif source == "delivered":
+        dated, base = DeliveryReport.period_end, DeliveryReport
+        sums = (DeliveryReport.quantity, DeliveryReport.value_pence,
+                func.coalesce(DeliveryReport.rebased_value_pence, DeliveryReport.value_pence), DeliveryReport.id)
+    else:
+        raise ValueError(f"source is committed or delivered, not {source!r}")
+    by = ("measure", "partner", "route")
+    fine = _query(network, organisation_ids, by, dated,
+                  (func.sum(sums[0]).label("q"), func.sum(sums[1]).label("v"), func.sum(sums[2]).label("cv"),
+                   func.count(sums[3]).label("n")), base, start, end, None).order_by(None)
+    if base is DeliveryReport:
+        fine = fine.where(DeliveryReport.status == "verified", DeliveryReport.organisation_id.in_(list(organisation_ids)))
+    fine = fine.cte("fine")
+    measure_theme = select(Measure.id, Measure.theme_id).where(Measure.network_id == network.id).subquery("measure_theme")
+    totals_of = (func.sum(fine.c.q), func.sum(fine.c.v), func.sum(fine.c.cv), func.sum(fine.c.n))
+    none_int, none_text = literal(None, Integer), literal(None, String)
+    parts = [
+        select(literal("all"), none_int, none_text, *totals_of).select_from(fine).having(func.count() > 0),
+        select(literal("theme"), measure_theme.c.theme_id, none_text, *totals_of)
+        .select_from(fine).join(measure_theme, measure_theme.c.id == fine.c.measure).group_by(measure_theme.c.theme_id),
+        select(literal("measure"), fine.c.measure, none_text, *totals_of).group_by(fine.c.measure),
+        select(literal("partner"), fine.c.partner, none_text, *totals_of).group_by(fine.c.partner),
+        select(literal("route"), none_int, fine.c.route, *totals_of).group_by(fine.c.route),
+    ]
+    found: dict[str, list[Total]] = {name: [] for name in BREAKDOWNS}
+    for name, key_int, key_text, q, v, cv, n in session.execute(union_all(*parts)):
+        key = key_text if name == "route" else key_int
+        found[name].append(Total(() if name == "all" else (key,), Decimal(str(q or 0)).quantize(_THOUSANDTH),
+                                 int(v or 0), int(cv or 0), int(n or 0)))
+    for rows in found.values():
+        rows.sort(key=lambda t: t.key)
+    return found
+
+
 def grand_total(totals: list[Total]) -> Total:
     """The one row of an ungrouped total (zeros when there was nothing to add up)."""
     return totals[0] if totals else Total((), Decimal(0).quantize(_THOUSANDTH), 0, 0, 0)
@@ -310,9 +361,3 @@ def years_with_figures(session: Session, network: Network, organisation_ids: Seq
     years |= {t.key[0] for t in delivered(session, network, organisation_ids, by=("year",))}
     return sorted((int(y) for y in years), reverse=True)
 
-
-__all__ = [
-    "GROUPS", "ContractTotal", "LivingWageContract", "Total", "apprenticeship_measures", "beneficiaries", "committed",
-    "delivered", "grand_total", "living_wage_contracts", "living_wage_status_counts", "local_fte_measures",
-    "top_contracts", "year_of", "year_range", "year_start", "years_with_figures",
-]

@@ -273,3 +273,15 @@ def test_targets_performance_is_what_the_report_uses(world, app_ctx):
     [performance] = targets.performance_against_targets(db.session, network, period_start=date(2024, 4, 1),
                                                         period_end=date(2025, 3, 31))
     assert performance.achieved_value_pence == want_done[(2024, None)][2]
+
+
+@pytest.mark.parametrize("source", ["committed", "delivered"])
+def test_the_one_statement_breakdowns_equal_each_grouping_on_its_own(world, source, app_ctx):
+    network, ids = world.network, [p.id for p in world.partners]
+    start, end = totals.year_range(network, 2024)
+    each = totals.committed if source == "committed" else totals.delivered
+    with network_wide(ids, "test"):
+        together = totals.breakdowns(db.session, network, ids, source=source, start=start, end=end)
+        for group in ("theme", "measure", "partner", "route"):
+            assert together[group] == each(db.session, network, ids, by=(group,), start=start, end=end), group
+        assert together["all"] == each(db.session, network, ids, start=start, end=end)
