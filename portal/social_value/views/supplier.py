@@ -69,6 +69,8 @@ def supplier_report(token: str):
             commitments = list(contract.commitments)
             form.commitment_id.choices = [("", "Choose a commitment")] + [
                 (str(c.id), f"{c.measure.code}: {c.measure.description} ({c.measure.unit})") for c in commitments]
+            if len(commitments) == 1 and not form.is_submitted():
+                form.commitment_id.data = str(commitments[0].id)
             if form.validate_on_submit():
                 sent = _submit(token, form)
                 if sent:

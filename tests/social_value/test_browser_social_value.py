@@ -1,0 +1,100 @@
+"""In a real browser: an officer records a contract, a supplier's commitment and a delivery report with evidence."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from portal.extensions import db
+from portal.social_value import measures
+
+from ..test_browser import sign_in_through_browser
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def officer(make_network, make_partner, make_user):
+    network = make_network(name="Rother Valley Anchor Network", local_area=("S60", "S61"))
+    measures.load_demo_measures(db.session, network)
+    db.session.commit()
+    partner = make_partner(name="Rotherham Metropolitan Borough Council", network=network)
+    return make_user(partner=partner, role="officer", name="Priya Officer", lead_of=network)
+
+
+def fill_date(page, field_id: str, day: str, month: str, year: str) -> None:
+    page.locator(f"#{field_id}-day").fill(day)
+    page.locator(f"#{field_id}-month").fill(month)
+    page.locator(f"#{field_id}-year").fill(year)
+
+
+def test_an_officer_records_a_contract_a_commitment_and_a_delivery_report(page, officer, tmp_path, screenshot):
+    evidence = tmp_path / "timesheets.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    sign_in_through_browser(page, officer.email)
+
+    page.get_by_role("link", name="Social value").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Contracts")
+    page.get_by_role("link", name="Measures catalogue (lead)").click()
+    expect(page.get_by_test_id("proxy-DEMO-02-demo-2024")).to_contain_text("£210.00")
+    screenshot("social-value-measures")
+    page.get_by_role("link", name="Social value").click()
+
+    page.get_by_role("button", name="Add a contract").click()
+    page.get_by_label("Your contract reference").fill("HW-2024-01")
+    page.get_by_label("Title").fill("Highways maintenance")
+    page.get_by_label("Supplier name, if it is not in the register").fill("Acme Roads Ltd")
+    page.get_by_label("Contract value in pounds").fill("1,250,000")
+    fill_date(page, "start_date", "1", "4", "2024")
+    fill_date(page, "end_date", "31", "3", "2027")
+    page.get_by_label("Procurement").check()
+    page.get_by_label("In scope for the Real Living Wage").check()
+    screenshot("social-value-contract-form")
+    page.get_by_role("button", name="Save contract").click()
+    expect(page).to_have_url(re.compile(r"/social-value/contracts/\d+$"))
+
+    page.get_by_role("button", name="Record a commitment").click()
+    page.get_by_label("Measure").select_option(label="DEMO-02: Apprenticeship weeks on the contract (no. of weeks)")
+    page.get_by_label("Quantity committed over the contract").fill("52")
+    fill_date(page, "committed_on", "1", "5", "2024")
+    page.locator("#year_0").fill("20")
+    page.locator("#year_1").fill("20")
+    page.locator("#year_2").fill("12")
+    screenshot("social-value-commitment-form")
+    page.get_by_role("button", name="Save commitment").click()
+    expect(page.get_by_test_id("commitment-DEMO-02")).to_contain_text("£10,920.00")
+
+    page.get_by_role("link", name=re.compile("Record delivery")).click()
+    fill_date(page, "period_start", "1", "4", "2024")
+    fill_date(page, "period_end", "30", "6", "2024")
+    page.get_by_label("Quantity delivered in the period").fill("10")
+    page.get_by_label("What was delivered (optional)").fill("Two apprentices on site for five weeks each.")
+    page.get_by_label("Ward, row 1").fill("Boston Castle")
+    page.get_by_label("Group, row 1").fill("Age 16 to 24")
+    page.get_by_label("Number of people, row 1").fill("2")
+    page.get_by_label("Evidence (optional)").set_input_files(str(evidence))
+    screenshot("social-value-delivery-form")
+    page.get_by_role("button", name="Save the delivery report").click()
+    expect(page.get_by_test_id("report-status")).to_have_text("reported")
+    expect(page.get_by_test_id("evidence")).to_contain_text("timesheets.pdf")
+    screenshot("social-value-delivery-report")
+
+    page.get_by_role("button", name="Verify the report").click()
+    expect(page.get_by_test_id("report-status")).to_have_text("verified")
+    page.get_by_role("link", name="Back to HW-2024-01").click()
+    expect(page.get_by_test_id("delivered-total")).to_have_text("£2,100")
+    screenshot("social-value-contract")
+
+    page.get_by_role("button", name="Create a link for the supplier").click()
+    expect(page.locator("#supplier-link-url")).to_have_value(re.compile(r"/supplier-report/"))
+    screenshot("social-value-supplier-link")
+    link = page.locator("#supplier-link-url").input_value().removeprefix("http://localhost")
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Report what you have delivered")
+    screenshot("social-value-supplier-page")
+
+    page.goto("/social-value/flags")
+    screenshot("social-value-flags")
+    page.goto("/social-value/targets")
+    screenshot("social-value-targets")
