@@ -10,9 +10,24 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.social_value import commitments, contracts, delivery, evidence, measures, supplier_link, targets
+from portal.social_value import (
+    commitments,
+    contracts,
+    delivery,
+    evidence,
+    measures,
+    supplier_link,
+    targets,
+)
 from portal.social_value.models import (
-    Commitment, Contract, DeliveryReport, EvidenceFile, Measure, NetworkTarget, PartnerTarget, ProxyValue,
+    Commitment,
+    Contract,
+    DeliveryReport,
+    EvidenceFile,
+    Measure,
+    NetworkTarget,
+    PartnerTarget,
+    ProxyValue,
 )
 from tenants import tenant_context
 

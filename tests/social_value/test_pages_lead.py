@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.social_value import measures
-from portal.social_value.models import Commitment, Measure, NetworkTarget, PartnerTarget, ProxyValue
+from portal.social_value.models import Commitment, Measure, NetworkTarget, PartnerTarget
 from tenants import tenant_context
 from tenants.models import AuditEvent
 

@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("social_value", __name__)
 
-from . import commitments, contracts, delivery, display, flags, measures, supplier, targets  # noqa: E402,F401
+from . import commitments, contracts, delivery, display, flags, measures, supplier, targets  # noqa: F401

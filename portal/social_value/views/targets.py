@@ -9,7 +9,8 @@ from portal.extensions import db
 from portal.network.views import _led_network_or_404
 from tenants.web import current_partner, partner_required
 
-from .. import measures, targets as target_service
+from .. import measures
+from .. import targets as target_service
 from ..forms.targets import TargetForm
 from ..models import Measure, Theme
 from ..problems import SocialValueProblem
