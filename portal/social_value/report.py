@@ -212,6 +212,7 @@ def _report(session: Session, network: Network, ids: Sequence[int], organisation
     up_to = [[t for t in rows if int(t.key[0]) <= year] for rows in by_year]
     year_labels = {t.key[0]: year_label(totals.year_start(network, int(t.key[0]))) for rows in up_to for t in rows}
     organisation_id = organisation.id if organisation else None
+    beneficiaries = totals.beneficiary_counts(session, ids, start=start, end=end)
     return AnnualReport(
         network=network, organisation=organisation, year_start=start, year_end=end, years=years, headlines=headlines,
         by_theme=_rows(made["theme"], done["theme"], theme_names),
@@ -228,8 +229,8 @@ def _report(session: Session, network: Network, ids: Sequence[int], organisation
         apprenticeship_weeks=_quantity(session, "Apprenticeship weeks", totals.apprenticeship_measures(network),
                                        made["measure"], done["measure"]),
         local_fte=_quantity(session, "Local jobs (FTE)", totals.local_fte_measures(network), made["measure"], done["measure"]),
-        beneficiaries_by_ward=totals.beneficiaries(session, ids, by="ward", start=start, end=end),
-        beneficiaries_by_group=totals.beneficiaries(session, ids, by="protected_group", start=start, end=end),
+        beneficiaries_by_ward=beneficiaries["ward"],
+        beneficiaries_by_group=beneficiaries["protected_group"],
         partner_names=partner_names,
         rebased=made_now.current_value_pence != made_now.value_pence or done_now.current_value_pence != done_now.value_pence,
     )
