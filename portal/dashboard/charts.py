@@ -147,7 +147,7 @@ def line_chart(title: str, points: Sequence[tuple[str, Number | None]], high: fl
 def horizontal_bar_chart(title: str, rows: Sequence[tuple[str, Number, Number]], part_label: str = "local",
                          format_value: Callable[[Number], str] = short_pounds) -> Markup:
     """One bar per (label, whole, part): the whole in a light tint, the part of it in full colour."""
-    bar_h, gap, top, label_w, value_w = 20, 8, 28, 150, 56
+    bar_h, gap, top, label_w, value_w = 20, 8, 28, 160, 56
     height = top + len(rows) * (bar_h + gap) + 4
     plot_left, plot_right = label_w, WIDTH - value_w
     values = [float(v) for _, whole, part in rows for v in (whole, part)]
@@ -169,7 +169,7 @@ def horizontal_bar_chart(title: str, rows: Sequence[tuple[str, Number, Number]],
         p0, p1 = sorted((x(0), x(part)))
         out.append(
             f'<text class="app-chart__label" x="{label_w - 8}" y="{y + bar_h * 0.7:.1f}" text-anchor="end" fill="{TEXT}">'
-            f"{escape(_truncate(label, 20))}</text>"
+            f"{escape(_truncate(label, 18))}</text>"
         )
         out.append(
             f'<rect class="app-chart__bar" x="{x0:.1f}" y="{y}" width="{x1 - x0:.1f}" height="{bar_h}" fill="{LIGHT_BLUE}">'

@@ -98,3 +98,13 @@ def test_an_officer_records_a_contract_a_commitment_and_a_delivery_report(page, 
     screenshot("social-value-flags")
     page.goto("/social-value/targets")
     screenshot("social-value-targets")
+
+    # Both the commitment and the verified delivery are in the annual report.
+    page.goto("/social-value/contracts")
+    page.get_by_role("link", name="Annual report", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/social-value/report"))
+    report = page.locator("main")
+    expect(report).to_contain_text("HW-2024-01")
+    expect(report).to_contain_text("£10,920")
+    expect(report).to_contain_text("£2,100")
+    screenshot("social-value-annual-report")
