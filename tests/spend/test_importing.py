@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.spend import importing
+from portal.spend import importing, lines
 from portal.spend.models import SpendImport, SpendImportProblem, SpendLine
 from portal.suppliers.models import Supplier, SupplierAlias, SupplierMatchCandidate
 from tenants import tenant_context
@@ -226,8 +226,6 @@ def test_a_refused_upload_keeps_nothing(partner, tmp_path):
 
 
 # --- the fast checker agrees with parse_line ---------------------------------------------
-
-from portal.spend import lines  # noqa: E402 - kept with the tests that use it
 
 CHECKER_MAPPING = {"payment_date": "Date", "amount": "Amount", "supplier_name": "Supplier", "transaction_ref": "Ref",
                    "supplier_postcode": "Postcode", "company_number": "Company", "charity_number": "Charity",
