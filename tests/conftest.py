@@ -1,12 +1,15 @@
 """Fixtures shared by the whole suite: an app on a migrated database, factories, sign-in."""
 from __future__ import annotations
 
+import time
+
 import pytest
 from flask.testing import FlaskClient
+from flask_migrate import upgrade
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
-from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from portal import create_app
 from portal.extensions import db, limiter
@@ -103,12 +106,22 @@ def _clean_tables(request):
         db.session.remove()
         engine = create_engine(application.config["MIGRATION_DATABASE_URL"])
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-        with engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    conn.execute(text(f"DELETE FROM {table}"))
+        # The session's real worker may still be running a task a test queued (a
+        # totals refresh, say); PostgreSQL can then pick this TRUNCATE as a deadlock
+        # victim. It is safe to try again: the task's own retry copes with empty tables.
+        for attempt in range(5):
+            try:
+                with engine.begin() as conn:
+                    if conn.dialect.name == "postgresql":
+                        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+                    else:
+                        for table in tables:
+                            conn.execute(text(f"DELETE FROM {table}"))
+                break
+            except OperationalError:
+                if attempt == 4:
+                    raise
+                time.sleep(0.5 * (attempt + 1))
         engine.dispose()
 
 
