@@ -81,5 +81,6 @@ def _import_features() -> None:
     import portal.spend.models  # noqa: F401
     import portal.spend.tasks  # noqa: F401
     import portal.social_value.models  # noqa: F401
+    import portal.social_value.tasks  # noqa: F401
     import portal.suppliers.models  # noqa: F401
     import tenants.models  # noqa: F401

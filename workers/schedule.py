@@ -10,4 +10,8 @@ PERIODIC_JOBS: dict = {
         "task": "portal.spend.tasks.recompute_all_spend_totals",
         "schedule": crontab(hour=2, minute=30),
     },
+    "recompute-all-social-value-totals": {
+        "task": "portal.social_value.tasks.recompute_all_social_value_totals",
+        "schedule": crontab(hour=2, minute=45),
+    },
 }

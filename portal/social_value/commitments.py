@@ -21,6 +21,7 @@ from tenants.models import Network, Organisation, utcnow
 from .measures import proxy_in_force, value_of
 from .models import Commitment, CommitmentProfileYear, Contract, DeliveryReport, Measure, ProxyValue
 from .problems import SocialValueProblem
+from .tasks import queue_network_totals_refresh, queue_totals_refresh
 
 ProfileInput = Iterable[tuple[date, Decimal | int | str]]
 
@@ -94,6 +95,7 @@ def record_commitment(
     )
     session.add(commitment)
     session.flush()
+    queue_totals_refresh(session, commitment.organisation_id, [committed_on])
     return commitment
 
 
@@ -119,6 +121,7 @@ def update_commitment(session: Session, commitment: Commitment, *, quantity=None
     if commitment.rebased_edition:
         commitment.rebased_value_pence = value_of(commitment.quantity, commitment.rebased_proxy_value_pence)
     session.flush()
+    queue_totals_refresh(session, commitment.organisation_id, [commitment.committed_on])
     return commitment
 
 
@@ -172,6 +175,7 @@ def rebase(session: Session, network: Network, edition: str) -> RebaseResult:
                 report.rebased_value_pence = value_of(report.quantity, proxies[report.commitment_id])
                 result.reports_revalued += 1
         session.flush()
+        queue_network_totals_refresh(session, network)
     result.measures_without_edition = sorted(missing)
     return result
 

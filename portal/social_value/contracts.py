@@ -10,6 +10,7 @@ from portal.suppliers.models import Supplier
 
 from .models import RLW_ANSWERS, ROUTES, Contract
 from .problems import SocialValueProblem
+from .tasks import queue_totals_refresh
 from .tenancy import current_partner_id
 
 EDITABLE = (
@@ -70,6 +71,8 @@ def update_contract(session: Session, contract: Contract, **changes) -> Contract
         raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
     merged = {name: getattr(contract, name) for name in EDITABLE} | changes
     _check(session, contract.organisation_id, merged)
+    if merged["route"] != contract.route:  # every year's route figures move
+        queue_totals_refresh(session, contract.organisation_id)
     for name, value in changes.items():
         setattr(contract, name, value)
     session.flush()

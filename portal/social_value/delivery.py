@@ -24,6 +24,7 @@ from .commitments import _quantity
 from .measures import value_of
 from .models import Commitment, DeliveryBeneficiaryCount, DeliveryReport
 from .problems import SocialValueProblem
+from .tasks import queue_totals_refresh
 
 # (ward, protected group, count); '' or None for "not recorded". Counts only: never a person.
 BeneficiaryInput = Iterable[tuple[str | None, str | None, int]]
@@ -100,6 +101,7 @@ def edit_delivery(
     commitment = report.commitment
     start, end = period_start or report.period_start, period_end or report.period_end
     _check_period(session, commitment, start, end, report.id)
+    queue_totals_refresh(session, report.organisation_id, [report.period_end, end])  # the year it leaves and the one it joins
     report.period_start, report.period_end = start, end
     if quantity is not None:
         report.quantity = _quantity(quantity)
@@ -124,6 +126,7 @@ def verify_delivery(session: Session, report: DeliveryReport, verified_by) -> De
     report.status, report.rejection_reason = "verified", None
     report.verified_by_id, report.verified_at = verified_by.id, utcnow()
     session.flush()
+    queue_totals_refresh(session, report.organisation_id, [report.period_end])
     return report
 
 
@@ -135,6 +138,7 @@ def reject_delivery(session: Session, report: DeliveryReport, rejected_by, reaso
     report.status, report.rejection_reason = "rejected", reason
     report.verified_by_id, report.verified_at = rejected_by.id, utcnow()
     session.flush()
+    queue_totals_refresh(session, report.organisation_id, [report.period_end])
     return report
 
 

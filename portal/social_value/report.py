@@ -3,8 +3,13 @@
 ``partner_report`` reads inside the partner's own tenant context;
 ``network_report`` opens a ``network_wide`` read over the network's partners
 (the lead's view). Both return the same ``AnnualReport``, which the page, the
-PDF and the downloads render. Every figure comes from ``totals`` (GROUP BY in
-the database) or ``targets.performance_against_targets``.
+PDF and the downloads render. The figures by year, theme, measure, partner and
+route and the beneficiary counts are read from the snapshots the workers keep
+(``totals.recompute_*``), or added up on demand while a change is still waiting
+for its recompute. The top contracts and the Real Living Wage list are always
+read on demand (ten rows and a list of contracts, each needing the contract's
+reference, title and supplier: not worth a per-contract snapshot), as are the
+targets (``targets.performance_against_targets``).
 """
 from __future__ import annotations
 
@@ -20,7 +25,15 @@ from tenants import network_wide, tenant_context
 from tenants.models import Network, Organisation
 
 from . import totals
-from .models import ROUTES, Measure, Theme
+from .models import (
+    ROUTES,
+    Measure,
+    NetworkSocialValueBeneficiaryTotal,
+    NetworkSocialValueTotal,
+    SocialValueBeneficiaryTotal,
+    SocialValueTotal,
+    Theme,
+)
 from .targets import TargetPerformance, performance_against_targets
 
 TOP_CONTRACTS = 10
@@ -107,6 +120,8 @@ class AnnualReport:
     beneficiaries_by_group: list[tuple[str, int]]
     partner_names: dict[int, str] = field(default_factory=dict)
     rebased: bool = False
+    # False: a change was still waiting for the workers, so the figures were added up on demand.
+    from_snapshot: bool = False
 
     @property
     def label(self) -> str:
@@ -180,13 +195,82 @@ def _quantity(session, label, measure_select, made: list[totals.Total], done: li
     return Quantity(label, total(made), total(done), sorted(measures.values()))
 
 
-def _report(session: Session, network: Network, ids: Sequence[int], organisation, year, asked) -> AnnualReport:
+def _snapshot_total(key: tuple, row, source: str) -> totals.Total | None:
+    """The committed or delivered half of a snapshot row, as the on-demand functions give it (None: nothing there)."""
+    count = getattr(row, f"{source}_count")
+    if not count:
+        return None
+    return totals.Total(key, Decimal(str(getattr(row, f"{source}_quantity") or 0)).quantize(Decimal("0.001")),
+                        int(getattr(row, f"{source}_value_pence")), int(getattr(row, f"{source}_current_value_pence")), int(count))
+
+
+def _from_snapshot(session: Session, network: Network, organisation, year_wanted) -> tuple:
+    """The report's by-year series, breakdowns and beneficiaries read from the workers' snapshot rows.
+
+    Themes are the measure rows added up by each measure's theme in the catalogue as it is now.
+    """
+    if organisation is None:
+        table, where = NetworkSocialValueTotal, NetworkSocialValueTotal.network_id == network.id
+        people, people_where = (NetworkSocialValueBeneficiaryTotal,
+                                NetworkSocialValueBeneficiaryTotal.network_id == network.id)
+    else:
+        table, where = SocialValueTotal, SocialValueTotal.organisation_id == organisation.id
+        people, people_where = (SocialValueBeneficiaryTotal,
+                                SocialValueBeneficiaryTotal.organisation_id == organisation.id)
+    overall = session.scalars(select(table).where(where, table.breakdown == "all").order_by(table.year)).all()
+    by_year = tuple([t for row in overall if (t := _snapshot_total((row.year,), row, source))] for source in ("committed", "delivered"))
+    years = sorted({row.year for row in overall}, reverse=True)
+    year = year_wanted(years)
+    rows = session.scalars(select(table).where(where, table.year == year).order_by(table.breakdown, table.key)).all()
+    theme_of = dict(session.execute(select(Measure.id, Measure.theme_id).where(Measure.network_id == network.id)).all())
+    found = []
+    for source in ("committed", "delivered"):
+        made = {name: [] for name in totals.BREAKDOWNS}
+        for row in rows:
+            key = row.key if row.breakdown == "route" else (int(row.key) if row.key else None)
+            total = _snapshot_total(() if row.breakdown == "all" else (key,), row, source)
+            if total is not None:
+                made[row.breakdown].append(total)
+        made["theme"] = _by_theme(made["measure"], theme_of)
+        found.append(made)
+    counted = session.execute(select(people.breakdown, people.key, people.count).where(people_where, people.year == year)).all()
+    beneficiaries = {by: sorted(((key, int(n)) for b, key, n in counted if b == by), key=lambda r: (-r[1], r[0]))
+                     for by in ("ward", "protected_group")}
+    return by_year, years, year, found[0], found[1], beneficiaries
+
+
+def _by_theme(by_measure: list[totals.Total], theme_of: dict) -> list[totals.Total]:
+    """By-measure totals added up by theme (a few dozen rows)."""
+    themes: dict = {}
+    for t in by_measure:
+        theme = theme_of.get(t.key[0])
+        q, v, cv, n = themes.get(theme, (Decimal(0), 0, 0, 0))
+        themes[theme] = (q + t.quantity, v + t.value_pence, cv + t.current_value_pence, n + t.count)
+    return [totals.Total((theme,), *figures) for theme, figures in sorted(themes.items(), key=lambda item: str(item[0]))]
+
+
+def _on_demand(session: Session, network: Network, ids: Sequence[int], year_wanted) -> tuple:
+    """The same figures added up from commitments and delivery reports now (a change is still waiting for the worker)."""
     by_year = (totals.committed(session, network, ids, by=("year",)), totals.delivered(session, network, ids, by=("year",)))
     years = sorted({int(t.key[0]) for rows in by_year for t in rows}, reverse=True)
-    year = year if year is not None else chosen_year(network, years, asked)
+    year = year_wanted(years)
     start, end = totals.year_range(network, year)
     made = totals.breakdowns(session, network, ids, source="committed", start=start, end=end)
     done = totals.breakdowns(session, network, ids, source="delivered", start=start, end=end)
+    return by_year, years, year, made, done, totals.beneficiary_counts(session, ids, start=start, end=end)
+
+
+def _report(session: Session, network: Network, ids: Sequence[int], organisation, year, asked) -> AnnualReport:
+    def year_wanted(years):
+        return year if year is not None else chosen_year(network, years, asked)
+
+    # The workers' snapshot unless a change of one of these partners is still waiting for its
+    # recompute: the report never shows figures older than the last commit.
+    from_snapshot = totals.snapshot_is_current(session, ids)
+    read = _from_snapshot(session, network, organisation, year_wanted) if from_snapshot else \
+        _on_demand(session, network, ids, year_wanted)
+    by_year, years, year, made, done, beneficiaries = read
+    start, end = totals.year_range(network, year)
 
     def in_year(rows, wanted: int) -> totals.Total:
         return totals.grand_total([t for t in rows if int(t.key[0]) == wanted])
@@ -212,7 +296,6 @@ def _report(session: Session, network: Network, ids: Sequence[int], organisation
     up_to = [[t for t in rows if int(t.key[0]) <= year] for rows in by_year]
     year_labels = {t.key[0]: year_label(totals.year_start(network, int(t.key[0]))) for rows in up_to for t in rows}
     organisation_id = organisation.id if organisation else None
-    beneficiaries = totals.beneficiary_counts(session, ids, start=start, end=end)
     return AnnualReport(
         network=network, organisation=organisation, year_start=start, year_end=end, years=years, headlines=headlines,
         by_theme=_rows(made["theme"], done["theme"], theme_names),
@@ -233,4 +316,5 @@ def _report(session: Session, network: Network, ids: Sequence[int], organisation
         beneficiaries_by_group=beneficiaries["protected_group"],
         partner_names=partner_names,
         rebased=made_now.current_value_pence != made_now.value_pence or done_now.current_value_pence != done_now.value_pence,
+        from_snapshot=from_snapshot,
     )

@@ -1,4 +1,4 @@
-"""Do the social value totals (GROUP BY in the database) equal the same figures added up in Python?
+"""Do the social value totals (GROUP BY in the database, on demand and in the workers' snapshots) equal the same figures added up in Python?
 
 ``build_sv_world`` makes generated data the report tests use too: three
 partners, measures with two editions, commitments before and after a re-base,
@@ -14,11 +14,22 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.social_value import commitments, contracts, delivery, targets, totals
-from portal.social_value.models import Commitment, Contract, DeliveryReport, Measure
+from portal.social_value import tasks as sv_tasks
+from portal.social_value.models import (
+    Commitment,
+    Contract,
+    DeliveryReport,
+    Measure,
+    NetworkSocialValueBeneficiaryTotal,
+    NetworkSocialValueTotal,
+    SocialValueBeneficiaryTotal,
+    SocialValueTotal,
+    SocialValueTotalsPending,
+)
 from tenants import network_wide, tenant_context
 
 CODES = ["DEMO-01", "DEMO-02", "DEMO-03", "DEMO-04", "DEMO-06", "DEMO-07", "DEMO-08"]
@@ -285,3 +296,148 @@ def test_the_one_statement_breakdowns_equal_each_grouping_on_its_own(world, sour
         for group in ("theme", "measure", "partner", "route"):
             assert together[group] == each(db.session, network, ids, by=(group,), start=start, end=end), group
         assert together["all"] == each(db.session, network, ids, start=start, end=end)
+
+
+# -- The snapshots the workers keep ---------------------------------------------------------------
+
+SNAPSHOT_TABLES = (SocialValueTotal, NetworkSocialValueTotal, SocialValueBeneficiaryTotal, NetworkSocialValueBeneficiaryTotal)
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """Record the totals tasks queued after each commit instead of sending them; ``run()`` runs them in order, as a worker would."""
+    calls = []
+    for task in (sv_tasks.recompute_social_value_totals, sv_tasks.recompute_network_social_value_totals):
+        monkeypatch.setattr(task, "apply_async", lambda args=(), kwargs=None, task=task, **_: calls.append((task, args)))
+
+    class Queue:
+        def run(self):
+            while calls:
+                task, args = calls.pop(0)
+                task.run(*args)  # the task's own body, committing as in the worker
+            return self
+
+    return Queue()
+
+
+def snapshot(network, organisation_ids):
+    """Every snapshot row of the network and these partners, without ids and times, sorted."""
+    found = {}
+    with network_wide(organisation_ids, "test: snapshot rows"):
+        for table in SNAPSHOT_TABLES:
+            skip = {"id", "computed_at"}
+            columns = [c for c in table.__table__.columns if c.name not in skip]
+            owner = table.network_id == network.id if hasattr(table, "network_id") else table.organisation_id.in_(organisation_ids)
+            found[table.__tablename__] = sorted(
+                tuple(str(Decimal(str(v)).quantize(Decimal("0.001"))) if c.name.endswith("quantity") else v
+                      for c, v in zip(columns, row)) for row in db.session.execute(select(*columns).where(owner)))
+        db.session.rollback()
+    return found
+
+
+def pending(organisation_ids):
+    with network_wide(organisation_ids, "test: waiting marks"):
+        return db.session.scalars(select(func.count()).select_from(SocialValueTotalsPending)).one()
+
+
+def _a_series_of_changes(world, queued):
+    """After the world's own commitments, deliveries, verifications, edits and re-base: more, across years and routes."""
+    council, police, _ = world.partners
+    officer = world.officers[council.id]
+    with tenant_context(council.id):
+        verified = db.session.scalars(select(DeliveryReport).where(DeliveryReport.status == "verified").order_by(DeliveryReport.id)).all()
+        # A verified report moved into another year, edited and verified again.
+        moved = verified[0]
+        delivery.edit_delivery(db.session, moved, period_start=date(2025, 4, 1), period_end=date(2025, 6, 30), quantity=Decimal("7.5"))
+        delivery.verify_delivery(db.session, moved, officer)
+        db.session.commit()
+        queued.run()
+        delivery.reject_delivery(db.session, verified[1], officer, "Counted twice")
+        db.session.commit()
+        queued.run()
+        commitment = db.session.scalars(select(Commitment).where(~Commitment.profile.any()).order_by(Commitment.id)).first()
+        commitments.update_commitment(db.session, commitment, quantity=commitment.quantity + 3)
+        contracts.update_contract(db.session, commitment.contract, route="non_treasury_investments")
+        db.session.commit()
+        queued.run()
+    # Re-based again: the commitments made since the first re-base get their re-based figures too.
+    commitments.rebase(db.session, world.network, "demo-2024")
+    db.session.commit()
+    queued.run()
+    with tenant_context(police.id):
+        report = db.session.scalars(select(DeliveryReport).where(DeliveryReport.status == "reported").order_by(DeliveryReport.id)).first()
+        delivery.verify_delivery(db.session, report, world.officers[police.id])
+        db.session.commit()
+    queued.run()
+
+
+def test_incremental_recomputes_after_every_change_equal_a_full_recompute_row_for_row(sv_network, make_partner, make_user, queued, app_ctx):
+    """Does the snapshot kept up by each change's own (partial) recompute hold exactly what a recompute from scratch gives?"""
+    world = build_sv_world(sv_network, make_partner, make_user)
+    queued.run()
+    ids = [p.id for p in world.partners]
+    _a_series_of_changes(world, queued)
+    assert pending(ids) == 0
+    incremental = snapshot(sv_network, ids)
+    assert incremental["sv_totals"] and incremental["sv_network_totals"] and incremental["sv_beneficiary_totals"]
+    totals.recompute_all(db.session, sv_network)
+    db.session.commit()
+    assert snapshot(sv_network, ids) == incremental
+
+
+def test_the_nightly_task_gives_exactly_the_same_numbers(queued, world, app_ctx):
+    """Does the nightly full recompute leave every snapshot row as the changes' own recomputes made it?"""
+    queued.run()
+    ids = [p.id for p in world.partners]
+    before = snapshot(world.network, ids)
+    assert sv_tasks.recompute_all_social_value_totals.run() >= 1
+    queued.run()
+    assert snapshot(world.network, ids) == before and before["sv_totals"]
+
+
+@pytest.mark.parametrize("group", ["all", "measure", "route"])
+def test_the_partners_snapshot_equals_its_rows_added_up(queued, world, group, app_ctx):
+    """Is each partner's snapshot row the sum of its commitments and verified reports of that year?"""
+    queued.run()
+    for partner in world.partners:
+        made, done = expected(world.network, [partner.id], group)
+        with tenant_context(partner.id):
+            got = db.session.scalars(select(SocialValueTotal).where(SocialValueTotal.breakdown == group)).all()
+            for row in got:
+                key = None if group == "all" else (row.key if group == "route" else int(row.key))
+                zero = [Decimal(0), 0, 0, 0]
+                m, d = made.get((row.year, key), zero), done.get((row.year, key), zero)
+                assert (row.committed_value_pence, row.committed_current_value_pence, row.committed_count) == tuple(m[1:])
+                assert (row.delivered_value_pence, row.delivered_current_value_pence, row.delivered_count) == tuple(d[1:])
+                assert Decimal(str(row.committed_quantity)) == m[0] and Decimal(str(row.delivered_quantity)) == d[0]
+            assert len(got) == len(set(made) | set(done))
+
+
+def test_a_partner_cannot_read_another_partners_snapshot_rows(queued, world, app_ctx):
+    """Can the council read the police's or the hospital's snapshot rows, through the ORM or in raw SQL?"""
+    from sqlalchemy import text
+
+    queued.run()
+    council = world.partners[0]
+    with tenant_context(council.id):
+        for table in (SocialValueTotal, SocialValueBeneficiaryTotal, SocialValueTotalsPending):
+            assert {row.organisation_id for row in db.session.scalars(select(table))} <= {council.id}
+        assert db.session.scalars(select(SocialValueTotal)).first() is not None
+        if db.session.get_bind().dialect.name == "postgresql":  # row-level security: the second wall
+            for name in ("sv_totals", "sv_beneficiary_totals"):
+                owners = set(db.session.scalars(text(f"SELECT DISTINCT organisation_id FROM {name}")))
+                assert owners == {council.id}, name
+
+
+def test_a_change_marks_the_partners_year_as_waiting_until_its_recompute(queued, world, app_ctx):
+    """Does verifying a report leave a mark for its year (so the report adds up on demand) that the recompute clears?"""
+    queued.run()
+    council = world.partners[0]
+    with tenant_context(council.id):
+        report = db.session.scalars(select(DeliveryReport).where(DeliveryReport.status == "reported")).first()
+        delivery.verify_delivery(db.session, report, world.officers[council.id])
+        db.session.commit()
+        assert [m.year for m in db.session.scalars(select(SocialValueTotalsPending))] == [fy(report.period_end)]
+        assert not totals.snapshot_is_current(db.session, [council.id])
+    queued.run()
+    assert pending([council.id]) == 0

@@ -1,8 +1,15 @@
-"""Social value models, one file per part: the catalogue, contracts and commitments, delivery, targets."""
+"""Social value models, one file per part: the catalogue, contracts and commitments, delivery, targets, totals."""
 from .catalogue import Measure, Outcome, ProxyValue, Theme
 from .contracts import RLW_ANSWERS, ROUTES, Commitment, CommitmentProfileYear, Contract
 from .delivery import REPORT_STATUSES, DeliveryBeneficiaryCount, DeliveryReport, EvidenceFile
 from .targets import TARGET_BASES, TARGET_SUBJECTS, NetworkTarget, PartnerTarget
+from .totals import (
+    NetworkSocialValueBeneficiaryTotal,
+    NetworkSocialValueTotal,
+    SocialValueBeneficiaryTotal,
+    SocialValueTotal,
+    SocialValueTotalsPending,
+)
 
 __all__ = [
     "REPORT_STATUSES",
@@ -17,9 +24,14 @@ __all__ = [
     "DeliveryReport",
     "EvidenceFile",
     "Measure",
+    "NetworkSocialValueBeneficiaryTotal",
+    "NetworkSocialValueTotal",
     "NetworkTarget",
     "Outcome",
     "PartnerTarget",
     "ProxyValue",
+    "SocialValueBeneficiaryTotal",
+    "SocialValueTotal",
+    "SocialValueTotalsPending",
     "Theme",
 ]

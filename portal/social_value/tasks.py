@@ -1,0 +1,93 @@
+"""The worker side of social value totals: mark what changed, recompute after the commit, and nightly from scratch."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from celery import shared_task
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from portal.extensions import db
+from tenants.models import Network, Organisation
+from workers.queueing import enqueue_after_commit
+
+from . import totals
+from .models import SocialValueTotalsPending
+
+# Deadlocks, serialisation failures and dropped connections pass; try again later.
+_RETRY = dict(autoretry_for=(OperationalError,), retry_backoff=5, retry_backoff_max=600, retry_jitter=True, max_retries=8)
+
+
+def queue_totals_refresh(session: Session, organisation_id: int, days: Iterable[date] | None = None) -> None:
+    """Mark the partner's financial years holding ``days`` (None: every year) as waiting, and recompute them after the commit.
+
+    The marks are written in the caller's transaction, so the report knows the
+    snapshot is behind until the worker has run (it then adds up on demand).
+    """
+    network = session.get(Network, session.get(Organisation, organisation_id).network_id)
+    years = None if days is None else sorted({totals.year_of(network, day) for day in days})
+    session.add_all(SocialValueTotalsPending(organisation_id=organisation_id, year=year) for year in (years or [None]))
+    session.flush()
+    enqueue_after_commit(session, recompute_social_value_totals, network.id, organisation_id, years)
+
+
+def queue_network_totals_refresh(session: Session, network: Network) -> None:
+    """Every partner's figures of every year are waiting (a re-base): recompute the whole network after the commit.
+
+    Call it inside a ``network_wide`` scope over the network's partners.
+    """
+    partner_ids = session.scalars(select(Organisation.id).where(Organisation.network_id == network.id)).all()
+    session.add_all(SocialValueTotalsPending(organisation_id=organisation_id, year=None) for organisation_id in partner_ids)
+    session.flush()
+    enqueue_after_commit(session, recompute_network_social_value_totals, network.id)
+
+
+def _committed(work):
+    """Run ``work(session)`` and commit, or roll back so a retry starts clean."""
+    session = db.session
+    try:
+        result = work(session)
+        session.commit()
+        return result
+    except Exception:
+        session.rollback()
+        raise
+
+
+@shared_task(**_RETRY)
+def recompute_social_value_totals(network_id: int, organisation_id: int, years: list[int] | None = None) -> None:
+    """Rebuild one partner's social value totals for these financial years (None: all), then the network's."""
+
+    def work(session):
+        network = session.get(Network, network_id)
+        if network is None:  # deleted since the task was queued
+            return
+        # recompute_partner_totals enters tenant_context(organisation_id) itself, from these arguments.
+        rebuilt = totals.recompute_partner_totals(session, network, organisation_id, years)
+        totals.recompute_network_totals(session, network, rebuilt)
+
+    _committed(work)
+
+
+@shared_task(**_RETRY)
+def recompute_network_social_value_totals(network_id: int) -> None:
+    """Rebuild every partner's social value totals and the network's for one network, from scratch."""
+
+    def work(session):
+        network = session.get(Network, network_id)
+        if network is not None:
+            totals.recompute_all(session, network)
+
+    _committed(work)
+
+
+@shared_task
+def recompute_all_social_value_totals() -> int:
+    """Nightly: queue a full recompute of each network (one task each, so one failure retries alone)."""
+    network_ids = db.session.scalars(select(Network.id).order_by(Network.id)).all()
+    db.session.rollback()
+    for network_id in network_ids:
+        recompute_network_social_value_totals.delay(network_id)
+    return len(network_ids)
