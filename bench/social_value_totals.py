@@ -7,13 +7,18 @@ gets 6,250 contracts with 8 commitments each (half re-based) and 4 quarterly del
 reports per commitment (60% verified, 25% reported, 15% rejected), each with two
 beneficiary counts, bulk-loaded with COPY as the table owner. Then, as the app role under
 row-level security, for the financial year 2024:
-  1. ours: ``portal.social_value.report.network_report``, the whole network report as the
-     lead's page builds it (every total, the top contracts, the Real Living Wage list,
-     beneficiaries, the year series);
-  2. the baseline: hand-written SQL for the same figures (GROUPING SETS over commitments and
+  1. recompute: ``portal.social_value.totals.recompute_all``, what the workers' nightly job
+     does: every partner's snapshot rows for every year (by measure, route, overall, and
+     beneficiaries by ward and group) and the network's, INSERT ... SELECT, committed;
+  2. ours: ``portal.social_value.report.network_report``, the whole network report as the
+     lead's page builds it, reading those snapshots (the top contracts and the Real Living
+     Wage list on demand);
+  3. on demand: the same report added up from the rows, as it is while a change is still
+     waiting for its recompute;
+  4. the baseline: hand-written SQL for the same figures (GROUPING SETS over commitments and
      over reports, one statement per other figure) through psycopg;
 each run 7 times taking turns after a warm-up (best and median printed);
-and checks the headline and by-theme figures agree. Goal: ours within 1.5x of the baseline.
+and checks the headline and by-theme figures agree. Goal: the recompute within 1.5x of the baseline.
 """
 from __future__ import annotations
 
@@ -171,13 +176,30 @@ def load(app, owner_url: str, commitments: int, reports_each: int) -> int:
     return network_id
 
 
-def ours(app, network_id: int):
+def recompute(app, network_id: int) -> None:
     from portal.extensions import db
-    from portal.social_value import report
+    from portal.social_value import totals
     from tenants.models import Network
 
     with app.app_context():
-        r = report.network_report(db.session, db.session.get(Network, network_id), YEAR)
+        totals.recompute_all(db.session, db.session.get(Network, network_id))
+        db.session.commit()
+
+
+def ours(app, network_id: int, waiting: bool = False):
+    """The network report: from the snapshots, or (``waiting``) added up on demand behind a waiting mark."""
+    from portal.extensions import db
+    from portal.social_value import report, totals
+    from tenants.models import Network
+
+    current = totals.snapshot_is_current
+    with app.app_context():
+        if waiting:
+            totals.snapshot_is_current = lambda *args: False  # as when a change waits for the worker
+        try:
+            r = report.network_report(db.session, db.session.get(Network, network_id), YEAR)
+        finally:
+            totals.snapshot_is_current = current
         db.session.rollback()
         return r
 
@@ -232,16 +254,24 @@ def main() -> None:
         network_id = load(app, owner_url, args.commitments, args.reports_each)
     with app.app_context():
         partner_ids = db.session.scalars(db.select(Organisation.id).where(Organisation.network_id == network_id)).all()
-    ours(app, network_id)  # warm-up: caches, the first connection, the templates of SQL compilation
+    recompute(app, network_id)  # warm-up: caches, the first connection, the templates of SQL compilation
+    ours(app, network_id)
+    ours(app, network_id, waiting=True)
     baseline(app_url, partner_ids)
-    (ours_times, r), (base_times, base) = interleaved(args.runs, lambda: ours(app, network_id),
-                                                      lambda: baseline(app_url, partner_ids))
+    (re_times, _), (ours_times, r), (demand_times, r_demand), (base_times, base) = interleaved(
+        args.runs, lambda: recompute(app, network_id), lambda: ours(app, network_id),
+        lambda: ours(app, network_id, waiting=True), lambda: baseline(app_url, partner_ids))
+    assert r.from_snapshot and not r_demand.from_snapshot
     check(r, base)
+    check(r_demand, base)
     print(machine())
-    for name, times in (("ours: network_report over all partners", ours_times), ("baseline: hand-written SQL", base_times)):
-        print(f"{name:42s} best {min(times) * 1000:6.0f} ms, median {statistics.median(times) * 1000:6.0f} ms")
-    print(f"ratio: best {min(ours_times) / min(base_times):.2f}x, median "
-          f"{statistics.median(ours_times) / statistics.median(base_times):.2f}x (goal: within 1.5x)")
+    for name, times in (("recompute: every snapshot row, committed", re_times),
+                        ("ours: network_report from the snapshots", ours_times),
+                        ("on demand: network_report added up now", demand_times),
+                        ("baseline: hand-written SQL", base_times)):
+        print(f"{name:42s} best {min(times) * 1000:6.0f} ms, median {statistics.median(times) * 1000:6.0f} ms"
+              f"  ratio best {min(times) / min(base_times):.2f}x, median {statistics.median(times) / statistics.median(base_times):.2f}x")
+    print("goal: the recompute within 1.5x of the baseline")
 
 
 if __name__ == "__main__":
