@@ -67,22 +67,45 @@ def due_by(commitment: Commitment, contract: Contract, profile: list[tuple[date,
     return due.quantize(_THOUSANDTH)
 
 
-def contract_management_flags(session: Session, *, today: date | None = None) -> list[Flag]:
-    """Every flag on the contracts visible in the current tenant context (a partner, or network-wide)."""
+def contract_management_flags(session: Session, *, today: date | None = None, contract_id: int | None = None) -> list[Flag]:
+    """Every flag on the contracts visible in the current tenant context (a partner, or network-wide).
+
+    ``contract_id`` narrows every query to that one contract (the contract's page): the same flags
+    as the full list keeps for it, without reading the partner's other contracts.
+    """
     today = today or date.today()
     flags: list[Flag] = []
-    commitments = session.execute(
+    commitment_query = (
         select(Commitment, Contract, Measure.code)
         .join(Contract, Contract.id == Commitment.contract_id)
         .join(Measure, Measure.id == Commitment.measure_id)
         .order_by(Contract.organisation_id, Contract.reference, Measure.code)
-    ).all()
+    )
+    profile_query = select(CommitmentProfileYear.commitment_id, CommitmentProfileYear.year_start, CommitmentProfileYear.quantity)
+    pending_query = (
+        select(Contract.organisation_id, Contract.id, Contract.reference, DeliveryReport.status, func.count())
+        .join(Commitment, Commitment.id == DeliveryReport.commitment_id)
+        .join(Contract, Contract.id == Commitment.contract_id)
+        .where(DeliveryReport.status.in_(("reported", "rejected")))
+        .group_by(Contract.organisation_id, Contract.id, Contract.reference, DeliveryReport.status)
+        .order_by(Contract.organisation_id, Contract.reference)
+    )
+    rlw_query = (
+        select(Contract).where(Contract.rlw_in_scope.is_(True), Contract.supplier_pays_rlw != "yes")
+        .where((Contract.end_date.is_(None)) | (Contract.end_date >= today))
+        .order_by(Contract.organisation_id, Contract.reference)
+    )
+    if contract_id is not None:
+        commitment_query = commitment_query.where(Contract.id == contract_id)
+        profile_query = profile_query.join(Commitment, Commitment.id == CommitmentProfileYear.commitment_id).where(
+            Commitment.contract_id == contract_id)
+        pending_query = pending_query.where(Contract.id == contract_id)
+        rlw_query = rlw_query.where(Contract.id == contract_id)
+    commitments = session.execute(commitment_query).all()
     profiles: dict[int, list[tuple[date, Decimal]]] = {}
-    for cid, start, quantity in session.execute(
-        select(CommitmentProfileYear.commitment_id, CommitmentProfileYear.year_start, CommitmentProfileYear.quantity)
-    ):
+    for cid, start, quantity in session.execute(profile_query):
         profiles.setdefault(cid, []).append((start, Decimal(quantity)))
-    delivered = delivered_by_commitment(session)
+    delivered = delivered_by_commitment(session, None if contract_id is None else [c.id for c, _, _ in commitments])
     for commitment, contract, code in commitments:
         due = due_by(commitment, contract, profiles.get(commitment.id, []), today)
         done = delivered[commitment.id].quantity if commitment.id in delivered else Decimal(0)
@@ -92,26 +115,14 @@ def contract_management_flags(session: Session, *, today: date | None = None) ->
                 f"{code}: {done.normalize():f} delivered and verified, {due.normalize():f} due by {today:%d/%m/%Y}",
                 commitment.id, code, due, done,
             ))
-    pending = session.execute(
-        select(Contract.organisation_id, Contract.id, Contract.reference, DeliveryReport.status, func.count())
-        .join(Commitment, Commitment.id == DeliveryReport.commitment_id)
-        .join(Contract, Contract.id == Commitment.contract_id)
-        .where(DeliveryReport.status.in_(("reported", "rejected")))
-        .group_by(Contract.organisation_id, Contract.id, Contract.reference, DeliveryReport.status)
-        .order_by(Contract.organisation_id, Contract.reference)
-    )
-    for organisation_id, contract_id, reference, status, count in pending:
+    for organisation_id, found_id, reference, status, count in session.execute(pending_query):
         if status == "reported":
-            flags.append(Flag("awaiting_verification", organisation_id, contract_id, reference,
+            flags.append(Flag("awaiting_verification", organisation_id, found_id, reference,
                               f"{count} delivery report(s) waiting to be verified"))
         else:
-            flags.append(Flag("rejected_report", organisation_id, contract_id, reference,
+            flags.append(Flag("rejected_report", organisation_id, found_id, reference,
                               f"{count} delivery report(s) rejected and not yet corrected"))
-    for contract in session.scalars(
-        select(Contract).where(Contract.rlw_in_scope.is_(True), Contract.supplier_pays_rlw != "yes")
-        .where((Contract.end_date.is_(None)) | (Contract.end_date >= today))
-        .order_by(Contract.organisation_id, Contract.reference)
-    ):
+    for contract in session.scalars(rlw_query):
         flags.append(Flag("rlw_not_paid", contract.organisation_id, contract.id, contract.reference,
                           f"In scope for the Real Living Wage; the supplier pays it: {contract.supplier_pays_rlw}"))
     return flags

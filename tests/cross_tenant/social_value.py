@@ -214,6 +214,14 @@ PROBES = {
     "social_value.new_report": _partner_probe(lambda b: [
         ("get", f"/social-value/commitments/{b['commitment']}/delivery-reports/new", None),
         ("post", f"/social-value/commitments/{b['commitment']}/delivery-reports/new", DATE_FORM)]),
+    "social_value.edit_commitment": _partner_probe(lambda b: [
+        ("get", f"/social-value/commitments/{b['commitment']}/edit", None),
+        ("post", f"/social-value/commitments/{b['commitment']}/edit", {"quantity": "1"})]),
+    "social_value.edit_report": _partner_probe(lambda b: [
+        ("get", f"/social-value/delivery-reports/{b['report']}/edit", None),
+        ("post", f"/social-value/delivery-reports/{b['report']}/edit", {**DATE_FORM, "period_start": ["1", "4", "2024"]})]),
+    "social_value.add_evidence": _partner_probe(lambda b: [
+        ("post", f"/social-value/delivery-reports/{b['report']}/evidence", {"evidence": [(io.BytesIO(PDF), "a.pdf")]})]),
     "social_value.delivery_report": _partner_probe(lambda b: [("get", f"/social-value/delivery-reports/{b['report']}", None)]),
     "social_value.verify_report": _partner_probe(lambda b: [("post", f"/social-value/delivery-reports/{b['report']}/verify", {})]),
     "social_value.reject_report": _partner_probe(lambda b: [

@@ -1,4 +1,4 @@
-"""Recording a commitment: a measure in use, a quantity (or a profile by contract year), the day committed."""
+"""Recording a commitment (a measure in use, a quantity or a profile by contract year, the day committed), and changing one."""
 from __future__ import annotations
 
 from datetime import date
@@ -49,11 +49,35 @@ def commitment_form(measures, years: list[date], formdata=None) -> FlaskForm:
         def validate_quantity(self, field):
             self.total = quantity(field.data) if field.data else None
 
+    _year_boxes(CommitmentForm, years)
+    return _with_years(CommitmentForm(formdata=formdata), years)
+
+
+def commitment_change_form(years: list[date], formdata=None) -> FlaskForm:
+    """Changing a commitment: the quantity, or the profile by contract year. The measure and the day committed stay."""
+
+    class CommitmentChangeForm(FlaskForm):
+        quantity = StringField(
+            "Quantity committed over the contract", widget=GovTextInput(), validators=[Optional()],
+            description="In the measure's unit. Leave blank if you give a profile by year below: the total is its sum.",
+        )
+        submit = SubmitField("Save the changes", widget=GovSubmitInput())
+        total = None
+
+        def validate_quantity(self, field):
+            self.total = quantity(field.data) if field.data else None
+
+    _year_boxes(CommitmentChangeForm, years)
+    return _with_years(CommitmentChangeForm(formdata=formdata), years)
+
+
+def _year_boxes(form_class, years: list[date]) -> None:
     for index, start in enumerate(years):
-        setattr(CommitmentForm, f"year_{index}", StringField(
+        setattr(form_class, f"year_{index}", StringField(
             f"Year {index + 1}, from {start.day} {start:%B %Y}", widget=GovTextInput(), validators=[Optional()]))
 
-    form = CommitmentForm(formdata=formdata)
+
+def _with_years(form, years: list[date]):
     form.years = years
     form.year_fields = [getattr(form, f"year_{i}") for i in range(len(years))]
     return form

@@ -1,4 +1,4 @@
-"""Delivery reports (by an officer or by the supplier through its link), and verifying or rejecting one."""
+"""Delivery reports (by an officer or by the supplier through its link), changing one, adding evidence, verifying or rejecting."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -19,26 +19,15 @@ BENEFICIARY_ROWS = 4
 MAX_EVIDENCE_FILES = 5
 
 
-class DeliveryForm(FlaskForm):
-    period_start = date_field("Start of the period", hint="For example, 1 4 2024")
-    period_end = date_field("End of the period", hint="For example, 30 6 2024")
-    quantity = quantity_field("Quantity delivered in the period", hint="In the measure's unit, for example 12 or 2.5")
-    narrative = TextAreaField(
-        "What was delivered (optional)", widget=GovTextArea(), validators=[Length(max=5000)],
-        description="A few sentences for the report. Do not name people or give their details.",
+def _evidence_field(label: str = "Evidence (optional)") -> MultipleFileField:
+    return MultipleFileField(
+        label, widget=GovFileInput(multiple=True),
+        description=f"Up to {MAX_EVIDENCE_FILES} files: PDF, PNG, JPEG, Excel (.xlsx), Word (.docx) or CSV, each up to 10 MB.",
     )
-    evidence = MultipleFileField(
-        "Evidence (optional)", widget=GovFileInput(multiple=True),
-        description="Up to 5 files: PDF, PNG, JPEG, Excel (.xlsx), Word (.docx) or CSV, each up to 10 MB.",
-    )
-    submit = SubmitField("Send the delivery report", widget=GovSubmitInput())
 
-    def validate_quantity(self, field):
-        self.quantity_value = quantity(field.data, "The quantity delivered")
 
-    def validate_period_end(self, field):
-        if field.data and self.period_start.data and field.data < self.period_start.data:
-            raise ValidationError("The end of the period must be on or after its start")
+class _EvidenceFiles:
+    """The chosen files of an ``evidence`` field (a browser sends one empty part when none is chosen)."""
 
     def validate_evidence(self, field):
         if len(self.evidence_files()) > MAX_EVIDENCE_FILES:
@@ -47,13 +36,33 @@ class DeliveryForm(FlaskForm):
     def evidence_files(self) -> list:
         return [f for f in (self.evidence.data or []) if getattr(f, "filename", "")]
 
+
+class DeliveryFields(FlaskForm):
+    """What a delivery report says: the period, the quantity, what was delivered, who benefited."""
+
+    beneficiary_row_count = BENEFICIARY_ROWS
+    period_start = date_field("Start of the period", hint="For example, 1 4 2024")
+    period_end = date_field("End of the period", hint="For example, 30 6 2024")
+    quantity = quantity_field("Quantity delivered in the period", hint="In the measure's unit, for example 12 or 2.5")
+    narrative = TextAreaField(
+        "What was delivered (optional)", widget=GovTextArea(), validators=[Length(max=5000)],
+        description="A few sentences for the report. Do not name people or give their details.",
+    )
+
+    def validate_quantity(self, field):
+        self.quantity_value = quantity(field.data, "The quantity delivered")
+
+    def validate_period_end(self, field):
+        if field.data and self.period_start.data and field.data < self.period_start.data:
+            raise ValidationError("The end of the period must be on or after its start")
+
     def beneficiary_rows(self) -> list[tuple[str, str, int]]:
         return self._beneficiaries
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         self._beneficiaries = []
-        for i in range(BENEFICIARY_ROWS):
+        for i in range(self.beneficiary_row_count):
             ward, group, count = (getattr(self, f"{name}_{i}") for name in ("ward", "group", "count"))
             if not (count.data or "").strip():
                 if (ward.data or "").strip() or (group.data or "").strip():
@@ -69,10 +78,42 @@ class DeliveryForm(FlaskForm):
         return ok
 
 
-for _i in range(BENEFICIARY_ROWS):
-    setattr(DeliveryForm, f"ward_{_i}", StringField(f"Ward, row {_i + 1}", widget=GovTextInput(), validators=[Length(max=120)]))
-    setattr(DeliveryForm, f"group_{_i}", StringField(f"Group, row {_i + 1}", widget=GovTextInput(), validators=[Length(max=120)]))
-    setattr(DeliveryForm, f"count_{_i}", StringField(f"Number of people, row {_i + 1}", widget=GovTextInput()))
+def _beneficiary_boxes(form_class, rows: range) -> None:
+    for i in rows:
+        setattr(form_class, f"ward_{i}", StringField(f"Ward, row {i + 1}", widget=GovTextInput(), validators=[Length(max=120)]))
+        setattr(form_class, f"group_{i}", StringField(f"Group, row {i + 1}", widget=GovTextInput(), validators=[Length(max=120)]))
+        setattr(form_class, f"count_{i}", StringField(f"Number of people, row {i + 1}", widget=GovTextInput()))
+
+
+_beneficiary_boxes(DeliveryFields, range(BENEFICIARY_ROWS))
+
+
+class DeliveryForm(_EvidenceFiles, DeliveryFields):
+    evidence = _evidence_field()
+    submit = SubmitField("Send the delivery report", widget=GovSubmitInput())
+
+
+def delivery_change_form(rows_recorded: int = 0) -> DeliveryFields:
+    """Changing a report: its fields without the evidence, with a row for each count it already has (at least the usual four)."""
+
+    class DeliveryChangeForm(DeliveryFields):
+        beneficiary_row_count = max(BENEFICIARY_ROWS, rows_recorded)
+        submit = SubmitField("Save the changes", widget=GovSubmitInput())
+
+    _beneficiary_boxes(DeliveryChangeForm, range(BENEFICIARY_ROWS, DeliveryChangeForm.beneficiary_row_count))
+    return DeliveryChangeForm()
+
+
+class EvidenceForm(_EvidenceFiles, FlaskForm):
+    """More evidence for a report already made: the same types and sizes as when it was made."""
+
+    evidence = _evidence_field("Add evidence")
+    submit = SubmitField("Add the files", widget=GovSubmitInput())
+
+    def validate_evidence(self, field):
+        if not self.evidence_files():
+            raise ValidationError("Choose at least one file to add")
+        super().validate_evidence(field)
 
 
 class SupplierDeliveryForm(DeliveryForm):

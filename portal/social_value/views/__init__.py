@@ -8,4 +8,14 @@ from flask import Blueprint
 
 bp = Blueprint("social_value", __name__)
 
-from . import commitments, contracts, delivery, display, flags, measures, supplier, targets  # noqa: F401
+from . import (  # noqa: F401
+    commitments,
+    contracts,
+    delivery,
+    delivery_changes,
+    display,
+    flags,
+    measures,
+    supplier,
+    targets,
+)

@@ -102,7 +102,7 @@ def contract_page(contract, *, link=None, status=200):
     by_commitment = {}
     for report in reports:
         by_commitment.setdefault(report.commitment_id, []).append(report)
-    contract_flags = [f for f in flags.contract_management_flags(db.session) if f.contract_id == contract.id]
+    contract_flags = flags.contract_management_flags(db.session, contract_id=contract.id)
     totals = {
         "committed": sum(c.committed_value_pence for c in contract.commitments),
         "current": sum(c.current_value_pence for c in contract.commitments),

@@ -8,7 +8,7 @@ from portal.extensions import db
 from tenants.web import partner_required
 
 from .. import delivery, evidence
-from ..forms.delivery import DeliveryForm, RejectForm, VerifyForm
+from ..forms.delivery import DeliveryForm, EvidenceForm, RejectForm, VerifyForm
 from ..problems import SocialValueProblem
 from . import bp
 from .common import audit, commitment_or_404, report_or_404
@@ -56,10 +56,12 @@ def new_report(commitment_id: int):
     return render_template("social_value/report_form.html", form=form, commitment=commitment), (400 if form.errors else 200)
 
 
-def report_page(report, *, reject_form=None, status=200):
+def report_page(report, *, reject_form=None, evidence_form=None, status=200):
+    """The report's page; a form given was refused, and its errors are summarised at the top."""
     return render_template(
         "social_value/delivery_report.html", report=report, commitment=report.commitment,
-        verify_form=VerifyForm(), reject_form=reject_form or RejectForm(), form=reject_form,
+        verify_form=VerifyForm(), reject_form=reject_form or RejectForm(), evidence_form=evidence_form or EvidenceForm(),
+        form=reject_form or evidence_form,
     ), status
 
 

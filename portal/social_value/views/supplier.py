@@ -1,14 +1,15 @@
 """Supplier self-reporting: the partner makes (or stops) a signed link; the supplier reports through it without an account."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from portal.accounts.tokens import LinkProblem
-from portal.extensions import db
+from portal.extensions import db, limiter
 from tenants.web import partner_required
 
 from .. import delivery, supplier_link
@@ -60,7 +61,22 @@ def _link_problem(problem: LinkProblem):
     return render_template("social_value/supplier_link_problem.html", title="This link cannot be used", message=str(problem)), 400
 
 
+# The page needs no sign-in, so its form is limited like the sign-in form: per address, and per link
+# (one link tried from many addresses). SUPPLIER_REPORT_LIMIT_PER_ADDRESS / _PER_LINK in the app's config
+# override these defaults (portal/config.py does not read them from the environment yet).
+SUPPLIER_LIMIT_PER_ADDRESS = "30 per 15 minutes"
+SUPPLIER_LIMIT_PER_LINK = "20 per 15 minutes"
+
+
+def _supplier_link_key() -> str:
+    # A digest: the count's key stays short and the link itself is never kept in the limiter's store.
+    return "supplier-link:" + hashlib.sha256((request.view_args or {}).get("token", "").encode()).hexdigest()
+
+
 @bp.route("/supplier-report/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config.get("SUPPLIER_REPORT_LIMIT_PER_ADDRESS", SUPPLIER_LIMIT_PER_ADDRESS), methods=["POST"])
+@limiter.limit(lambda: current_app.config.get("SUPPLIER_REPORT_LIMIT_PER_LINK", SUPPLIER_LIMIT_PER_LINK),
+               key_func=_supplier_link_key, methods=["POST"])
 def supplier_report(token: str):
     """No sign-in: the signed link names the partner and the contract, and is checked on every request."""
     form = SupplierDeliveryForm()
