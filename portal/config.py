@@ -79,6 +79,8 @@ def load_settings(overrides: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
+        "SUPPLIER_REPORT_LIMIT_PER_ADDRESS": env.get("SUPPLIER_REPORT_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
+        "SUPPLIER_REPORT_LIMIT_PER_LINK": env.get("SUPPLIER_REPORT_LIMIT_PER_LINK", "20 per 15 minutes"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production or env.get("SESSION_COOKIE_SECURE") == "1",

@@ -62,10 +62,7 @@ def _link_problem(problem: LinkProblem):
 
 
 # The page needs no sign-in, so its form is limited like the sign-in form: per address, and per link
-# (one link tried from many addresses). SUPPLIER_REPORT_LIMIT_PER_ADDRESS / _PER_LINK in the app's config
-# override these defaults (portal/config.py does not read them from the environment yet).
-SUPPLIER_LIMIT_PER_ADDRESS = "30 per 15 minutes"
-SUPPLIER_LIMIT_PER_LINK = "20 per 15 minutes"
+# (one link tried from many addresses). Limits: SUPPLIER_REPORT_LIMIT_PER_ADDRESS / _PER_LINK in portal/config.py.
 
 
 def _supplier_link_key() -> str:
@@ -74,8 +71,8 @@ def _supplier_link_key() -> str:
 
 
 @bp.route("/supplier-report/<token>", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config.get("SUPPLIER_REPORT_LIMIT_PER_ADDRESS", SUPPLIER_LIMIT_PER_ADDRESS), methods=["POST"])
-@limiter.limit(lambda: current_app.config.get("SUPPLIER_REPORT_LIMIT_PER_LINK", SUPPLIER_LIMIT_PER_LINK),
+@limiter.limit(lambda: current_app.config["SUPPLIER_REPORT_LIMIT_PER_ADDRESS"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["SUPPLIER_REPORT_LIMIT_PER_LINK"],
                key_func=_supplier_link_key, methods=["POST"])
 def supplier_report(token: str):
     """No sign-in: the signed link names the partner and the contract, and is checked on every request."""
