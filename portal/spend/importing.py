@@ -296,10 +296,9 @@ def _load(session: Session, spend_import: SpendImport, network: Network, spool, 
     # the network's, so loads into one network take turns (a row lock on the network,
     # held to commit; on SQLite this takes the write lock before we read the register).
     session.execute(update(Network).where(Network.id == network.id).values(id=Network.id))
-    resolver = SupplierResolver(session, network)
-    resolved = [None] * len(checked.suppliers)
-    for key, index in checked.suppliers.items():
-        resolved[index] = (*resolver.resolve(key), key.name)
+    # The file's distinct suppliers, in index order (the order pass 1 met them), resolved at once.
+    keys = list(checked.suppliers)
+    resolved = [(*ids, key.name) for key, ids in zip(keys, SupplierResolver(session, network).resolve_all(keys))]
     connection = session.connection()
     _drop_staging(connection)
     _staging_metadata.create_all(connection)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 import threading
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from portal.extensions import db
 from portal.spend import importing, lines
 from portal.spend.models import SpendImport, SpendImportProblem, SpendLine
 from portal.suppliers.models import Supplier, SupplierAlias, SupplierMatchCandidate
+from portal.suppliers.services import SupplierKey, SupplierResolver
 from tenants import tenant_context
 
 CALDERDALE_PENCE = 1_590_150_875
@@ -307,3 +309,115 @@ def test_lines_with_and_without_references_reimport_without_double_counting(part
     with tenant_context(partner.id):
         refs = set(db.session.scalars(select(SpendLine.transaction_ref)))
     assert "T1" in refs and sum(ref.startswith("auto:") and ref.endswith(":3") for ref in refs) == 1
+
+
+# --- resolving a whole file's suppliers at once gives what one at a time gives ------------------
+
+REGISTER_NAMES = ["acme", "rotherham building services", "rotherham buildings services", "beta care", "gamma trust",
+                  "delta print", "delta prints", "epsilon", "zeta foods", "eta taxis", "theta legal", "iota homes"]
+POSTCODES = ["S60 1AA", "S61 2BB", "M1 1AA", "HX1 1AA", "LS1 4AP"]
+COMPANIES = ["01234567", "07654321", "SC123456", "00000042", "11111111"]
+CHARITIES = ["1001001", "1002002", "SC000123", "1003003"]
+
+
+def existing_register(partner):
+    """The same starting register in each network: shared company numbers, nameless postcodes, an override."""
+    network = partner.network
+    suppliers = [
+        Supplier(network_id=network.id, name="ACME LTD", normalised_name="acme", company_number="01234567", postcode="S60 1AA",
+                 postcode_district="S60", kind="private", is_local=True),
+        Supplier(network_id=network.id, name="Acme", normalised_name="acme", kind="unknown"),
+        Supplier(network_id=network.id, name="Beta Care", normalised_name="beta care", charity_number="1001001", kind="vcse"),
+        Supplier(network_id=network.id, name="Beta Care Two", normalised_name="beta care", company_number="01234567",
+                 postcode="M1 1AA", postcode_district="M1", kind="private", is_local=False),
+        Supplier(network_id=network.id, name="Delta Print", normalised_name="delta print", kind="unknown", local_override=True,
+                 is_local=True),
+        Supplier(network_id=network.id, name="Zeta", normalised_name="zeta foods", postcode="S61 2BB", postcode_district="S61",
+                 kind="unknown", is_local=True),
+        Supplier(network_id=network.id, name="Zeta Foods Too", normalised_name="zeta foods", postcode="HX1 1AA",
+                 postcode_district="HX1", kind="unknown", is_local=False),
+    ]
+    db.session.add_all(suppliers)
+    db.session.flush()
+    db.session.add_all([
+        SupplierAlias(network_id=network.id, supplier_id=suppliers[0].id, name_as_given="ACME LTD", normalised_name="acme",
+                      postcode="S60 1AA"),
+        SupplierAlias(network_id=network.id, supplier_id=suppliers[4].id, name_as_given="Delta Print", normalised_name="delta print",
+                      postcode=""),
+        SupplierAlias(network_id=network.id, supplier_id=suppliers[2].id, name_as_given="Beta Care", normalised_name="beta care",
+                      postcode="S60 1AA"),
+    ])
+    db.session.commit()
+
+
+def generated_keys(seed: int, count: int) -> list[SupplierKey]:
+    rng = random.Random(seed)
+    names = REGISTER_NAMES + [f"supplier {n}" for n in range(25)] + [f"supplier {n} ltd" for n in range(0, 25, 3)]
+    keys = []
+    for _ in range(count):
+        normalised = rng.choice(names)
+        postcode = rng.choice(POSTCODES + [None, None])
+        keys.append(SupplierKey(
+            name=rng.choice([normalised.title(), normalised.upper(), normalised + " Limited"]), normalised_name=normalised,
+            postcode=postcode, postcode_district=postcode.split(" ")[0] if postcode else None,
+            company_number=rng.choice(COMPANIES + [None] * 6), charity_number=rng.choice(CHARITIES + [None] * 8),
+            vcse=rng.choice([True, False, None, None]),
+        ))
+    return keys
+
+
+def register_snapshot(network_id, results):
+    """The network's register and the keys' results, with ids replaced by their order in the register."""
+    suppliers = db.session.scalars(select(Supplier).where(Supplier.network_id == network_id).order_by(Supplier.id)).all()
+    aliases = db.session.scalars(select(SupplierAlias).where(SupplierAlias.network_id == network_id).order_by(SupplierAlias.id)).all()
+    rank = {s.id: n for n, s in enumerate(suppliers)}
+    alias_rank = {a.id: n for n, a in enumerate(aliases)}
+    candidates = db.session.scalars(select(SupplierMatchCandidate).where(SupplierMatchCandidate.network_id == network_id)).all()
+    return {
+        "suppliers": [(s.name, s.normalised_name, s.company_number, s.charity_number, s.postcode, s.postcode_district, s.kind,
+                       s.local_override, s.is_local) for s in suppliers],
+        "aliases": [(rank[a.supplier_id], a.name_as_given, a.normalised_name, a.postcode) for a in aliases],
+        "candidates": sorted((rank[c.supplier_id], rank[c.candidate_id], c.score, c.status) for c in candidates),
+        "results": [(rank[s], alias_rank[a]) for s, a in results],
+    }
+
+
+@pytest.mark.parametrize("seed, one_at_a_time_first", [(1, 0), (2, 0), (3, 40)])
+def test_resolving_a_file_at_once_gives_what_one_at_a_time_gives(partner, make_partner, make_network, seed, one_at_a_time_first):
+    other = make_partner("Other Council", make_network("Twin network", local_area=("HX1", "HX2", "HX3", "LS1")))
+    keys = generated_keys(seed, 400)
+    snapshots = []
+    for who, bulk in ((partner, False), (other, True)):
+        existing_register(who)
+        with tenant_context(who.id):
+            resolver = SupplierResolver(db.session, who.network)
+            if bulk:
+                # Some keys one at a time first (the resolver's cache and pending rows), then the file at once.
+                early = [resolver.resolve(key) for key in keys[:one_at_a_time_first]]
+                results = early + resolver.resolve_all(keys[one_at_a_time_first:])
+            else:
+                results = [resolver.resolve(key) for key in keys]
+            db.session.commit()
+            snapshots.append(register_snapshot(who.network.id, results))
+    one_by_one, at_once = snapshots
+    assert at_once == one_by_one
+    # The mix did exercise every rule: new suppliers, completed ones, and the review queue.
+    assert len(one_by_one["suppliers"]) > 30 and len(one_by_one["candidates"]) > 5
+    assert one_by_one["suppliers"][1][4] is not None  # the "acme" without a postcode learned one
+
+
+def test_resolving_a_file_at_once_takes_a_handful_of_statements(partner):
+    from sqlalchemy import event
+
+    statements = []
+    engine = db.session.get_bind()
+    listener = lambda *args: statements.append(args[2])
+    keys = generated_keys(7, 2000)
+    with tenant_context(partner.id):
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            SupplierResolver(db.session, partner.network).resolve_all(keys)
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        db.session.rollback()
+    assert len(statements) <= 12, statements
