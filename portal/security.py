@@ -52,7 +52,8 @@ def session_expired() -> bool:
     started = session.get("started_at")
     seen = session.get("last_seen_at")
     if started is None or seen is None:
-        return False
+        # Every sign-in stamps both; a signed-in session without them did not come from us.
+        return True
     config = current_app.config
     if now - seen > config["SESSION_IDLE_TIMEOUT"].total_seconds():
         return True

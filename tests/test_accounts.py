@@ -281,7 +281,30 @@ def test_someone_elses_failed_attempts_do_not_lock_me_out(app, member, make_user
     sign_in(member)
 
 
+def test_reset_emails_to_one_account_are_limited_whatever_the_address(app, member, small_login_limit):
+    """Could someone flood a person's inbox with reset emails from many addresses?"""
+    app.config["WTF_CSRF_ENABLED"] = False
+    try:
+        for n in range(4):
+            response = app.test_client().post(
+                "/forgotten-password", data={"email": member.email}, environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}
+            )
+        assert response.status_code == 429
+        assert db.session.scalar(select(func.count(OutgoingEmail.id))) == 3
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = True
+
+
 # Timeouts
+
+def test_a_signed_in_session_without_its_timestamps_is_not_trusted(client, member, sign_in):
+    sign_in(member, client)
+    with client.session_transaction() as session:
+        del session["started_at"]
+    response = client.get("/people")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+    assert not is_signed_in(client)
+
 
 def test_an_idle_session_is_signed_out_with_a_message(client, member, sign_in, app):
     sign_in(member, client)

@@ -105,6 +105,8 @@ def change_password():
 
 @bp.route("/forgotten-password", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
+# Per account too, so nobody can flood one person's inbox with reset emails from many addresses.
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_email_key, methods=["POST"])
 def forgotten_password():
     form = ForgottenPasswordForm()
     if form.validate_on_submit():
