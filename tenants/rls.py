@@ -80,3 +80,19 @@ def _rescope_open_transaction(scope: TenantScope | None) -> None:
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         _apply(connection, scope)
+
+
+def protect_tables(op, tables) -> None:
+    """In a migration's upgrade: put these tenant tables behind RLS (PostgreSQL only)."""
+    if op.get_bind().dialect.name == "postgresql":
+        for table in tables:
+            for statement in enable_statements(table):
+                op.execute(statement)
+
+
+def unprotect_tables(op, tables) -> None:
+    """In a migration's downgrade: the reverse of protect_tables."""
+    if op.get_bind().dialect.name == "postgresql":
+        for table in tables:
+            for statement in disable_statements(table):
+                op.execute(statement)

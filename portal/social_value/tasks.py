@@ -6,19 +6,15 @@ from datetime import date
 
 from celery import shared_task
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from portal.extensions import db
+from workers.units import RETRY_TRANSIENT, committed
 from tenants.models import Network, Organisation
 from workers.queueing import enqueue_after_commit
 
 from . import totals
 from .models import SocialValueTotalsPending
-
-# Deadlocks, serialisation failures and dropped connections pass; try again later.
-_RETRY = dict(autoretry_for=(OperationalError,), retry_backoff=5, retry_backoff_max=600, retry_jitter=True, max_retries=8)
-
 
 def queue_totals_refresh(session: Session, organisation_id: int, days: Iterable[date] | None = None) -> None:
     """Mark the partner's financial years holding ``days`` (None: every year) as waiting, and recompute them after the commit.
@@ -44,19 +40,7 @@ def queue_network_totals_refresh(session: Session, network: Network) -> None:
     enqueue_after_commit(session, recompute_network_social_value_totals, network.id)
 
 
-def _committed(work):
-    """Run ``work(session)`` and commit, or roll back so a retry starts clean."""
-    session = db.session
-    try:
-        result = work(session)
-        session.commit()
-        return result
-    except Exception:
-        session.rollback()
-        raise
-
-
-@shared_task(**_RETRY)
+@shared_task(**RETRY_TRANSIENT)
 def recompute_social_value_totals(network_id: int, organisation_id: int, years: list[int] | None = None) -> None:
     """Rebuild one partner's social value totals for these financial years (None: all), then the network's."""
 
@@ -68,10 +52,10 @@ def recompute_social_value_totals(network_id: int, organisation_id: int, years: 
         rebuilt = totals.recompute_partner_totals(session, network, organisation_id, years)
         totals.recompute_network_totals(session, network, rebuilt)
 
-    _committed(work)
+    committed(work)
 
 
-@shared_task(**_RETRY)
+@shared_task(**RETRY_TRANSIENT)
 def recompute_network_social_value_totals(network_id: int) -> None:
     """Rebuild every partner's social value totals and the network's for one network, from scratch."""
 
@@ -80,7 +64,7 @@ def recompute_network_social_value_totals(network_id: int) -> None:
         if network is not None:
             totals.recompute_all(session, network)
 
-    _committed(work)
+    committed(work)
 
 
 @shared_task

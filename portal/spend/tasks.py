@@ -9,29 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from portal.extensions import db
+from workers.units import RETRY_TRANSIENT, committed
 from tenants.models import Network
 
 from . import totals
 
 log = logging.getLogger(__name__)
 
-# Deadlocks, serialisation failures and dropped connections pass; try again later.
-_RETRY = dict(autoretry_for=(OperationalError,), retry_backoff=5, retry_backoff_max=600, retry_jitter=True, max_retries=8)
-
-
-def _committed(work):
-    """Run ``work(session)`` and commit, or roll back so a retry starts clean."""
-    session = db.session
-    try:
-        result = work(session)
-        session.commit()
-        return result
-    except Exception:
-        session.rollback()
-        raise
-
-
-@shared_task(**_RETRY)
+@shared_task(**RETRY_TRANSIENT)
 def recompute_spend_totals(network_id: int, organisation_id: int, months: list[str]) -> int:
     """Rebuild one partner's totals for the periods holding ``months`` (ISO dates), then the network's."""
     wanted = [totals.first_of_month(date.fromisoformat(m)) for m in months]
@@ -45,10 +30,10 @@ def recompute_spend_totals(network_id: int, organisation_id: int, months: list[s
         totals.recompute_network_totals(session, network, periods)
         return len(periods)
 
-    return _committed(work)
+    return committed(work)
 
 
-@shared_task(**_RETRY)
+@shared_task(**RETRY_TRANSIENT)
 def refresh_network_totals(network_id: int, periods: list[list[str]] | None = None) -> None:
     """Rebuild the network's totals from its partners' (``periods`` as [type, ISO start] pairs; None: all)."""
     wanted = None if periods is None else [(kind, date.fromisoformat(start)) for kind, start in periods]
@@ -58,10 +43,10 @@ def refresh_network_totals(network_id: int, periods: list[list[str]] | None = No
         if network is not None:
             totals.recompute_network_totals(session, network, wanted)
 
-    _committed(work)
+    committed(work)
 
 
-@shared_task(**_RETRY)
+@shared_task(**RETRY_TRANSIENT)
 def recompute_network_spend_totals(network_id: int) -> None:
     """Rebuild every partner's totals and the network's for one network, from scratch."""
 
@@ -70,7 +55,7 @@ def recompute_network_spend_totals(network_id: int) -> None:
         if network is not None:
             totals.recompute_all(session, network)
 
-    _committed(work)
+    committed(work)
 
 
 @shared_task
@@ -83,7 +68,7 @@ def recompute_all_spend_totals() -> int:
     return len(network_ids)
 
 
-@shared_task(bind=True, **_RETRY)
+@shared_task(bind=True, **RETRY_TRANSIENT)
 def import_spend_file(self, organisation_id: int, import_id: int) -> dict:
     """Import an uploaded spend file for the partner named in the arguments; safe to run again."""
     from tenants import tenant_context
