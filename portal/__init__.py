@@ -83,4 +83,7 @@ def _import_features() -> None:
     import portal.social_value.models  # noqa: F401
     import portal.social_value.tasks  # noqa: F401
     import portal.suppliers.models  # noqa: F401
+    import portal.smes.models  # noqa: F401
+    import portal.opportunities.models  # noqa: F401
+    import portal.matching.models  # noqa: F401
     import tenants.models  # noqa: F401

@@ -5,13 +5,14 @@ from . import rls, scoping
 from .context import (
     NoTenantContext,
     TenantScope,
+    business_context,
     current_organisation_id,
     current_scope,
     network_wide,
     no_tenant,
     tenant_context,
 )
-from .scoping import TenantScoped
+from .scoping import BusinessScoped, SharedScoped, TenantScoped
 
 _installed = False
 
@@ -28,9 +29,12 @@ def install_isolation() -> None:
 
 
 __all__ = [
+    "BusinessScoped",
     "NoTenantContext",
+    "SharedScoped",
     "TenantScope",
     "TenantScoped",
+    "business_context",
     "current_organisation_id",
     "current_scope",
     "install_isolation",

@@ -20,11 +20,20 @@ class NoTenantContext(RuntimeError):
 
 @dataclass(frozen=True)
 class TenantScope:
-    """The organisations visible now, and the one new rows belong to (if any)."""
+    """The organisations visible now, and the one new rows belong to (if any).
+
+    Self-registered SMEs and VCSEs ("businesses") are tenants too, of their own
+    profile: ``business_ids`` are the businesses visible, ``business_id`` the one
+    new rows belong to, and ``business_network_ids`` opens every business of
+    those networks (for workers and the lead's aggregates only).
+    """
 
     visible_ids: tuple[int, ...]
     organisation_id: int | None
     reason: str
+    business_ids: tuple[int, ...] = ()
+    business_id: int | None = None
+    business_network_ids: tuple[int, ...] = ()
 
     @property
     def is_network_wide(self) -> bool:
@@ -89,14 +98,27 @@ def tenant_context(organisation_id: int) -> "contextmanager":
     return _entered(TenantScope((organisation_id,), organisation_id, "partner"))
 
 
-def network_wide(organisation_ids, reason: str) -> "contextmanager":
+def network_wide(organisation_ids, reason: str, business_networks=()) -> "contextmanager":
     """Read across the given partners; for aggregation code and network leads only.
 
     ``reason`` is kept so that a reader of a traceback or log knows why the
-    wall was opened.
+    wall was opened. ``business_networks`` also opens every registered business
+    of those networks (matching, gap analysis).
     """
     ids = tuple(sorted({int(i) for i in organisation_ids}))
-    return _entered(TenantScope(ids, None, f"network-wide: {reason}"))
+    networks = tuple(sorted({int(i) for i in business_networks}))
+    return _entered(TenantScope(ids, None, f"network-wide: {reason}", business_network_ids=networks))
+
+
+def business_context(business_id: int) -> "contextmanager":
+    """Work as one registered SME or VCSE: its own rows only, and new rows are its own."""
+    if not isinstance(business_id, int):
+        raise TypeError("business_context takes a business id")
+    return _entered(business_scope(business_id))
+
+
+def business_scope(business_id: int) -> TenantScope:
+    return TenantScope((), None, "business", business_ids=(business_id,), business_id=business_id)
 
 
 def no_tenant() -> "contextmanager":

@@ -17,24 +17,48 @@ from sqlalchemy.orm import Session
 from .context import TenantScope, current_scope, on_scope_change
 
 SETTING = "app.tenant_ids"
+BUSINESS_SETTING = "app.business_ids"
+BUSINESS_NETWORK_SETTING = "app.business_network_ids"
 
-CREATE_VISIBLE_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION app_visible_organisations() RETURNS integer[]
+
+def _list_function(name: str, setting: str) -> str:
+    return f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS integer[]
 LANGUAGE sql STABLE AS $$
-  SELECT string_to_array(NULLIF(current_setting('{SETTING}', true), ''), ',')::integer[]
+  SELECT string_to_array(NULLIF(current_setting('{setting}', true), ''), ',')::integer[]
 $$
 """
+
+
+CREATE_VISIBLE_FUNCTION = _list_function("app_visible_organisations", SETTING)
 DROP_VISIBLE_FUNCTION = "DROP FUNCTION IF EXISTS app_visible_organisations()"
+CREATE_BUSINESS_FUNCTIONS = [
+    _list_function("app_visible_businesses", BUSINESS_SETTING),
+    _list_function("app_business_networks", BUSINESS_NETWORK_SETTING),
+]
+DROP_BUSINESS_FUNCTIONS = [
+    "DROP FUNCTION IF EXISTS app_visible_businesses()",
+    "DROP FUNCTION IF EXISTS app_business_networks()",
+]
+
+_PARTNER_SIDE = "organisation_id = ANY (app_visible_organisations())"
+_BUSINESS_SIDE = "(business_id = ANY (app_visible_businesses()) OR network_id = ANY (app_business_networks()))"
+# Who may see and write rows of each kind of tenant table (tenants/scoping.py has the ORM twin).
+POLICIES = {
+    "partner": (_PARTNER_SIDE, _PARTNER_SIDE),
+    "business": (_BUSINESS_SIDE, _BUSINESS_SIDE),
+    # Both parties read a shared row; either may write it (the ORM layer narrows further).
+    "shared": (f"{_PARTNER_SIDE} OR {_BUSINESS_SIDE}", f"{_PARTNER_SIDE} OR {_BUSINESS_SIDE}"),
+}
 
 
-def enable_statements(table: str) -> list[str]:
+def enable_statements(table: str, kind: str = "partner") -> list[str]:
     """SQL that puts a tenant table behind row-level security."""
+    using, check = POLICIES[kind]
     return [
         f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
         f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
-        f"CREATE POLICY tenant_isolation ON {table} "
-        "USING (organisation_id = ANY (app_visible_organisations())) "
-        "WITH CHECK (organisation_id = ANY (app_visible_organisations()))",
+        f"CREATE POLICY tenant_isolation ON {table} USING ({using}) WITH CHECK ({check})",
     ]
 
 
@@ -50,9 +74,24 @@ def _setting_value(scope: TenantScope | None) -> str:
     return ",".join(str(i) for i in scope.visible_ids) if scope else ""
 
 
+def _ids(values) -> str:
+    return ",".join(str(i) for i in values)
+
+
 def _apply(connection, scope: TenantScope | None) -> None:
     connection.execute(
-        text("SELECT set_config(:name, :value, true)"), {"name": SETTING, "value": _setting_value(scope)}
+        text(
+            "SELECT set_config(:name, :value, true), set_config(:b_name, :b_value, true), "
+            "set_config(:n_name, :n_value, true)"
+        ),
+        {
+            "name": SETTING,
+            "value": _setting_value(scope),
+            "b_name": BUSINESS_SETTING,
+            "b_value": _ids(scope.business_ids) if scope else "",
+            "n_name": BUSINESS_NETWORK_SETTING,
+            "n_value": _ids(scope.business_network_ids) if scope else "",
+        },
     )
 
 
@@ -82,11 +121,14 @@ def _rescope_open_transaction(scope: TenantScope | None) -> None:
         _apply(connection, scope)
 
 
-def protect_tables(op, tables) -> None:
-    """In a migration's upgrade: put these tenant tables behind RLS (PostgreSQL only)."""
+def protect_tables(op, tables, kind: str = "partner") -> None:
+    """In a migration's upgrade: put these tenant tables behind RLS (PostgreSQL only).
+
+    ``kind`` is "partner" (TenantScoped), "business" (BusinessScoped) or "shared" (SharedScoped).
+    """
     if op.get_bind().dialect.name == "postgresql":
         for table in tables:
-            for statement in enable_statements(table):
+            for statement in enable_statements(table, kind):
                 op.execute(statement)
 
 

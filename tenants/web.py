@@ -15,7 +15,8 @@ from flask_login import current_user
 
 from portal.extensions import db
 
-from .context import TenantScope, set_request_scope
+from .businesses import Business
+from .context import TenantScope, business_scope, set_request_scope
 from .models import Membership, Network, NetworkLead, Organisation
 
 ROLE_RANK = {"viewer": 1, "officer": 2, "admin": 3}
@@ -74,9 +75,20 @@ def current_partner() -> CurrentPartner | None:
     return g.get("partner")
 
 
+def current_business() -> Business | None:
+    """The SME or VCSE the signed-in account belongs to (None for everyone else)."""
+    return g.get("business")
+
+
 def _resolve_partner() -> None:
     g.partner = None
+    g.business = None
     if not current_user.is_authenticated:
+        return
+    if current_user.business_id is not None:
+        # A business account is never a partner's member: its own profile is all it works as.
+        g.business = db.session.get(Business, current_user.business_id)
+        set_request_scope(business_scope(current_user.business_id))
         return
     membership = _membership(session.get("organisation_id"))
     if membership is None:
@@ -112,7 +124,29 @@ def partner_required(role: str = "viewer"):
     return decorator
 
 
+def business_required(verified: bool = True):
+    """The view is for a registered SME or VCSE (403 for anyone else).
+
+    Until the account's email is verified it is sent to the page that says so.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return redirect(url_for("accounts.login", next=request.full_path))
+            if current_business() is None:
+                abort(403, description="This page is for registered small businesses and VCSEs.")
+            if verified and current_user.email_verified_at is None:
+                return redirect(url_for("smes.verify_pending"))
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
 def init_app(app: Flask) -> None:
     app.before_request(_resolve_partner)
     app.teardown_request(_clear_scope)
-    app.context_processor(lambda: {"current_partner": current_partner()})
+    app.context_processor(lambda: {"current_partner": current_partner(), "current_business": current_business()})

@@ -187,6 +187,49 @@ def make_user(app_ctx):
     return make
 
 
+@pytest.fixture
+def make_business(app_ctx, make_network):
+    """A self-registered SME or VCSE with its account (verified) and, unless told not to, a profile."""
+    counter = iter(range(1, 10_000))
+
+    def make(name=None, network=None, verified=True, postcode="S60 1AA", profile=True, cpv_codes=(), **fields):
+        from datetime import datetime, timezone
+
+        from portal.smes.models import SmeCategory, SmeProfile
+        from tenants import business_context
+        from tenants.businesses import Business
+
+        global _PASSWORD_HASH
+        _PASSWORD_HASH = _PASSWORD_HASH or hash_password(PASSWORD)
+        n = next(counter)
+        network = network or make_network()
+        business = Business(network_id=network.id, name=name or f"Local Firm {n}")
+        db.session.add(business)
+        db.session.flush()
+        user = User(
+            email=f"owner{n}@business{business.id}.example", name=f"Owner {n}", password_hash=_PASSWORD_HASH,
+            business_id=business.id, email_verified_at=datetime.now(timezone.utc) if verified else None,
+        )
+        db.session.add(user)
+        db.session.commit()
+        if profile:
+            district = postcode.split()[0].upper()
+            with business_context(business.id):
+                values = dict(
+                    postcode=postcode, postcode_district=district, is_local=district in (network.local_area or []),
+                    size_band="small", what_we_do="", contact_email=user.email,
+                )
+                values.update(fields)
+                db.session.add(SmeProfile(**values))
+                for code in cpv_codes:
+                    db.session.add(SmeCategory(cpv_code=code))
+                db.session.commit()
+        business.owner = user
+        return business
+
+    return make
+
+
 class SignIn:
     """Sign a test client in through the real form (CSRF is off in the test app)."""
 

@@ -3,7 +3,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from portal.extensions import db
-from tenants import TenantScoped, tenant_context
+from tenants import tenant_context
+from tenants.scoping import is_scoped
 from tenants.models import Invitation
 
 from . import settings
@@ -23,7 +24,7 @@ def tenant_tables():
     return sorted(
         mapper.local_table.name
         for mapper in db.Model.registry.mappers
-        if issubclass(mapper.class_, TenantScoped)
+        if is_scoped(mapper.class_)
     )
 
 
@@ -49,7 +50,7 @@ def raw_engine(app):
 
 def test_every_tenant_table_is_behind_forced_row_level_security(app, app_ctx):
     tables = tenant_tables()
-    assert "invitations" in tables and "audit_events" in tables
+    assert {"invitations", "audit_events", "sme_profiles", "opportunity_matches"} <= set(tables)
     rows = db.session.execute(
         text(
             "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, "

@@ -1,0 +1,91 @@
+"""Rows between a partner and a business: matches (written by workers), interest and offers (by the business)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from tenants import BusinessScoped, SharedScoped
+from tenants.businesses import Business
+from tenants.models import utcnow
+
+
+class OpportunityMatch(SharedScoped, db.Model):
+    """How well one business fits one open opportunity, with the reasons in words."""
+
+    __tablename__ = "opportunity_matches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"), index=True)
+    # 0..1; a ranking, not money.
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    # Each part of the score, so the page and the tests can explain a ranking.
+    components: Mapped[dict] = mapped_column(JSON, default=dict)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    business: Mapped[Business] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("opportunity_id", "business_id"),
+        Index("ix_opportunity_matches_business_score", "business_id", "score"),
+    )
+
+
+class OpportunityInterest(SharedScoped, db.Model):
+    """A business says it is interested in an opportunity; its contact details go to that partner only."""
+
+    __tablename__ = "opportunity_interests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"), index=True)
+    message: Mapped[str] = mapped_column(Text, default="")
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_email: Mapped[str] = mapped_column(String(320), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    business: Mapped[Business] = relationship()
+
+    __table_args__ = (UniqueConstraint("opportunity_id", "business_id"),)
+
+
+class AskOffer(SharedScoped, db.Model):
+    """A business offers to meet a partner's social value ask."""
+
+    __tablename__ = "ask_offers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ask_id: Mapped[int] = mapped_column(ForeignKey("social_value_asks.id", ondelete="CASCADE"), index=True)
+    message: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    business: Mapped[Business] = relationship()
+
+    __table_args__ = (UniqueConstraint("ask_id", "business_id"),)
+
+
+class DigestSent(BusinessScoped, db.Model):
+    """The weekly digest went to this business for this week: never twice."""
+
+    __tablename__ = "digests_sent"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week_start: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    match_count: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (UniqueConstraint("business_id", "week_start"),)
+
+
+class CategoryCpv(db.Model):
+    """The lead's (or a suggested) CPV division for a spend category, for the local market gap analysis."""
+
+    __tablename__ = "category_cpv"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), index=True)
+    category: Mapped[str] = mapped_column(String(200))
+    cpv_code: Mapped[str] = mapped_column(String(8))
+    # "suggested" by matching the words, or "lead" when a person chose it (never overwritten by a suggestion).
+    source: Mapped[str] = mapped_column(String(10), default="suggested")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (UniqueConstraint("network_id", "category"),)

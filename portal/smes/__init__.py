@@ -1,0 +1,1 @@
+"""Self-registered SMEs and VCSEs: accounts, email verification and their own profile."""
