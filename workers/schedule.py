@@ -6,6 +6,10 @@ PERIODIC_JOBS: dict = {
         "task": "portal.mail.tasks.send_unsent_emails",
         "schedule": crontab(minute="*/5"),
     },
+    "fail-stale-spend-imports": {
+        "task": "portal.spend.tasks.fail_stale_spend_imports",
+        "schedule": crontab(minute="*"),
+    },
     "recompute-all-spend-totals": {
         "task": "portal.spend.tasks.recompute_all_spend_totals",
         "schedule": crontab(hour=2, minute=30),

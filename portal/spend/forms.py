@@ -97,3 +97,7 @@ class ImportGoodLinesForm(FlaskForm):
         validators=[DataRequired(message="Confirm that the rejected lines will be left out")],
     )
     submit = SubmitField("Import the good lines", widget=GovSubmitInput())
+
+
+class RetryImportForm(FlaskForm):
+    submit = SubmitField("Try the import again", widget=GovSubmitInput())

@@ -205,7 +205,8 @@ def run_import(session: Session, import_id: int) -> ImportOutcome:
 
     spool_dir = Path(current_app.config["INSTANCE_DIR"]) / "tmp"
     spool_dir.mkdir(exist_ok=True)
-    with tempfile.NamedTemporaryFile("w+", encoding="utf-8", newline="", dir=spool_dir, suffix=".csv") as spool:
+    # Nameless (unlinked at once on Linux): a worker killed mid-import leaves no spool behind.
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="", dir=spool_dir, suffix=".csv") as spool:
         checked = _check_lines(path, spend_import, spool, progress)
         if checked.problems and not spend_import.import_good_lines:
             return _reject(session, spend_import, checked)

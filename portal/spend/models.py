@@ -38,6 +38,9 @@ class SpendImport(TenantScoped, db.Model):
     failure_reason: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Last sign of life: when it was queued, then every few seconds while a worker runs it
+    # (import_recovery: an import silent past its lease is marked failed).
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         CheckConstraint("status IN (" + ", ".join(f"'{s}'" for s in IMPORT_STATUSES) + ")", name="status"),

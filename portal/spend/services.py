@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.suppliers.services import SupplierKey, SupplierResolver
-from tenants.models import Network, Organisation
+from tenants.models import Network, Organisation, utcnow
 from workers import enqueue_after_commit
 
 from .models import SpendImport, SpendLine
@@ -57,5 +57,6 @@ def queue_import(session: Session, spend_import: SpendImport) -> None:
     spend_import.status = "queued"
     spend_import.rows_done = 0
     spend_import.failure_reason = None
+    spend_import.heartbeat_at = utcnow()  # the queued lease runs from now
     session.flush()
     enqueue_after_commit(session, import_spend_file, spend_import.organisation_id, spend_import.id)

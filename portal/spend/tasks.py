@@ -74,10 +74,13 @@ def import_spend_file(self, organisation_id: int, import_id: int) -> dict:
     from tenants import tenant_context
     from tenants.models import Organisation
 
+    from .import_recovery import heartbeat
     from .importing import fail_import, run_import
     from .services import queue_totals_refresh
 
-    with tenant_context(organisation_id):
+    # A redelivered task (its worker died) runs the import again from the start: the
+    # killed attempt's lines were never committed, and a line already in is a duplicate.
+    with tenant_context(organisation_id), heartbeat(db.session, import_id):
         try:
             outcome = run_import(db.session, import_id)
             if outcome.months:
@@ -93,3 +96,11 @@ def import_spend_file(self, organisation_id: int, import_id: int) -> dict:
             db.session.commit()
             return {"status": "failed"}
     return {"status": outcome.status, "imported": outcome.imported, "duplicates": outcome.duplicates, "rejected": outcome.rejected}
+
+
+@shared_task(**RETRY_TRANSIENT)
+def fail_stale_spend_imports() -> int:
+    """Periodic: mark failed the imports whose worker died (silent past the lease), so the officer can retry."""
+    from .import_recovery import fail_stale_imports
+
+    return committed(fail_stale_imports)

@@ -9,8 +9,8 @@ from portal.downloads import csv_response
 from portal.extensions import db
 from tenants.web import current_partner, partner_required
 
-from . import importing, services
-from .forms import FIELD_LABELS, ImportGoodLinesForm, SpendLineForm, UploadForm, mapping_form
+from . import import_recovery, importing, services
+from .forms import FIELD_LABELS, ImportGoodLinesForm, RetryImportForm, SpendLineForm, UploadForm, mapping_form
 from .lines_filter import LineFilter
 from .models import SpendImport, SpendImportProblem, SpendLine
 from .reading import SpendFileProblem
@@ -75,7 +75,8 @@ def show_import(import_id: int):
     problems = db.session.scalars(
         select(SpendImportProblem).where(SpendImportProblem.spend_import_id == import_id).order_by(SpendImportProblem.line_number).limit(100)
     ).all()
-    return render_template("spend/import.html", spend_import=spend_import, problems=problems, form=ImportGoodLinesForm())
+    return render_template("spend/import.html", spend_import=spend_import, problems=problems, form=ImportGoodLinesForm(),
+                           retry_form=RetryImportForm())
 
 
 @bp.route("/imports/<int:import_id>/progress.json")
@@ -104,6 +105,21 @@ def import_good_lines(import_id: int):
         return render_template("spend/import.html", spend_import=spend_import, problems=problems, form=form), 400
     spend_import.import_good_lines = True
     services.queue_import(db.session, spend_import)
+    db.session.commit()
+    return redirect(url_for("spend.show_import", import_id=import_id))
+
+
+@bp.route("/imports/<int:import_id>/retry", methods=["POST"])
+@partner_required("officer")
+def retry_import(import_id: int):
+    """Queue a failed import again (its worker died, or it stopped unexpectedly)."""
+    spend_import = _import_or_404(import_id)
+    if not RetryImportForm().validate_on_submit():
+        abort(400, description="The form has expired. Go back to the import and try again.")
+    try:
+        import_recovery.retry_import(db.session, spend_import)
+    except importing.ImportRefused as problem:
+        abort(400, description=str(problem))
     db.session.commit()
     return redirect(url_for("spend.show_import", import_id=import_id))
 
