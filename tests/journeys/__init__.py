@@ -1,0 +1,19 @@
+"""Journeys: each test clicks through the portal as one kind of user would, in headless Chromium.
+
+Every page a journey reaches is checked as it is reached (``Journey.check``):
+axe-core finds no WCAG 2.2 A/AA violation, the page fits a 320 px screen
+without scrolling sideways (wide tables scroll inside their own container),
+every chart has its figures in a table or a text description, and the page's
+own assets are under 300 KB gzipped, all from the portal's own host. Forms
+are walked with the keyboard only and submitted empty to check the GOV.UK
+error summary (``keyboard.py``). Each journey keeps a screenshot of its final
+page; the README's are written to docs/screenshots/.
+
+One file per journey:
+  test_public_summary.py      the public reads a network's summary
+  test_officer_spend.py       a partner officer imports a spend file and reads the dashboard
+  test_lead_partners.py       the network lead adds a partner and compares partners
+  test_officer_social_value.py an officer records a contract, commitment and delivery, downloads the report
+  SME journey (register, verify the email, edit the profile, mark interest in an opportunity):
+  to be added as test_sme.py when portal/smes/ and portal/opportunities/ have their routes.
+"""
