@@ -19,6 +19,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .social_value import views as social_value
     from .spend import views as spend
     import tenants
+    import tenants.audit
     import tenants.web
     import workers
     import workers.queueing
@@ -42,6 +43,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
 
     tenants.install_isolation()
+    tenants.audit.install_once()
     workers.queueing.install()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))

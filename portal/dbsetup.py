@@ -10,6 +10,44 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 
+# Written once and never edited: the app role may INSERT and SELECT only.
+APPEND_ONLY_TABLES = ("audit_events",)
+
+
+def append_only_statement(table: str) -> str:
+    """SQL (run as the table's owner) that takes UPDATE, DELETE and TRUNCATE on ``table`` from
+    every role but the owner, whatever the app role is called; nothing if the table is not there yet."""
+    return f"""
+DO $$
+DECLARE grantee text;
+BEGIN
+  IF to_regclass('{table}') IS NULL THEN RETURN; END IF;
+  FOR grantee IN
+    SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END
+    FROM pg_class c, aclexplode(c.relacl) a
+    WHERE c.oid = '{table}'::regclass AND a.grantee <> c.relowner
+  LOOP
+    EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM %s', grantee);
+  END LOOP;
+END $$"""
+
+
+def editable_statement(table: str) -> str:
+    """The reverse of append_only_statement: roles that may INSERT may UPDATE and DELETE again."""
+    return f"""
+DO $$
+DECLARE grantee text;
+BEGIN
+  FOR grantee IN
+    SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END
+    FROM pg_class c, aclexplode(c.relacl) a
+    WHERE c.oid = '{table}'::regclass AND a.grantee <> c.relowner AND a.privilege_type = 'INSERT'
+  LOOP
+    EXECUTE format('GRANT UPDATE, DELETE ON {table} TO %s', grantee);
+  END LOOP;
+END $$"""
+
+
 def prepare_postgres(admin_url: str, database: str, owner: str, app_role: str, password: str | None = None, fresh: bool = False) -> tuple[str, str]:
     """Create (or, with ``fresh``, recreate) the database; return (owner URL, app URL)."""
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
@@ -42,6 +80,9 @@ def prepare_postgres(admin_url: str, database: str, owner: str, app_role: str, p
         ))
         conn.execute(text(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{app_role}"'))
         conn.execute(text(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{app_role}"'))
+        # The grant above covers every table; take edits of the log back again.
+        for table in APPEND_ONLY_TABLES:
+            conn.execute(text(append_only_statement(table)))
     owner_engine.dispose()
     render = lambda u: u.render_as_string(hide_password=False)  # noqa: E731
     return render(owner_url), render(app_url)

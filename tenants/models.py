@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -159,14 +159,28 @@ class Invitation(TenantScoped, db.Model):
 
 
 class AuditEvent(TenantScoped, db.Model):
-    """Who changed what, when, in which partner. Written, never edited."""
+    """Who changed what, when, in which partner. Written, never edited.
+
+    Services write named events (``action`` such as "sharing.changed");
+    ``tenants.audit`` writes one "created", "changed" or "deleted" event for
+    every row of a tenant table the ORM flushes, with the fields before and after.
+    On PostgreSQL the app role may not UPDATE, DELETE or TRUNCATE this table.
+    """
 
     __tablename__ = "audit_events"
+    # The log does not log itself.
+    __audited__ = False
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     action: Mapped[str] = mapped_column(String(80))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    # The changed row, for the automatic events: its class name and id.
+    object_type: Mapped[str | None] = mapped_column(String(80))
+    object_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Only the fields that changed (every field for "created" and "deleted"), JSON-safe.
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
 
 
 # Businesses (self-registered SMEs and VCSEs) are tenants too; users refer to them.

@@ -55,6 +55,7 @@ class SpendImportProblem(TenantScoped, db.Model):
     """A line of an import that could not be read, and why."""
 
     __tablename__ = "spend_import_problems"
+    __audited__ = False  # part of its import's result; the import is logged
     id: Mapped[int] = mapped_column(primary_key=True)
     spend_import_id: Mapped[int] = mapped_column(ForeignKey("spend_imports.id", ondelete="CASCADE"), index=True)
     line_number: Mapped[int] = mapped_column(Integer)
@@ -78,6 +79,7 @@ class SpendLine(TenantScoped, db.Model):
     """One payment (negative for a credit note), in pence."""
 
     __tablename__ = "spend_lines"
+    __audited__ = False  # bulk-imported; the import itself is logged
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     # No index of its own: both composite indexes below start with organisation_id,
     # and a third index costs every import about 1 s per million lines.
@@ -136,6 +138,7 @@ class SpendTotal(_TotalsColumns, TenantScoped, db.Model):
     """A partner's totals for one period and breakdown key (a snapshot, recomputed by workers)."""
 
     __tablename__ = "spend_totals"
+    __audited__ = False  # a snapshot the workers rebuild
     id: Mapped[int] = mapped_column(primary_key=True)
 
     __table_args__ = (

@@ -51,6 +51,7 @@ class SocialValueTotal(_Figures, TenantScoped, db.Model):
     """A partner's committed and delivered figures for one financial year and breakdown key (a snapshot)."""
 
     __tablename__ = "sv_totals"
+    __audited__ = False  # a snapshot the workers rebuild
     id: Mapped[int] = mapped_column(primary_key=True)
 
     __table_args__ = (
@@ -86,6 +87,7 @@ class SocialValueBeneficiaryTotal(_Beneficiaries, TenantScoped, db.Model):
     """People counted on a partner's verified reports of one year, by ward or by protected group: counts only."""
 
     __tablename__ = "sv_beneficiary_totals"
+    __audited__ = False  # a snapshot the workers rebuild
     id: Mapped[int] = mapped_column(primary_key=True)
 
     __table_args__ = (
@@ -116,6 +118,7 @@ class SocialValueTotalsPending(TenantScoped, db.Model):
     """
 
     __tablename__ = "sv_totals_pending"
+    __audited__ = False  # the workers' own queue of years to rebuild
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int | None] = mapped_column(Integer)
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
