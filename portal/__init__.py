@@ -88,4 +88,5 @@ def _import_features() -> None:
     import portal.smes.models  # noqa: F401
     import portal.opportunities.models  # noqa: F401
     import portal.matching.models  # noqa: F401
+    import portal.matching.tasks  # noqa: F401
     import tenants.models  # noqa: F401
