@@ -91,6 +91,8 @@ def load_settings(overrides: dict | None = None) -> dict:
         "INVITATION_MAX_AGE": timedelta(days=7),
         "PASSWORD_RESET_MAX_AGE": timedelta(hours=1),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "200")) * 1024 * 1024,
+        # The Open Contracting ocid prefix of this portal's releases ("<prefix>-<network>-<id>").
+        "OCDS_PREFIX": env.get("OCDS_PREFIX", "ocds-portal"),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session does
         "ASSETS_DIR": env.get("PORTAL_ASSETS", str(Path(__file__).resolve().parent.parent / "node_modules")),
     }
