@@ -95,7 +95,7 @@ def set_measures_in_use(network_id: int):
     if not form.validate_on_submit():
         return _page(network, in_use=form, status=400)
     try:
-        chosen = measures.set_measures_in_use(db.session, network, form.in_use.data)
+        chosen = measures.set_measures_in_use(db.session, network, form.in_use.data or [])
     except SocialValueProblem as problem:
         db.session.rollback()
         form.in_use.errors.append(str(problem))

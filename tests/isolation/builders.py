@@ -1,0 +1,13 @@
+"""Builders of other features' objects for the matrix world, each returning {url argument: id}.
+
+A feature whose routes take new URL arguments adds a builder here, making the
+object as partner B (``base.b_partner``) or as the other SME (``other_sme``).
+"""
+from __future__ import annotations
+
+BUILDERS: list = []
+
+
+def builder(function):
+    BUILDERS.append(function)
+    return function

@@ -1,0 +1,142 @@
+"""What each role may get from each route, when the route points at someone else's objects.
+
+Every endpoint of the app is listed with its audience; the matrix test fails for
+a route that is not. The audience decides the answers each role may get:
+
+- ``public``: anyone; never shows B's or the other SME's private words.
+- ``asset``: static files; only "no server error" is checked.
+- ``signed_in``: any signed-in person, about themselves (password, sign-out ...).
+- ``partner``: a partner's own pages with no object in the URL.
+- ``partner_object``: the URL names B's object: 404 (or 403 for too low a role) for everyone.
+- ``lead``: the URL names the shared network: only its lead gets through.
+- ``token``: a signed link; a forged token must be refused.
+- ``business``: a registered SME's own pages.
+- ``business_object``: the URL names an object a business may only reach if it is its own.
+
+Beyond the statuses, every request of every role is checked for B's and the other
+SME's private words in the answer, and for any change to their rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LOGIN = "/sign-in"
+
+
+@dataclass(frozen=True)
+class Expect:
+    audience: str
+    # Data posted to POST routes; empty posts prove little, so give what a real form would.
+    data: dict | None = None
+    # Extra statuses a route may answer (e.g. 400 for a forged token).
+    also: frozenset = frozenset()
+
+
+def allowed(audience: str, role: str) -> set[int] | None:
+    """Statuses a role may get, or None for "anything below 500" (the route is theirs)."""
+    anonymous_redirect = {302}
+    if audience in ("public", "asset"):
+        return None
+    if audience == "token":
+        return {400, 404, 410} if role == "anonymous" else {400, 403, 404, 410}
+    if audience == "signed_in":
+        return anonymous_redirect if role == "anonymous" else None
+    if role == "anonymous":
+        return anonymous_redirect
+    if audience == "partner":
+        return {403} if role == "sme" else None
+    if audience == "partner_object":
+        return {403, 404}
+    if audience == "lead":
+        return None if role == "lead" else {403, 404}
+    if audience == "business":
+        return None if role == "sme" else {403}
+    if audience == "business_object":
+        return {403, 404}
+    raise ValueError(f"unknown audience {audience!r}")
+
+
+# Roles that legitimately read the shared network's rows (and may change them) on a lead route.
+def may_change_network(audience: str, role: str) -> bool:
+    return audience == "lead" and role == "lead"
+
+
+P, PO, L = Expect("partner"), Expect("partner_object"), Expect("lead")
+
+EXPECTATIONS: dict[str, Expect] = {
+    # Accounts and the audit log
+    "audit.log": P,
+    "accounts.accept_invitation": Expect("token"),
+    "accounts.reset_password": Expect("token"),
+    "accounts.change_password": Expect("signed_in"),
+    "accounts.forgotten_password": Expect("public", data={"email": "admin@b.org"}),
+    "accounts.login": Expect("public"),
+    "accounts.logout": Expect("signed_in"),
+    "accounts.people": P,
+    "accounts.invite": Expect("partner", data={"email": "x@a.org", "name": "X", "role": "viewer"}),
+    "accounts.switch_partner": Expect("signed_in", data={"organisation_id": "{organisation_id}"}),
+    "accounts.withdraw_invitation": PO,
+    "assets.built_asset": Expect("asset"),
+    "assets.govuk_asset": Expect("asset"),
+    "assets.govuk_script": Expect("asset"),
+    "static": Expect("asset"),
+    "home.index": Expect("public"),
+    # Spend and the partner dashboard
+    "dashboard.download": P,
+    "dashboard.lines_download": P,
+    "dashboard.partner": P,
+    "dashboard.network_summary": Expect("public"),
+    "spend.imports": P,
+    "spend.lines": P,
+    "spend.new_line": P,
+    "spend.columns": Expect("partner_object", data={"payment_date": "Date"}),
+    "spend.import_good_lines": PO,
+    "spend.import_problems": PO,
+    "spend.import_progress": PO,
+    "spend.retry_import": PO,
+    "spend.show_import": PO,
+    "partner.sharing": Expect("partner", data={"shares_lines_with_lead": "y"}),
+    # The lead's network pages
+    "network.index": Expect("signed_in"),
+    "network.show": L,
+    "network.add_partner": Expect("lead", data={"name": "Intruder", "kind": "other"}),
+    "network.partner_lines": L,
+    "network.suppliers": L,
+    "network.supplier": Expect("lead", data={"kind": "vcse", "is_sme": "yes"}),
+    "network.review": L,
+    "network.decide": Expect("lead", data={"decision": "merge"}),
+    "network.split_spelling": L,
+    # Social value
+    "social_value.contract_list": P,
+    "social_value.new_contract": P,
+    "social_value.flags": P,
+    "social_value.targets": P,
+    "social_value.contract": PO,
+    "social_value.edit_contract": Expect("partner_object", data={"title": "Hijacked"}),
+    "social_value.create_supplier_link": PO,
+    "social_value.revoke_supplier_links": PO,
+    "social_value.new_commitment": PO,
+    "social_value.edit_commitment": Expect("partner_object", data={"quantity": "1"}),
+    "social_value.new_report": PO,
+    "social_value.delivery_report": PO,
+    "social_value.edit_report": Expect("partner_object", data={"quantity": "1"}),
+    "social_value.verify_report": PO,
+    "social_value.reject_report": PO,
+    "social_value.add_evidence": PO,
+    "social_value.evidence_file": PO,
+    "social_value.supplier_report": Expect("token"),
+    "social_value.measures_catalogue": L,
+    "social_value.import_measures": L,
+    "social_value.load_demo_measures": L,
+    "social_value.load_social_value_model": L,
+    "social_value.set_measures_in_use": L,
+    "social_value.rebase": L,
+    "social_value.network_flags": L,
+    "social_value.network_targets": L,
+    "sv_report.partner_report": P,
+    "sv_report.partner_report_download": P,
+    "sv_report.partner_report_pdf": P,
+    "sv_report.network_report": L,
+    "sv_report.network_report_download": L,
+    "sv_report.network_report_pdf": L,
+}
