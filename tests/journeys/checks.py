@@ -29,9 +29,12 @@ _TOO_WIDE = """(width) => {
   const inScroller = (el) => { for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) { if (scrolls(p)) return true; } return false; };
   const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
     (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+  // Too wide itself, or holding text that runs out of it (a long word that cannot wrap).
+  const tooWide = (el) => el.getBoundingClientRect().right > width + 0.5 ||
+    (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === "visible" && el.clientWidth > 0);
   return [...document.body.querySelectorAll("*")]
-    .filter((el) => el.getBoundingClientRect().right > width + 0.5 && !inScroller(el))
-    .slice(0, 8).map((el) => `${name(el)} (right edge ${Math.round(el.getBoundingClientRect().right)}px)`);
+    .filter((el) => el instanceof HTMLElement && tooWide(el) && !inScroller(el))
+    .slice(-8).map((el) => `${name(el)} (${Math.round(el.getBoundingClientRect().right)}px, content ${el.scrollWidth}px wide)`);
 }"""
 
 # Each chart (an SVG with role="img") with its accessible name, its description,
