@@ -14,6 +14,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .home import views as home
     from .network import views as network
+    from .opportunities import views as opportunities
     from .partner import views as partner
     from .social_value import report_views as sv_report
     from .social_value import views as social_value
@@ -64,6 +65,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(social_value.bp)
     app.register_blueprint(sv_report.bp)
+    app.register_blueprint(opportunities.bp)
     formatting.init_app(app)
     workers.celery_init_app(app)
     _import_features()

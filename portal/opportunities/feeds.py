@@ -1,0 +1,48 @@
+"""The Atom feed (RFC 4287) of a network's published opportunities, written by feedgen."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from feedgen.feed import FeedGenerator
+
+from portal import cpv
+
+from .labels import VALUE_BAND_LABELS
+from .queries import PublicOpportunity
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; every time the portal stores is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def atom_feed(network, opportunities: list[PublicOpportunity], *, feed_url: str, page_url: str, entry_url) -> bytes:
+    """The feed as bytes; ``entry_url(opportunity)`` gives each opportunity's public page."""
+    feed = FeedGenerator()
+    feed.id(feed_url)
+    feed.title(f"Opportunities from {network.name}")
+    feed.subtitle(f"Work the partners of {network.name} are about to buy")
+    feed.link(href=page_url, rel="alternate")
+    feed.link(href=feed_url, rel="self")
+    feed.author({"name": network.name})
+    feed.language("en")
+    updated = [_aware(o.updated_at) for o in opportunities]
+    feed.updated(max(updated) if updated else _aware(network.created_at))
+    # feedgen writes entries in reverse order of adding: add the oldest first, so the newest leads.
+    for opportunity in reversed(opportunities):
+        entry = feed.add_entry()
+        url = entry_url(opportunity)
+        entry.id(url)
+        entry.title(opportunity.title)
+        entry.link(href=url, rel="alternate")
+        entry.author({"name": opportunity.partner_name})
+        entry.updated(_aware(opportunity.updated_at))
+        if opportunity.published_at:
+            entry.published(_aware(opportunity.published_at))
+        entry.summary(
+            f"{opportunity.partner_name}: {VALUE_BAND_LABELS[opportunity.value_band]}; "
+            f"closes {opportunity.closing_date:%-d %B %Y}. {opportunity.description[:500]}"
+        )
+        for code in opportunity.cpv_codes:
+            entry.category(term=code, scheme="https://simap.ted.europa.eu/cpv", label=cpv.label(code))
+    return feed.atom_str(pretty=True)

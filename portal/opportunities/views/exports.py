@@ -1,0 +1,56 @@
+"""A network's published opportunities for machines: the Atom feed and Open Contracting release packages."""
+from __future__ import annotations
+
+from flask import Response, abort, current_app, url_for
+
+from portal.extensions import db
+
+from .. import feeds, ocds, queries
+from . import bp
+from .public import network_or_404
+
+
+@bp.route("/networks/<slug>/opportunities.atom")
+def feed(slug: str):
+    """:raise 404: for an unknown network."""
+    network = network_or_404(slug)
+    opportunities = queries.all_published(db.session, network)
+    body = feeds.atom_feed(
+        network, opportunities,
+        feed_url=url_for("opportunities.feed", slug=slug, _external=True),
+        page_url=url_for("opportunities.network_list", slug=slug, _external=True),
+        entry_url=lambda o: url_for("opportunities.public_opportunity", slug=slug, opportunity_id=o.id, _external=True),
+    )
+    return Response(body, mimetype="application/atom+xml")
+
+
+def _package_response(package: dict, filename: str) -> Response:
+    return Response(
+        ocds.dumps(package), mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/networks/<slug>/opportunities.ocds.json")
+def ocds_package(slug: str):
+    """Every published opportunity of the network as an OCDS release package. :raise 404: for an unknown network."""
+    network = network_or_404(slug)
+    package = ocds.release_package(
+        queries.all_published(db.session, network), prefix=current_app.config["OCDS_PREFIX"],
+        uri=url_for("opportunities.ocds_package", slug=slug, _external=True), publisher=network.name,
+    )
+    return _package_response(package, f"{slug}-opportunities.ocds.json")
+
+
+@bp.route("/networks/<slug>/opportunities/<int:opportunity_id>.ocds.json")
+def ocds_opportunity(slug: str, opportunity_id: int):
+    """One published opportunity as an OCDS release package. :raise 404: unless it is published in this network."""
+    network = network_or_404(slug)
+    found = queries.public_opportunity(db.session, network, opportunity_id)
+    if found is None:
+        abort(404)
+    package = ocds.release_package(
+        [found], prefix=current_app.config["OCDS_PREFIX"], publisher=network.name,
+        uri=url_for("opportunities.ocds_opportunity", slug=slug, opportunity_id=opportunity_id, _external=True),
+    )
+    return _package_response(package, f"{slug}-opportunity-{opportunity_id}.ocds.json")
