@@ -9,6 +9,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     """Build the web app. Opens no connection: nothing runs until a request or command."""
     from . import assets, cli, errors, formatting, security, sqlite  # noqa: F401  (sqlite: engine settings)
     from .accounts import views as accounts
+    from .audit import views as audit
     from .config import load_settings
     from .dashboard import views as dashboard
     from .extensions import csrf, db, limiter, login_manager, migrate
@@ -61,6 +62,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(home.bp)
     app.register_blueprint(network.bp)
     app.register_blueprint(partner.bp)
+    app.register_blueprint(audit.bp)
     app.register_blueprint(spend.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(social_value.bp)

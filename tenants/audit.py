@@ -23,7 +23,7 @@ from decimal import Decimal
 from enum import Enum
 
 from flask import g, has_request_context
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from .scoping import TenantScoped
@@ -31,6 +31,7 @@ from .scoping import TenantScoped
 CREATED, CHANGED, DELETED = "created", "changed", "deleted"
 AUTOMATIC_ACTIONS = (CREATED, CHANGED, DELETED)
 HIDDEN = "(hidden)"
+OLD_VALUES = "audit_old_values"  # session.info key: stored values read before a flush
 # Never write the value of a column whose name says it is a secret.
 SECRET_NAME = re.compile(r"password|token|secret|api_key|private_key", re.IGNORECASE)
 # Stamped by the database or the model on every write: noise, not a change anyone made.
@@ -69,28 +70,54 @@ def _columns(obj):
             yield attr.key
 
 
-def _shown(key: str, value):
+def shown_value(key: str, value):
+    """The value as the log keeps it: hidden for a column named like a secret."""
     return HIDDEN if SECRET_NAME.search(key) else json_safe(value)
 
 
 def _snapshot(obj) -> dict:
     # Only loaded values: reading an expired attribute of a deleted row would query the database.
     loaded = inspect(obj).dict
-    return {key: _shown(key, loaded[key]) for key in _columns(obj) if key in loaded}
+    return {key: shown_value(key, loaded[key]) for key in _columns(obj) if key in loaded}
 
 
-def _changes(obj) -> tuple[dict, dict]:
+_UNKNOWN = object()
+
+
+def _unloaded_old_values(session: Session, obj) -> dict:
+    """The stored values of changed attributes that were set without being loaded first.
+
+    After a commit every attribute is expired; setting one then records no old
+    value, so it is read from the database, one row at a time, before the flush.
+    A Core statement on the flush's connection: row-level security still holds.
+    """
+    state = inspect(obj)
+    keys = [
+        key for key in _columns(obj)
+        if state.attrs[key].history.added and not state.attrs[key].history.deleted
+    ]
+    if not keys or state.key is None:
+        return {}
+    mapper = state.mapper
+    columns = [mapper.column_attrs[key].columns[0] for key in keys]
+    where = [column == value for column, value in zip(mapper.primary_key, state.key[1])]
+    row = session.connection().execute(select(*columns).where(*where)).first()
+    return dict(zip(keys, row)) if row is not None else {}
+
+
+def _changes(obj, known_old: dict) -> tuple[dict, dict]:
     state = inspect(obj)
     before, after = {}, {}
     for key in _columns(obj):
         history = state.attrs[key].history
         if not history.has_changes():
             continue
-        old = history.deleted[0] if history.deleted else None
+        old = history.deleted[0] if history.deleted else known_old.get(key, _UNKNOWN)
         new = history.added[0] if history.added else None
-        if old == new and history.deleted:
+        if old == new:
             continue
-        before[key], after[key] = _shown(key, old), _shown(key, new)
+        before[key] = None if old is _UNKNOWN else shown_value(key, old)
+        after[key] = shown_value(key, new)
     return before, after
 
 
@@ -109,7 +136,8 @@ def _acting_user_id() -> int | None:
 
 
 def _event(obj, action: str, user_id, now, before, after) -> dict:
-    identity = inspect(obj).identity
+    # From the attributes: a new row's identity key is only set once the flush is over.
+    identity = inspect(obj).mapper.primary_key_from_instance(obj)
     return {
         "organisation_id": obj.organisation_id,
         "user_id": user_id,
@@ -117,7 +145,7 @@ def _event(obj, action: str, user_id, now, before, after) -> dict:
         "detail": {},
         "at": now,
         "object_type": type(obj).__name__,
-        "object_id": identity[0] if identity and len(identity) == 1 else None,
+        "object_id": identity[0] if len(identity) == 1 else None,
         "before": before,
         "after": after,
     }
@@ -131,9 +159,10 @@ def events_for_flush(session: Session) -> list[dict]:
     for obj in session.new:
         if is_audited(type(obj)):
             rows.append(_event(obj, CREATED, user_id, now, None, _snapshot(obj)))
+    known_old = session.info.pop(OLD_VALUES, {})
     for obj in session.dirty:
         if is_audited(type(obj)) and session.is_modified(obj, include_collections=False):
-            before, after = _changes(obj)
+            before, after = _changes(obj, known_old.get(id(obj), {}))
             if after:
                 rows.append(_event(obj, CHANGED, user_id, now, before, after))
     for obj in session.deleted:
@@ -156,6 +185,14 @@ def install_once() -> None:
 def install(session_class=Session) -> None:
     """Log every flushed change to a tenant row, and refuse to change a logged event."""
     from .models import AuditEvent
+
+    @event.listens_for(session_class, "before_flush")
+    def _read_old_values(session: Session, flush_context, instances) -> None:
+        session.info[OLD_VALUES] = {
+            id(obj): _unloaded_old_values(session, obj)
+            for obj in session.dirty
+            if is_audited(type(obj)) and session.is_modified(obj, include_collections=False)
+        }
 
     @event.listens_for(session_class, "after_flush")
     def _write_audit_events(session: Session, flush_context) -> None:

@@ -1,0 +1,1 @@
+"""A partner admin's view of their own organisation's audit log."""
