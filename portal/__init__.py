@@ -13,6 +13,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .config import load_settings
     from .dashboard import views as dashboard
     from .extensions import csrf, db, limiter, login_manager, migrate
+    from .gaps import views as gaps
     from .home import views as home
     from .network import views as network
     from .opportunities import views as opportunities
@@ -68,6 +69,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(social_value.bp)
     app.register_blueprint(sv_report.bp)
     app.register_blueprint(opportunities.bp)
+    app.register_blueprint(gaps.bp)
     formatting.init_app(app)
     workers.celery_init_app(app)
     _import_features()
