@@ -1,0 +1,1 @@
+"""Worker faults: real workers killed mid-task, Redis restarted, database connections dropped (PostgreSQL + Redis only)."""

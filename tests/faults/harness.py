@@ -1,0 +1,199 @@
+"""Real worker processes to kill, a Redis of our own to restart, and the loop that kills at random points.
+
+A *fault scenario* (``Scenario``) says how to start one piece of work, how to
+tell it has finished, and what must hold afterwards. ``kill_during``
+queues the work, waits a random part of how long it usually takes, then ``kill -9``s the worker's pool process; Celery's parent
+process requeues the task (``task_reject_on_worker_lost``) and a fresh pool
+process runs it again. A kill counts only if it landed mid-task (the parent logs
+``WorkerLostError``); the loop goes on until enough have. Adding a kind of work
+is adding a Scenario to a table (tests/faults/scenarios.py).
+"""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.worker_process import REPO_ROOT, _celery_command
+
+START_TIMEOUT_SECONDS = 60
+WORKER_APPLICATION_NAME = "fault-worker"
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, what: str, every: float = 0.02) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout:.0f}s")
+        time.sleep(every)
+
+
+# ---------------------------------------------------------------- Redis
+
+
+@dataclass
+class PrivateRedis:
+    """A redis-server of this run only (so restarting it disturbs nobody), persisted as production's should be."""
+
+    directory: Path
+    port: int
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory),
+             "--appendonly", "yes", "--appendfsync", "always", "--save", ""],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+        )
+        wait_until(self.answers, 10, f"redis-server on port {self.port}", every=0.05)
+
+    def answers(self) -> bool:
+        return subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True).stdout.strip() == "PONG"
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=20)
+
+    def restart(self, down_for: float = 1.0) -> None:
+        self.stop()
+        time.sleep(down_for)
+        self.start()
+
+    def count(self, *command: str) -> int:
+        out = subprocess.run(["redis-cli", "-p", str(self.port), *command], capture_output=True, text=True).stdout.strip()
+        return int(out or 0)
+
+
+# --------------------------------------------------------------- workers
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
+@dataclass
+class FaultWorker:
+    """``celery worker`` with one prefork pool process, in a process group of its own so all of it can be killed."""
+
+    env: dict
+    log_path: Path
+    process: subprocess.Popen | None = None
+    lost: int = 0  # WorkerLostError lines seen so far
+
+    def start(self) -> None:
+        command = _celery_command() + [
+            "-A", "workers.worker", "worker", "--pool=prefork", "--concurrency=1", "--loglevel=INFO",
+            "--without-gossip", "--without-mingle", "--without-heartbeat",
+            "--hostname", f"faults-{uuid.uuid4().hex[:8]}@%h",
+        ]
+        log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(command, cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                        stdin=subprocess.DEVNULL, start_new_session=True)
+        log.close()
+        ready_before = self.log().count(" ready.")
+        wait_until(lambda: self.log().count(" ready.") > ready_before or self.process.poll() is not None,
+                   START_TIMEOUT_SECONDS, "worker ready", every=0.2)
+        if self.process.poll() is not None:
+            raise AssertionError(f"worker exited with {self.process.returncode}:\n{self.log()[-4000:]}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def pool_pid(self) -> int:
+        wait_until(lambda: bool(_children(self.process.pid)), 20, "a pool process")
+        return _children(self.process.pid)[0]
+
+    def kill_pool_process(self) -> None:
+        """kill -9 the process running tasks; the worker's parent process lives on."""
+        os.kill(self.pool_pid(), signal.SIGKILL)
+
+    def kill_everything(self) -> None:
+        """kill -9 the whole worker (parent and pool), as when its machine dies."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def lost_tasks(self) -> int:
+        return self.log().count("WorkerLostError")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+
+# -------------------------------------------------------------- scenarios
+
+
+@dataclass
+class Scenario:
+    """One kind of work to interrupt, in a few callables on a shared ``state`` dict.
+
+    ``start(state)`` queues the work; ``finished(state)`` says it is done;
+    ``check(state)`` asserts everything holds (totals equal a fresh
+    computation, no line lost or doubled), and runs after each interrupted piece
+    of work and at the end. ``setup(state)`` builds the data once.
+    """
+
+    name: str
+    setup: Callable[[dict], None]
+    start: Callable[[dict], None]
+    finished: Callable[[dict], bool]
+    check: Callable[[dict], None]
+    # Kill points are drawn from [0, this) seconds after the work is queued: about how long
+    # queueing and running it takes, so most kills land while the worker is on it.
+    typical_seconds: float = 0.5
+    state: dict = field(default_factory=dict)
+
+
+@dataclass
+class KillReport:
+    scenario: str
+    wanted: int
+    landed: int = 0
+    attempts: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        return (f"{self.scenario}: {self.landed} kill -9 mid-task in {self.attempts} attempts "
+                f"({self.seconds:.1f} s); every check held")
+
+
+def kill_during(scenario: Scenario, worker: FaultWorker, kills: int, rng: random.Random, finish_timeout: float = 90) -> KillReport:
+    """Kill the pool process at random points of the scenario's work until ``kills`` kills landed mid-task."""
+    report, began = KillReport(scenario.name, kills), time.monotonic()
+    state = scenario.state
+    while report.landed < kills:
+        report.attempts += 1
+        assert report.attempts <= kills * 4, f"{scenario.name}: only {report.landed} of {report.attempts} kills landed mid-task"
+        before = worker.lost_tasks()
+        scenario.start(state)
+        time.sleep(rng.uniform(0, scenario.typical_seconds))
+        worker.kill_pool_process()
+        try:
+            wait_until(lambda: scenario.finished(state), finish_timeout, f"{scenario.name} finished after the kill", every=0.1)
+        except AssertionError as error:
+            raise AssertionError(f"{error}; the worker's log ends:\n{worker.log()[-5000:]}") from None
+        if worker.lost_tasks() > before:
+            report.landed += 1
+        scenario.check(state)
+    report.seconds = time.monotonic() - began
+    return report
