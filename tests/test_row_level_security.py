@@ -127,3 +127,37 @@ def test_a_pooled_connection_does_not_carry_the_tenant_into_the_next_transaction
     assert db.session.scalar(text("SELECT coalesce(current_setting('app.tenant_ids', true), '')")) == ""
     assert db.session.scalar(text("SELECT count(*) FROM invitations")) == 0
     db.session.commit()
+
+
+def test_every_tenant_table_has_the_policy_of_its_kind(app, app_ctx):
+    """Each table's USING and WITH CHECK are exactly those of its kind (partner, business or shared)."""
+    from tenants.scoping import BusinessScoped, SharedScoped
+
+    kinds = {}
+    for mapper in db.Model.registry.mappers:
+        cls = mapper.class_
+        if is_scoped(cls):
+            kinds[mapper.local_table.name] = (
+                "shared" if issubclass(cls, SharedScoped) else "business" if issubclass(cls, BusinessScoped) else "partner"
+            )
+    policies = {
+        row.tablename: (row.qual, row.with_check)
+        for row in db.session.execute(
+            text("SELECT tablename, qual, with_check FROM pg_policies WHERE policyname = 'tenant_isolation'")
+        )
+    }
+    expected = {}
+    for kind in ("partner", "business", "shared"):
+        # Let PostgreSQL print each kind's expressions the way it prints the tables' own.
+        sample = next(table for table, k in kinds.items() if k == kind)
+        expected[kind] = policies[sample]
+        for expression in expected[kind]:
+            has = {f for f in ("app_visible_organisations", "app_visible_businesses", "app_business_networks") if f in expression}
+            assert has == {
+                "partner": {"app_visible_organisations"},
+                "business": {"app_visible_businesses", "app_business_networks"},
+                "shared": {"app_visible_organisations", "app_visible_businesses", "app_business_networks"},
+            }[kind], (kind, expression)
+    wrong = {table: policies.get(table) for table, kind in kinds.items() if policies.get(table) != expected[kind]}
+    assert not wrong, f"tables whose policy is not their kind's: {wrong}"
+    print(f"\nrow-level security: {len(kinds)} tenant tables, each with its kind's policy")
