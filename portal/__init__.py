@@ -11,10 +11,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .accounts import views as accounts
     from .audit import views as audit
     from .config import load_settings
+    from .cpv import cli as cpv_cli
     from .dashboard import views as dashboard
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .gaps import views as gaps
     from .home import views as home
+    from .smes import views as smes
     from .network import views as network
     from .opportunities import views as opportunities
     from .partner import views as partner
@@ -60,7 +62,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     assets.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    cpv_cli.init_app(app)
     app.register_blueprint(home.bp)
+    app.register_blueprint(smes.bp)
     app.register_blueprint(network.bp)
     app.register_blueprint(partner.bp)
     app.register_blueprint(audit.bp)
@@ -92,6 +96,7 @@ def _import_features() -> None:
     import portal.social_value.tasks  # noqa: F401
     import portal.suppliers.models  # noqa: F401
     import portal.smes.models  # noqa: F401
+    import portal.smes.tasks  # noqa: F401
     import portal.opportunities.models  # noqa: F401
     import portal.matching.models  # noqa: F401
     import portal.matching.tasks  # noqa: F401

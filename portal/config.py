@@ -90,6 +90,9 @@ def load_settings(overrides: dict | None = None) -> dict:
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(env.get("SESSION_ABSOLUTE_HOURS", "12"))),
         "INVITATION_MAX_AGE": timedelta(days=7),
         "PASSWORD_RESET_MAX_AGE": timedelta(hours=1),
+        # A registered SME's or VCSE's link to confirm its email address, and how often it may ask again.
+        "EMAIL_VERIFICATION_MAX_AGE": timedelta(days=3),
+        "VERIFICATION_RESEND_LIMIT": env.get("VERIFICATION_RESEND_LIMIT", "3 per hour"),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "200")) * 1024 * 1024,
         # The Open Contracting ocid prefix of this portal's releases ("<prefix>-<network>-<id>").
         "OCDS_PREFIX": env.get("OCDS_PREFIX", "ocds-portal"),

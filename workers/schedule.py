@@ -14,6 +14,10 @@ PERIODIC_JOBS: dict = {
         "task": "portal.spend.tasks.recompute_all_spend_totals",
         "schedule": crontab(hour=2, minute=30),
     },
+    "link-businesses-to-suppliers": {
+        "task": "portal.smes.tasks.link_all_businesses_to_suppliers",
+        "schedule": crontab(hour=2, minute=15),
+    },
     "recompute-all-social-value-totals": {
         "task": "portal.social_value.tasks.recompute_all_social_value_totals",
         "schedule": crontab(hour=2, minute=45),

@@ -1,4 +1,4 @@
-"""Signed, expiring links: password resets and invitations.
+"""Signed, expiring links: password resets, invitations and email verification.
 
 A reset link carries a fingerprint of the password hash it was issued
 against, so it stops working the moment it is used (single use) and whenever
@@ -31,6 +31,11 @@ def make_reset_token(user) -> str:
 
 def make_invitation_token(invitation) -> str:
     return _serializer("invitation").dumps({"i": invitation.id, "o": invitation.organisation_id})
+
+
+def make_email_verification_token(user) -> str:
+    """For a registered business's account; single use because it is refused once the address is verified."""
+    return _serializer("email-verification").dumps({"u": user.id, "e": password_fingerprint(user.email)})
 
 
 def read_token(purpose: str, token: str, max_age_seconds: int) -> dict:

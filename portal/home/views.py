@@ -1,12 +1,12 @@
 """The front door: what a signed-in partner sees first, and the page for everyone else."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal.extensions import db
 from tenants.models import Invitation, Membership
-from tenants.web import current_partner, networks_led_by
+from tenants.web import current_business, current_partner, networks_led_by
 
 bp = Blueprint("home", __name__)
 
@@ -15,6 +15,9 @@ bp = Blueprint("home", __name__)
 def index():
     if not current_user.is_authenticated:
         return render_template("home/welcome.html")
+    if current_business() is not None:
+        # A registered SME's or VCSE's home is its own profile.
+        return redirect(url_for("smes.profile"))
     partner = current_partner()
     led = networks_led_by(current_user)
     if partner is None:

@@ -139,4 +139,14 @@ EXPECTATIONS: dict[str, Expect] = {
     "sv_report.network_report": L,
     "sv_report.network_report_download": L,
     "sv_report.network_report_pdf": L,
+    # A small business's or VCSE's own pages (no business id in any URL)
+    "smes.register_choose": Expect("public"),
+    "smes.register": Expect("public"),
+    "smes.verify": Expect("token"),
+    "smes.verify_pending": Expect("business"),
+    "smes.resend_verification": Expect("business"),
+    "smes.profile": Expect("business"),
+    "smes.edit_profile": Expect("business", data={"name": "Our Local Firm", "organisation_type": "company",
+                                                   "postcode": "S60 1AA", "size_band": "micro"}),
+    "smes.categories": Expect("business", data={"codes": "45000000"}),
 }
