@@ -38,9 +38,10 @@ from .text import TextModel
 
 WEIGHTS = {"category": 0.35, "text": 0.25, "locality": 0.15, "size": 0.15, "accreditations": 0.10}
 THRESHOLD = 0.6
-# Category part for the number of CPV levels two codes share (0: different divisions .. 5: the same code).
+# Category part for the number of CPV levels two codes share (0: different divisions .. 5: down to the
+# sub-category); the very same code on both sides counts in full, however broad it is.
 CATEGORY_BY_LEVELS = np.array([0.0, 0.4, 0.6, 0.8, 0.9, 1.0], dtype=np.float32)
-LEVEL_WORDS = {1: "division", 2: "group", 3: "class", 4: "category", 5: "code"}
+LEVEL_WORDS = {1: "division", 2: "group", 3: "class", 4: "category", 5: "sub-category"}
 # Short descriptions rarely reach a cosine of 0.35; above that the texts are as alike as they get.
 TEXT_FULL_AT = 0.35
 # Words in common that count as relevant on their own, with no shared CPV division.
@@ -136,6 +137,8 @@ class BusinessSide:
             _rows([_prefixes_at(b.cpv_codes, lv) for b in self.facts], columns, grow=True)
             for lv, columns in enumerate(self.level_columns)
         ]
+        self.code_columns: dict[str, int] = {}
+        self.codes = _rows([b.cpv_codes for b in self.facts], self.code_columns, grow=True)
         self.district_columns: dict[str, int] = {}
         self.districts = _rows([[b.district] for b in self.facts], self.district_columns, grow=True)
         self.is_local = np.array([b.is_local for b in self.facts], dtype=bool)
@@ -162,6 +165,7 @@ class Scorer:
             _rows([_prefixes_at(o.cpv_codes, lv) for o in self.opportunities], columns, grow=False)
             for lv, columns in enumerate(side.level_columns)
         ]
+        self.codes = _rows([o.cpv_codes for o in self.opportunities], side.code_columns, grow=False)
         self.districts = _rows([o.districts for o in self.opportunities], side.district_columns, grow=False)
         band = np.array([list(VALUE_BANDS).index(o.value_band) for o in self.opportunities], dtype=np.intp)
         not_for_smes = np.array([not o.suitable_for_sme for o in self.opportunities], dtype=bool)
@@ -175,6 +179,7 @@ class Scorer:
         for left, right in zip(side.levels, self.levels):
             # Nested levels: sharing one means sharing every level above it, so the count is the depth.
             levels += (left[rows] @ right.T).toarray() > 0
+        same_code = (side.codes[rows] @ self.codes.T).toarray() > 0
         in_district = (side.districts[rows] @ self.districts.T).toarray() > 0
         cosine = TextModel.cosine(side.text.businesses[rows], self.vectors)
         size = side.size[rows]
@@ -185,7 +190,7 @@ class Scorer:
             + 0.5 * side.vcse[rows, None] * self.wants_vcse[None, :],
         )
         parts = {
-            "category": CATEGORY_BY_LEVELS[levels],
+            "category": np.where(same_code, 1.0, CATEGORY_BY_LEVELS[levels]),
             "text": np.minimum(1.0, cosine / TEXT_FULL_AT),
             "locality": np.where(in_district, IN_DELIVERY_DISTRICT, np.where(side.is_local[rows, None], IN_LOCAL_AREA, 0.0)),
             "size": size_fit,
@@ -195,6 +200,7 @@ class Scorer:
         relevant = (levels > 0) | (cosine >= TEXT_ALONE)
         parts["score"] = np.where(relevant, score, 0.0).astype(np.float32)
         parts["levels"] = levels
+        parts["same_code"] = same_code
         return parts
 
     def matches(self, threshold: float = THRESHOLD, only: Sequence[int] | None = None) -> Iterator[Match]:
@@ -211,6 +217,7 @@ class Scorer:
             values = {name: np.round(parts[name][rows, cols].astype(np.float64), 3).tolist() for name in WEIGHTS}
             scores = np.round(parts["score"][rows, cols].astype(np.float64), 4).tolist()
             levels = parts["levels"][rows, cols].tolist()
+            same_code = parts["same_code"][rows, cols].tolist()
             for k, (i, j) in enumerate(zip(rows.tolist(), cols.tolist())):
                 business, opportunity = self.side.facts[start + i], self.opportunities[j]
                 components = {name: values[name][k] for name in WEIGHTS}
@@ -219,11 +226,13 @@ class Scorer:
                     if components["text"] > 0 else []
                 )
                 category = (
-                    shared_category(self.side.prefixes[start + i], self.prefixes[j], levels[k]) if levels[k] else None
+                    min(set(business.cpv_codes).intersection(opportunity.cpv_codes)) if same_code[k]
+                    else shared_category(self.side.prefixes[start + i], self.prefixes[j], levels[k]) if levels[k]
+                    else None
                 )
                 yield Match(
                     business.business_id, opportunity.opportunity_id, opportunity.organisation_id, scores[k],
-                    components, reasons(business, opportunity, components, levels[k], words, category),
+                    components, reasons(business, opportunity, components, levels[k], words, category, same_code[k]),
                 )
 
 
@@ -241,7 +250,7 @@ _describe = lru_cache(maxsize=10_000)(cpv.describe)
 
 
 def reasons(business: BusinessFacts, opportunity: OpportunityFacts, components: dict, levels: int,
-            words: Sequence[str] = (), category: str | None = None) -> list[str]:
+            words: Sequence[str] = (), category: str | None = None, same_code: bool = False) -> list[str]:
     """Why a business fits, in words, strongest reason first ("local; CPV 45 construction work; ...")."""
     said: list[str] = []
     if components["locality"] >= IN_DELIVERY_DISTRICT:
@@ -250,7 +259,7 @@ def reasons(business: BusinessFacts, opportunity: OpportunityFacts, components: 
         said.append("local")
     if levels:
         code = category or shared_category(prefix_sets(business.cpv_codes), prefix_sets(opportunity.cpv_codes), levels)
-        said.append(_describe(code) if levels == 5 else f"{_describe(code)} (same {LEVEL_WORDS[levels]})")
+        said.append(_describe(code) if same_code else f"{_describe(code)} (same {LEVEL_WORDS[levels]})")
     if words:
         said.append("what you do mentions " + ", ".join(words))
     if components["size"] >= 1.0:

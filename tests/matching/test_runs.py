@@ -1,0 +1,139 @@
+"""Matching runs against the database: a whole network, one opportunity, one business."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from portal.extensions import db
+from portal.matching import services
+from portal.matching.models import OpportunityMatch
+from portal.opportunities.models import Opportunity
+from portal.smes.models import SmeProfile
+from tenants import business_context, tenant_context
+
+
+@pytest.fixture
+def network_world(make_network, make_partner, make_business, make_opportunity):
+    network = make_network()
+    council, police = make_partner("Council", network), make_partner("Police", network)
+    firms = {
+        "roofer": make_business("Slate & Co", network, cpv_codes=("45261000",), size_band="micro",
+                                what_we_do="Slate roofing, guttering and chimney repairs", living_wage_accredited=True),
+        "builder": make_business("Build Ltd", network, postcode="S61 2BB", cpv_codes=("45000000",), size_band="small",
+                                 what_we_do="General building, extensions and repairs"),
+        "caterer": make_business("Dinners CIC", network, cpv_codes=("55520000",), social_enterprise=True,
+                                 what_we_do="School meals and catering for events"),
+        "faraway": make_business("Far Roofs", network, postcode="LS1 4AP", cpv_codes=("45261000",), size_band="large",
+                                 what_we_do="Roofing"),
+        "unverified": make_business("New Roofs", network, verified=False, cpv_codes=("45261000",),
+                                    what_we_do="Slate roofing"),
+    }
+    opportunities = {
+        "roof": make_opportunity(council, "Depot roof repairs", "Replace slate roofing and guttering", ("45261000",)),
+        "meals": make_opportunity(police, "Custody suite meals", "Catering for the custody suite", ("55520000",),
+                                  suitable_for_vcse=True),
+        "draft": make_opportunity(council, "Draft roof", "Slate roofing", ("45261000",), status="draft"),
+        "closed": make_opportunity(council, "Old roof", "Slate roofing", ("45261000",),
+                                   closing_date=date.today() - timedelta(days=1)),
+    }
+    return network, council, police, firms, opportunities
+
+
+def stored(network):
+    """Every match of the network, as comparable tuples."""
+    with services.opened_network(db.session, network.id):
+        rows = db.session.execute(select(
+            OpportunityMatch.opportunity_id, OpportunityMatch.business_id, OpportunityMatch.organisation_id,
+            OpportunityMatch.score, OpportunityMatch.reasons, OpportunityMatch.components,
+        )).all()
+    db.session.rollback()
+    return sorted((tuple(r[:4]) + (tuple(r[4]), tuple(sorted(r[5].items())))) for r in rows)
+
+
+def run(function, *args):
+    count = function(db.session, *args)
+    db.session.commit()
+    return count
+
+
+def test_does_a_full_run_match_only_open_opportunities_and_verified_businesses(network_world):
+    network, council, _, firms, opportunities = network_world
+    run(services.match_network, network.id)
+    pairs = {(o, b) for o, b, *_ in stored(network)}
+    assert (opportunities["roof"], firms["roofer"].id) in pairs
+    assert (opportunities["meals"], firms["caterer"].id) in pairs
+    assert (opportunities["roof"], firms["caterer"].id) not in pairs
+    assert not {o for o, _ in pairs} & {opportunities["draft"], opportunities["closed"]}
+    assert firms["unverified"].id not in {b for _, b in pairs}
+
+
+def test_are_the_reasons_stored_with_each_match(network_world):
+    network, _, _, firms, opportunities = network_world
+    run(services.match_network, network.id)
+    with business_context(firms["roofer"].id):
+        match = db.session.scalar(select(OpportunityMatch).where(OpportunityMatch.opportunity_id == opportunities["roof"]))
+        assert match.reasons[0] == "delivered in S60, where you are"
+        assert "value within your band" in match.reasons and "Real Living Wage employer" in match.reasons
+        assert match.components["category"] == 1.0 and 0 < match.score <= 1
+
+
+def test_does_running_twice_keep_one_row_per_pair(network_world):
+    network, *_ = network_world
+    run(services.match_network, network.id)
+    first = stored(network)
+    run(services.match_network, network.id)
+    assert [r[:3] for r in stored(network)] == [r[:3] for r in first]
+
+
+def test_does_rematching_a_changed_opportunity_equal_the_full_run(network_world, make_opportunity):
+    network, council, police, firms, opportunities = network_world
+    run(services.match_network, network.id)
+    new = make_opportunity(council, "Roof and gutters at the library", "Slate roofing", ("45261000",), districts=("S61",))
+    with tenant_context(police.id):
+        db.session.execute(update(Opportunity).where(Opportunity.id == opportunities["meals"]).values(status="draft"))
+        db.session.commit()
+    with tenant_context(council.id):
+        db.session.execute(update(Opportunity).where(Opportunity.id == opportunities["roof"])
+                           .values(description="Repair the flat felt roof", value_band="214k_to_1m"))
+        db.session.commit()
+    for opportunity_id in (new, opportunities["roof"], opportunities["meals"]):
+        run(services.rematch_opportunity, opportunity_id)
+    incremental = stored(network)
+    run(services.match_network, network.id)
+    assert incremental == stored(network)
+    assert new in {r[0] for r in incremental} and opportunities["meals"] not in {r[0] for r in incremental}
+
+
+def test_does_a_withdrawn_opportunity_lose_its_matches_when_rematched(network_world):
+    network, council, _, _, opportunities = network_world
+    run(services.match_network, network.id)
+    with tenant_context(council.id):
+        db.session.execute(update(Opportunity).where(Opportunity.id == opportunities["roof"]).values(status="withdrawn"))
+        db.session.commit()
+    assert run(services.rematch_opportunity, opportunities["roof"]) == 0
+    assert opportunities["roof"] not in {r[0] for r in stored(network)}
+
+
+def test_does_rematching_a_changed_business_equal_the_full_run(network_world):
+    network, _, _, firms, _ = network_world
+    run(services.match_network, network.id)
+    with business_context(firms["caterer"].id):
+        profile = db.session.scalar(select(SmeProfile))
+        profile.what_we_do = "Roof repairs, slate roofing and guttering"
+        profile.postcode_district = "S60"
+        db.session.commit()
+    run(services.rematch_business, firms["caterer"].id)
+    incremental = stored(network)
+    run(services.match_network, network.id)
+    assert incremental == stored(network)
+
+
+def test_does_the_cached_business_side_notice_a_new_business(network_world, make_business, make_opportunity):
+    network, council, _, _, _ = network_world
+    run(services.rematch_opportunity, make_opportunity(council, "Warm-up", "x", ("45261000",)))
+    newcomer = make_business("Newcomer Roofing", network, cpv_codes=("45261000",), what_we_do="Slate roofing")
+    third = make_opportunity(council, "Chapel roof", "Slate roofing", ("45261000",))
+    run(services.rematch_opportunity, third)
+    assert (third, newcomer.id) in {(r[0], r[1]) for r in stored(network)}
