@@ -18,8 +18,20 @@ PERIODIC_JOBS: dict = {
         "task": "portal.smes.tasks.link_all_businesses_to_suppliers",
         "schedule": crontab(hour=2, minute=15),
     },
+    "suggest-category-cpv-codes": {
+        "task": "portal.gaps.tasks.suggest_category_codes",
+        "schedule": crontab(hour=3, minute=15),  # after the night's spend totals name any new categories
+    },
     "recompute-all-social-value-totals": {
         "task": "portal.social_value.tasks.recompute_all_social_value_totals",
         "schedule": crontab(hour=2, minute=45),
+    },
+    "match-all-networks": {
+        "task": "portal.matching.tasks.match_all_networks",
+        "schedule": crontab(hour=3, minute=30),  # after the night's business and supplier links
+    },
+    "send-weekly-match-digests": {
+        "task": "portal.matching.tasks.send_weekly_digests",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
 }
