@@ -65,7 +65,7 @@ class LotForm(Form):
     description = TextAreaField("What this lot covers", widget=GovTextArea(), validators=[Optional(), Length(max=5000)])
     value_band = SelectField(
         "Value band of this lot", widget=GovSelect(),
-        choices=[("", "As the whole opportunity")] + list(VALUE_BAND_LABELS.items()),
+        choices=[("", "As the whole opportunity")] + list(VALUE_BAND_LABELS.items()), validate_choice=False,
     )
     remove = BooleanField("Remove this lot", widget=GovCheckboxInput())
 
@@ -74,6 +74,10 @@ class LotForm(Form):
         """Removed, or left empty: not saved."""
         blank = not (self.title.data or "").strip() and not (self.description.data or "").strip()
         return bool(self.remove.data) or blank
+
+    def validate_value_band(self, field):
+        if field.data and field.data not in VALUE_BANDS:
+            raise ValidationError("Choose the lot's value band from the list")
 
     def validate_title(self, field):
         if self.remove.data:

@@ -11,3 +11,10 @@ BUILDERS: list = []
 def builder(function):
     BUILDERS.append(function)
     return function
+
+
+@builder
+def opportunities(base, other_sme):
+    from tests.cross_tenant.opportunities import matrix_targets
+
+    return matrix_targets(base, other_sme)
