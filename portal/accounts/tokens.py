@@ -38,6 +38,11 @@ def make_email_verification_token(user) -> str:
     return _serializer("email-verification").dumps({"u": user.id, "e": password_fingerprint(user.email)})
 
 
+def make_digest_unsubscribe_token(business_id: int) -> str:
+    """In each weekly match digest: turns that business's digest off, no sign-in needed."""
+    return _serializer("digest-unsubscribe").dumps({"b": business_id})
+
+
 def read_token(purpose: str, token: str, max_age_seconds: int) -> dict:
     try:
         return _serializer(purpose).loads(token, max_age=max_age_seconds)
