@@ -50,4 +50,7 @@ def build_demo(session: Session, with_spend: bool = True) -> list[tuple[str, str
         from portal.demo_spend import load_demo_spend
 
         load_demo_spend(session, network, partners)
+    from portal.demo_smes import load_demo_smes
+
+    logins += load_demo_smes(session, network, partners)
     return logins

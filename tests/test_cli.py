@@ -50,3 +50,49 @@ def test_a_server_error_page_says_nothing_was_saved(app):
         body, status = errors._server_error(RuntimeError("boom"))
     assert status == 500 and "Sorry, there is a problem with the service" in body and "Nothing you entered was saved" in body
     assert "boom" not in body
+
+
+def test_the_demo_registers_local_smes_publishes_opportunities_and_codes_categories(app, app_ctx):
+    """Does the demo (without its year of spend, which takes half a minute) fill the SME side, once?"""
+    from portal.demo import build_demo
+    from portal.demo_smes import BUSINESS_COUNT, SME_LOGIN
+    from portal.gaps import queries as gap_queries
+    from portal.matching.models import OpportunityInterest, OpportunityMatch
+    from portal.opportunities.models import Opportunity, OpportunityLot, SocialValueAsk
+    from portal.smes.models import SmeCategory, SmeProfile
+    from tenants import network_wide
+    from tenants.businesses import Business
+
+    logins = build_demo(db.session, with_spend=False)
+    db.session.commit()
+    assert (SME_LOGIN, "a local SME registered with South Yorkshire Demo Anchor Network") in logins
+    network = db.session.scalar(select(Network))
+    partner_ids = [o.id for o in network.organisations]
+
+    def counts():
+        with network_wide(partner_ids, "test: the demo", business_networks=[network.id]):
+            return {
+                model.__name__: db.session.scalar(select(func.count()).select_from(model))
+                for model in (Business, SmeProfile, SmeCategory, Opportunity, OpportunityLot, SocialValueAsk, OpportunityInterest,
+                              OpportunityMatch)
+            }
+
+    first = counts()
+    assert BUSINESS_COUNT - 20 <= first["Business"] == first["SmeProfile"] <= BUSINESS_COUNT
+    assert first["SmeCategory"] > first["Business"] and first["Opportunity"] == 12 * len(partner_ids)
+    assert first["OpportunityLot"] > 0 and first["SocialValueAsk"] > first["Opportunity"] // 2 and first["OpportunityInterest"] >= 25
+    assert first["OpportunityMatch"] > first["Opportunity"]  # the full match ran once
+    with network_wide(partner_ids, "test: the demo", business_networks=[network.id]):
+        published = db.session.scalar(select(func.count(Opportunity.id)).where(Opportunity.status == "published"))
+        owner = db.session.scalar(select(User).where(User.email == SME_LOGIN))
+        profile = db.session.scalar(select(SmeProfile).where(SmeProfile.business_id == owner.business_id))
+        assert published == 10 * len(partner_ids) and owner.email_verified_at is not None
+        assert profile.cooperative and profile.is_local
+    supply = gap_queries.local_supply(db.session, network)
+    assert supply["45"].businesses > supply["72"].businesses > 0 and sum(s.cooperatives for s in supply.values()) > 0
+    assert sum(s.employee_owned for s in supply.values()) > 0
+
+    # A second run adds nothing.
+    build_demo(db.session, with_spend=False)
+    db.session.commit()
+    assert counts() == first

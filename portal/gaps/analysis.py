@@ -64,7 +64,6 @@ class GapAnalysis:
     rows: list[GapRow]  # ranked: where to grow local supply first
     uncoded_pence: int  # spend in categories with no CPV code yet
     uncoded_categories: int
-    whole_division_supply: queries.LocalSupply | None  # drilling in: businesses registered for the division only
 
     @property
     def year_label(self) -> str:
@@ -122,19 +121,20 @@ def gap_analysis(session: Session, network: Network, year_start: date | None = N
         return None
     spend = queries.spend_by_code(session, network, year_start, division)
     supply = queries.local_supply(session, network, division)
-    uncoded = next((s for s in spend if s.key is None), None)
+    uncoded = next((s for s in spend if s.key is None), None) if division is None else None
+    spent = {s.key: s for s in spend if s.key is not None}
+    # Local supply the network does not buy from yet is a row too (nothing leaves; it ranks last).
     rows = [
-        GapRow(s.key, _row_label(s.key, division), s.total_pence, s.local_pence, s.unplaced_pence,
-               supply.get(s.key, queries.LocalSupply()))
-        for s in spend if s.key is not None
+        GapRow(key, _row_label(key, division), *_spend_figures(spent.get(key)), supply.get(key, queries.LocalSupply()))
+        for key in sorted(set(spent) | set(supply))
     ]
-    rows.sort(key=lambda r: (-r.leaving_per_business_pence, -r.leaving_pence, r.key))
-    return GapAnalysis(
-        network, year_start, years, division, rows,
-        uncoded.total_pence if uncoded and division is None else 0,
-        uncoded.categories if uncoded and division is None else 0,
-        supply.get(queries.WHOLE_DIVISION) if division is not None else None,
-    )
+    rows.sort(key=lambda r: (-r.leaving_per_business_pence, -r.leaving_pence, -r.total_pence, r.key))
+    return GapAnalysis(network, year_start, years, division, rows,
+                       uncoded.total_pence if uncoded else 0, uncoded.categories if uncoded else 0)
+
+
+def _spend_figures(spend: queries.SpendByCode | None) -> tuple[int, int, int]:
+    return (spend.total_pence, spend.local_pence, spend.unplaced_pence) if spend else (0, 0, 0)
 
 
 DOWNLOAD_HEADER = [

@@ -104,9 +104,11 @@ def test_large_spend_leaving_with_few_local_businesses_ranks_first(make_network,
     db.session.commit()
     for _ in range(2):
         make_business(network=network, cpv_codes=("45000000",))
+    make_business(network=network, cpv_codes=("90910000",))  # local supply the network does not buy from
     gaps = analysis.gap_analysis(db.session, network)
-    assert [r.key for r in gaps.rows] == ["55", "45", "80"]
-    assert [r.leaving_per_business_pence for r in gaps.rows] == [400_000_00, 300_000_00, 0]
+    assert [r.key for r in gaps.rows] == ["55", "45", "80", "90"]
+    assert [r.leaving_per_business_pence for r in gaps.rows] == [400_000_00, 300_000_00, 0, 0]
+    assert (gaps.rows[-1].total_pence, gaps.rows[-1].supply.businesses) == (0, 1)
     assert [r.key for r in gaps.top] == ["55", "45"]
 
 

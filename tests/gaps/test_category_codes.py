@@ -82,3 +82,14 @@ def test_bad_codes_and_unknown_categories_are_refused_with_a_reason(make_network
     with pytest.raises(services.NotACategory):
         services.choose_code(db.session, network, "Not one of ours", "45000000")
     assert _codes(network) == {}
+
+
+def test_the_nightly_job_suggests_codes_in_every_network(make_network, category_totals):
+    from portal.gaps.tasks import suggest_category_codes
+
+    first, second = make_network(), make_network()
+    category_totals(first, {"Construction": (100, 0, 0)})
+    category_totals(second, {"Catering": (100, 0, 0), "Xyzzy": (5, 0, 0)})
+    assert suggest_category_codes.run() == 2
+    assert _codes(first) == {"Construction": ("45000000", "suggested")}
+    assert _codes(second) == {"Catering": ("55520000", "suggested")}
