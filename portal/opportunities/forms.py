@@ -164,7 +164,7 @@ class OpportunityForm(FlaskForm):
     def details(self) -> OpportunityDetails:
         """The service's view of the form, once it is valid."""
         lots = [
-            LotDetails(entry.title.data.strip(), (entry.description.data or "").strip(), entry.value_band.data or None)
+            LotDetails(entry.form.title.data.strip(), (entry.form.description.data or "").strip(), entry.form.value_band.data or None)
             for entry in self.lots.entries
             if not entry.form.is_dropped
         ]
