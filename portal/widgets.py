@@ -1,4 +1,5 @@
 """GOV.UK widgets, hardened where the library's version fails on unexpected input."""
+from govuk_frontend_wtf.main import wtforms_errors as library_wtforms_errors
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 
 
@@ -10,3 +11,17 @@ class DateInput(GovDateInput):
         if field.raw_data is not None and len(field.raw_data) != 3:
             field.raw_data = None
         return super().map_gov_params(field, **kwargs)
+
+
+def wtforms_errors(form, params=None) -> dict:
+    """govuk_frontend_wtf's error summary, with each date's link going to its day box.
+
+    The library links to the date's wrapper, which cannot take focus, so GOV.UK
+    Frontend's summary link would move focus nowhere; the GOV.UK pattern links
+    to the first box of the date.
+    """
+    summary = library_wtforms_errors(form, params or {})
+    days = {f"#{field.id}": f"#{field.name}-day" for field in form if isinstance(field.widget, GovDateInput)}
+    for error in summary["errorList"]:
+        error["href"] = days.get(error["href"], error["href"])
+    return summary

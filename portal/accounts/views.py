@@ -7,6 +7,7 @@ from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_
 from flask_login import current_user, login_required, login_user, logout_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 
+from portal import widgets
 from portal.extensions import db, limiter, login_manager
 from portal.passwords import verify_password
 from portal.security import session_expired, touch_session
@@ -252,6 +253,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     WTFormsHelpers(app)
+    app.add_template_global(widgets.wtforms_errors)  # dates link to their day box
     app.before_request(_enforce_timeouts)
     app.register_blueprint(bp)
     app.context_processor(
