@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from . import catalogue, instance_catalogue_path
 from .importing import CpvFileProblem, read_cpv_file, write_instance_catalogue
@@ -12,6 +13,7 @@ from .importing import CpvFileProblem, read_cpv_file, write_instance_catalogue
 
 @click.command("cpv-import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
 def cpv_import_command(file: Path):
     """Load the official CPV 2008 spreadsheet or CSV (code, English label) into instance/cpv.csv."""
     try:

@@ -71,12 +71,10 @@ def save_profile(session: Session, business: Business, changes: ProfileChanges) 
     Links it to the network's supplier register when the numbers or the name and
     postcode say it is there, and has the matching worker re-score it after commit.
     """
-    profile = own_profile(session)
-    if profile is None:
-        profile = SmeProfile()
-        session.add(profile)
+    where = locality(changes.postcode, business.network)
+    profile = own_profile(session) or SmeProfile()
     business.name = changes.name
-    profile.postcode, profile.postcode_district, profile.is_local = locality(changes.postcode, business.network)
+    profile.postcode, profile.postcode_district, profile.is_local = where
     for name in (
         "organisation_type", "size_band", "company_number", "charity_number", "living_wage_accredited",
         "accreditations", "what_we_do", "social_value_offers", "social_value_detail", "contact_name",
@@ -85,6 +83,7 @@ def save_profile(session: Session, business: Business, changes: ProfileChanges) 
         setattr(profile, name, getattr(changes, name))
     for flag in OWNERSHIP_FLAGS:
         setattr(profile, flag, flag in changes.ownership)
+    session.add(profile)  # complete before it is added: a query's autoflush may write it
     set_categories(session, changes.cpv_codes)
     session.flush()
     profile.supplier_id = find_supplier_id(session, business, profile)
