@@ -23,7 +23,7 @@ _KEY = """(el) => {
   return el.id || el.name || (el.textContent || "").trim();
 }"""
 
-_FOCUSED = "(() => { const key = %s; return key(document.activeElement); })()" % _KEY
+_FOCUSED = "(() => { const key = " + _KEY + "; return key(document.activeElement); })()"
 
 # Focusing the body moves the browser's Tab starting point to the top of the page, as on arrival.
 _FROM_THE_TOP = """() => {
@@ -34,7 +34,7 @@ _FROM_THE_TOP = """() => {
 
 # The form's controls a keyboard user must reach, in order, up to and including the submit button.
 _EXPECTED = """([form, submit]) => {
-  const key = %s;
+  const key = KEY;
   const keys = [];
   for (const el of form.querySelectorAll("input, select, textarea, button")) {
     if (el.type === "hidden" || el.disabled || el.tabIndex < 0 || !el.getClientRects().length) continue;
@@ -43,7 +43,7 @@ _EXPECTED = """([form, submit]) => {
     if (el === submit) break;
   }
   return keys;
-}""" % _KEY
+}""".replace("KEY", _KEY)
 
 
 def submit_by_keyboard(page, submit, typed: dict[str, str] | None = None, key: str = "Enter") -> list[str]:
