@@ -259,6 +259,8 @@ def init_app(app: Flask) -> None:
     app.context_processor(
         lambda: {
             "memberships": memberships_of(current_user) if current_user.is_authenticated else [],
-            "confirm_form": ConfirmForm(),
+            # Only its CSRF token is shown. Reading the posted form here would fail again
+            # on the body a 413 page answers, turning "too large" into a server error.
+            "confirm_form": ConfirmForm(formdata=None),
         }
     )
