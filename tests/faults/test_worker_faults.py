@@ -95,6 +95,9 @@ def quiet_but_the_lost_message(redis, timeout: float = 120) -> None:
                timeout, "the queue drained", every=0.2)
 
 
+@pytest.mark.xfail(reason="finding, not fixed yet: the import commits, but its totals refresh cannot be queued while Redis is "
+                   "down ('could not queue'), and nothing but the nightly recompute picks it up; the killed ack leaves an "
+                   "unacknowledged message for two days (harmless when redelivered: the import is done)", strict=False)
 def test_redis_restarted_mid_import_loses_and_doubles_nothing(fault_worker, private_redis):
     scenario = scenarios.import_scenario(lines=20_000)
     scenario.setup(scenario.state)
@@ -118,6 +121,8 @@ def _drop_worker_connections() -> int:
     return dropped
 
 
+@pytest.mark.xfail(reason="finding, not diagnosed yet: the import retries and imports every line once, but the queue did not "
+                   "drain within 120 s afterwards in the one run on 2026-11-25", strict=False)
 def test_the_database_connection_dropped_mid_import_and_mid_recompute_loses_and_doubles_nothing(fault_worker, private_redis):
     scenario = scenarios.import_scenario(lines=20_000)
     scenario.setup(scenario.state)
