@@ -139,6 +139,11 @@ EXPECTATIONS: dict[str, Expect] = {
     "sv_report.network_report": L,
     "sv_report.network_report_download": L,
     "sv_report.network_report_pdf": L,
+    "gaps.show": L,
+    "gaps.download": L,
+    "gaps.categories": L,
+    "gaps.suggest_codes": L,
+    "gaps.change": Expect("lead", data={"code": "another", "other_code": "45000000"}),
     # A small business's or VCSE's own pages (no business id in any URL)
     "smes.register_choose": Expect("public"),
     "smes.register": Expect("public"),
