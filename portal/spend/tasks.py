@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from portal.extensions import db
+from workers import enqueue_after_commit
 from workers.units import RETRY_TRANSIENT, committed
 from tenants.models import Network
 
@@ -85,6 +86,12 @@ def import_spend_file(self, organisation_id: int, import_id: int) -> dict:
             outcome = run_import(db.session, import_id)
             if outcome.months:
                 queue_totals_refresh(db.session, db.session.get(Organisation, organisation_id), outcome.months)
+            if outcome.imported:
+                # A new supplier may be a business already registered with the network: link it.
+                from portal.smes.tasks import link_network_businesses
+
+                network_id = db.session.get(Organisation, organisation_id).network_id
+                enqueue_after_commit(db.session, link_network_businesses, network_id)
             db.session.commit()
         except OperationalError:
             db.session.rollback()

@@ -132,3 +132,29 @@ def register_in(app, sign_in):
         return app.test_client().post(f"/networks/{network.slug}/register", data=registration())
 
     return post
+
+
+def test_a_spend_import_that_adds_the_business_as_a_supplier_links_it(network, make_business, make_partner, make_user, monkeypatch):
+    import io
+
+    from portal.smes.tasks import link_network_businesses
+    from portal.spend import importing
+    from portal.spend.tasks import import_spend_file
+    from tenants import tenant_context
+
+    firm = make_business("Green Gardens", network, postcode="S61 9ZZ")
+    council = make_partner("Council", network)
+    officer = make_user(council, "officer")
+    queued = []
+    monkeypatch.setattr(link_network_businesses, "apply_async", lambda args=(), kwargs=None, **_: queued.append(args))
+    lines = b"Date,Transaction Number,Supplier Name,Supplier Postcode,Net Amount\n01/04/2024,T-1,GREEN GARDENS LTD,s61 9zz,120.00\n"
+    with tenant_context(council.id):
+        spend_import = importing.store_upload(db.session, council, officer, "spend.csv", io.BytesIO(lines))
+        spend_import.column_mapping = dict(importing.proposed_mapping(db.session, spend_import)[1])
+        spend_import.import_good_lines = True
+        db.session.commit()
+        import_id = spend_import.id
+    assert import_spend_file.run(council.id, import_id)["imported"] == 1
+    assert queued == [(network.id,)]
+    assert link_network_businesses.run(network.id) == 1
+    assert db.session.get(Supplier, linked_to(firm)).name == "GREEN GARDENS LTD"
