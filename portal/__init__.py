@@ -16,6 +16,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .gaps import views as gaps
     from .home import views as home
+    from .matching import views as matching
     from .smes import views as smes
     from .network import views as network
     from .opportunities import views as opportunities
@@ -74,6 +75,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(sv_report.bp)
     app.register_blueprint(opportunities.bp)
     app.register_blueprint(gaps.bp)
+    app.register_blueprint(matching.bp)
     formatting.init_app(app)
     workers.celery_init_app(app)
     _import_features()

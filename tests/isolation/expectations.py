@@ -174,4 +174,12 @@ EXPECTATIONS: dict[str, Expect] = {
     "opportunities.ocds_opportunity": Expect("public"),
     "opportunities.public_asks": Expect("public"),
     "opportunities.network_asks": Expect("public"),
+    # Matching (the URL names B's draft opportunity and the ask on it)
+    "matching.your_matches": Expect("business"),
+    "matching.interest_in": Expect("business_object", data={"message": "Hijack"}),
+    "matching.withdraw_interest": Expect("business_object"),
+    "matching.offer": Expect("business_object", data={"message": "Hijack"}),
+    "matching.withdraw_offer": Expect("business_object"),
+    "matching.businesses_for": PO,
+    "matching.unsubscribe": Expect("token"),
 }
