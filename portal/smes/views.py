@@ -199,7 +199,7 @@ def _labels() -> dict:
 BUSINESS_MENU = (
     ("smes.profile", "Your profile", "smes."),
     ("opportunities.network_list", "Opportunities", "opportunities."),
-    ("matching.matches", "Your matches", "matching."),
+    ("matching.your_matches", "Your matches", "matching."),
 )
 
 

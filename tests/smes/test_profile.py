@@ -1,6 +1,8 @@
 """Can a business keep its own profile, and only its own?"""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -180,9 +182,14 @@ def test_anonymous_people_are_asked_to_sign_in(client):
         assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
 
 
-def test_the_menu_of_a_business_is_its_own(firm, sign_in):
+def test_the_menu_of_a_business_is_its_own(firm, sign_in, app):
     body = page(sign_in(firm.owner).get("/profile"))
-    assert "Your profile" in body and "Dashboard" not in body and "Imports" not in body
+    assert 'href="/profile" aria-current="true"' in body
+    assert f'href="/networks/{firm.network.slug}/opportunities"' in body
+    if "matching.your_matches" in app.view_functions:  # the matching feature's page, once installed
+        assert 'href="/matches"' in body
+    menu = re.findall(r'govuk-service-navigation__link" href="([^"]+)"', body)
+    assert "/dashboard" not in " ".join(menu) and "/spend/imports" not in menu and "/people" not in menu
 
 
 # --- one business never reaches another's rows, at the session level ---------------------------
