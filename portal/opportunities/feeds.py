@@ -1,7 +1,7 @@
 """The Atom feed (RFC 4287) of a network's published opportunities, written by feedgen."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
 
@@ -13,7 +13,7 @@ from .queries import PublicOpportunity
 
 def _aware(moment: datetime) -> datetime:
     # SQLite hands back naive datetimes; every time the portal stores is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def atom_feed(network, opportunities: list[PublicOpportunity], *, feed_url: str, page_url: str, entry_url) -> bytes:

@@ -6,7 +6,7 @@ and is written as a JSON number by simplejson (``use_decimal``): never a float.
 """
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -34,7 +34,7 @@ def pounds(pence: int) -> Decimal:
 
 def _iso(moment: datetime) -> str:
     # SQLite hands back naive datetimes; every time the portal stores is UTC.
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat(timespec="seconds")
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat(timespec="seconds")
 
 
 def _party_id(prefix: str, opportunity: PublicOpportunity) -> str:
@@ -102,7 +102,7 @@ def release_package(
         "uri": uri,
         "version": VERSION,
         "extensions": EXTENSIONS,
-        "publishedDate": _iso(published or datetime.now(timezone.utc)),
+        "publishedDate": _iso(published or datetime.now(UTC)),
         "publisher": {"name": publisher},
         "releases": [release(o, prefix) for o in opportunities],
     }

@@ -7,7 +7,7 @@ the partner's id). They flush; the request commits once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -16,7 +16,14 @@ from portal import cpv
 from portal.matching.tasks import rematch_opportunity
 from workers.queueing import enqueue_after_commit
 
-from .models import ASK_KINDS, VALUE_BANDS, Opportunity, OpportunityCategory, OpportunityLot, SocialValueAsk
+from .models import (
+    ASK_KINDS,
+    VALUE_BANDS,
+    Opportunity,
+    OpportunityCategory,
+    OpportunityLot,
+    SocialValueAsk,
+)
 
 ASK_STATUSES = ("open", "met", "closed")
 
@@ -97,7 +104,7 @@ def publish_opportunity(session: Session, opportunity: Opportunity, today: date 
         raise OpportunityProblem(f"Only a draft can be published; this opportunity is {opportunity.status}")
     _check_publishable(opportunity.closing_date, today)
     opportunity.status = "published"
-    opportunity.published_at = datetime.now(timezone.utc)
+    opportunity.published_at = datetime.now(UTC)
     session.flush()
     on_opportunity_changed(session, opportunity.id)
     return opportunity

@@ -101,7 +101,7 @@ def test_the_network_package_is_an_ocds_release_package(client, network, council
     assert release["ocid"] == f"ocds-portal-{network.slug}-{published}"
     assert release["tag"] == ["tender"] and tender["status"] == "active"
     assert tender["value"] == {"amount": Decimal("123456.78"), "currency": "GBP"}
-    assert [i["classification"] for i in tender["items"]][0]["id"] == "45112700"
+    assert [i["classification"]["id"] for i in tender["items"]] == ["45112700", "45233000"]
     assert [lot["title"] for lot in tender["lots"]] == ["North", "South"]
     assert tender["tenderPeriod"]["endDate"] == "2099-06-30T23:59:59+01:00"  # London summer time
     assert release["parties"][0]["roles"] == ["buyer", "procuringEntity"]

@@ -57,9 +57,8 @@ def test_which_changes_of_status_are_allowed(council, make_opportunity, status, 
 
 def test_a_closed_opportunity_cannot_be_changed(council, make_opportunity):
     opportunity_id = make_opportunity(council, status="closed")
-    with tenant_context(council.id):
-        with pytest.raises(OpportunityProblem, match="closed"):
-            services.update_opportunity(db.session, db.session.get(Opportunity, opportunity_id), details(title="New"))
+    with tenant_context(council.id), pytest.raises(OpportunityProblem, match="closed"):
+        services.update_opportunity(db.session, db.session.get(Opportunity, opportunity_id), details(title="New"))
 
 
 def test_changing_a_published_one_queues_matching_and_a_draft_does_not(council, make_opportunity):
@@ -115,6 +114,5 @@ def test_asks_on_an_opportunity_or_on_their_own(council, police, make_opportunit
 
 def test_an_ask_cannot_hang_on_a_withdrawn_opportunity(council, make_opportunity):
     withdrawn = make_opportunity(council, status="withdrawn")
-    with tenant_context(council.id):
-        with pytest.raises(OpportunityProblem, match="withdrawn"):
-            services.create_ask(db.session, AskDetails(kind="mentoring", title="x", opportunity_id=withdrawn))
+    with tenant_context(council.id), pytest.raises(OpportunityProblem, match="withdrawn"):
+        services.create_ask(db.session, AskDetails(kind="mentoring", title="x", opportunity_id=withdrawn))

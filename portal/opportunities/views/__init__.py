@@ -31,4 +31,4 @@ def _labels() -> dict:
     }
 
 
-from . import asks, exports, partner, public  # noqa: E402,F401  (their routes join bp)
+from . import asks, exports, partner, public  # noqa: F401  (their routes join bp)
