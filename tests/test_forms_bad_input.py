@@ -115,7 +115,8 @@ def check_answer(endpoint: str, response) -> None:
         assert "govuk-error-summary" in body, f"{where}: a field error with no error summary"
     if "govuk-error-summary" in body:
         summary = body[body.index("govuk-error-summary"):]
-        assert re.search(r'<a href="#[^"]*">\s*\S', summary), f"{where}: an error summary with no message"
+        item = re.search(r'govuk-error-summary__list[^>]*>\s*<li>\s*(?:<a [^>]*>\s*)?([^<\s][^<]*)', summary)
+        assert item, f"{where}: an error summary with no message"
     if response.status_code in (400, 409, 413, 422) and response.mimetype == "text/html":
         assert "govuk-error-summary" in body or 'class="govuk-heading-l"' in body, f"{where}: a rejection that says nothing"
 
