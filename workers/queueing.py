@@ -19,6 +19,11 @@ def enqueue_after_commit(session: Session, task, *args, **kwargs) -> None:
     session.info.setdefault(_KEY, []).append((task, args, kwargs))
 
 
+def discard_queued(session: Session) -> None:
+    """Forget the tasks this transaction would send at its commit (data built in bulk that needs none)."""
+    session.info.pop(_KEY, None)
+
+
 def install(session_class=Session) -> None:
     @event.listens_for(session_class, "after_commit")
     def _send(session) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from portal.extensions import db
 from workers.units import RETRY_TRANSIENT, committed
 from tenants.models import Network, Organisation
+from workers import due
 from workers.queueing import enqueue_after_commit
 
 from . import totals
@@ -23,10 +24,8 @@ def queue_totals_refresh(session: Session, organisation_id: int, days: Iterable[
     snapshot is behind until the worker has run (it then adds up on demand).
     """
     network = session.get(Network, session.get(Organisation, organisation_id).network_id)
-    years = None if days is None else sorted({totals.year_of(network, day) for day in days})
-    session.add_all(SocialValueTotalsPending(organisation_id=organisation_id, year=year) for year in (years or [None]))
-    session.flush()
-    enqueue_after_commit(session, recompute_social_value_totals, network.id, organisation_id, years)
+    years = None if days is None else {totals.year_of(network, day) for day in days}
+    due.mark_due(session, TOTALS_DUE, network.id, organisation_id, years)
 
 
 def queue_network_totals_refresh(session: Session, network: Network) -> None:
@@ -35,8 +34,8 @@ def queue_network_totals_refresh(session: Session, network: Network) -> None:
     Call it inside a ``network_wide`` scope over the network's partners.
     """
     partner_ids = session.scalars(select(Organisation.id).where(Organisation.network_id == network.id)).all()
-    session.add_all(SocialValueTotalsPending(organisation_id=organisation_id, year=None) for organisation_id in partner_ids)
-    session.flush()
+    for organisation_id in partner_ids:
+        due.mark(session, TOTALS_DUE, organisation_id, None)
     enqueue_after_commit(session, recompute_network_social_value_totals, network.id)
 
 
@@ -53,6 +52,14 @@ def recompute_social_value_totals(network_id: int, organisation_id: int, years: 
         totals.recompute_network_totals(session, network, rebuilt)
 
     committed(work)
+
+
+# Years marked when a change lands (queue_totals_refresh); totals.recompute_partner_totals clears them,
+# and the sweep (workers.due) queues any refresh a lost message or a dead worker left undone.
+TOTALS_DUE = due.register(due.DueRefresh(
+    name="social value totals", model=SocialValueTotalsPending, period="year", lock=totals._PARTNER_LOCK,
+    task=recompute_social_value_totals, arguments=lambda network_id, organisation_id, years: (network_id, organisation_id, years),
+))
 
 
 @shared_task(**RETRY_TRANSIENT)

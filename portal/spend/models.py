@@ -147,6 +147,20 @@ class SpendTotal(_TotalsColumns, TenantScoped, db.Model):
     )
 
 
+class SpendTotalsPending(TenantScoped, db.Model):
+    """A month whose totals are due a refresh: written in the same transaction as the lines that changed.
+
+    The refresh deletes it in its own commit; one standing past its grace is
+    queued again by the sweep (workers.due), so no refresh depends on a message surviving.
+    """
+
+    __tablename__ = "spend_totals_pending"
+    __audited__ = False  # the workers' own list of months to rebuild
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(Date)
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class NetworkSpendTotal(_TotalsColumns, db.Model):
     """The network's combined totals: sums of its partners' totals, safe to publish."""
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from portal.suppliers.services import SupplierKey, SupplierResolver
 from tenants.models import Network, Organisation, utcnow
-from workers import enqueue_after_commit
+from workers import due, enqueue_after_commit
 
 from .models import SpendImport, SpendLine
 from .normalise import normalise_supplier_name, postcode_district
@@ -19,12 +19,13 @@ class DuplicateLine(ValueError):
 
 
 def queue_totals_refresh(session: Session, organisation: Organisation, months) -> None:
-    """After the commit, recompute this partner's totals for these months, then the network's."""
-    from .tasks import recompute_spend_totals
+    """Mark these months' totals due in this transaction; after the commit, recompute them, then the network's.
 
-    months = sorted({m.replace(day=1).isoformat() for m in months})
-    if months:
-        enqueue_after_commit(session, recompute_spend_totals, organisation.network_id, organisation.id, months)
+    The marks make the refresh survive a lost message (workers.due).
+    """
+    from .tasks import TOTALS_DUE
+
+    due.mark_due(session, TOTALS_DUE, organisation.network_id, organisation.id, {m.replace(day=1) for m in months})
 
 
 def add_line(session: Session, organisation: Organisation, *, payment_date: date, amount_pence: int, supplier_name: str,

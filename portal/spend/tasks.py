@@ -9,29 +9,39 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from portal.extensions import db
-from workers import enqueue_after_commit
+from tenants.models import Network, Organisation
+from workers import due, enqueue_after_commit
 from workers.units import RETRY_TRANSIENT, committed
-from tenants.models import Network
 
 from . import totals
+from .models import SpendTotalsPending
 
 log = logging.getLogger(__name__)
 
 @shared_task(**RETRY_TRANSIENT)
-def recompute_spend_totals(network_id: int, organisation_id: int, months: list[str]) -> int:
-    """Rebuild one partner's totals for the periods holding ``months`` (ISO dates), then the network's."""
-    wanted = [totals.first_of_month(date.fromisoformat(m)) for m in months]
+def recompute_spend_totals(network_id: int, organisation_id: int, months: list[str] | None) -> int:
+    """Rebuild one partner's totals for the periods holding ``months`` (ISO dates; None: all), then the network's."""
+    wanted = None if months is None else [totals.first_of_month(date.fromisoformat(m)) for m in months]
 
     def work(session):
         network = session.get(Network, network_id)
         if network is None:  # deleted since the task was queued
             return 0
+        due.clear_due(session, TOTALS_DUE, organisation_id, wanted)
         # recompute_partner_totals enters tenant_context(organisation_id) itself, from these arguments.
         periods = totals.recompute_partner_totals(session, network, organisation_id, wanted)
         totals.recompute_network_totals(session, network, periods)
-        return len(periods)
+        return len(periods or ())
 
     return committed(work)
+
+
+# Months marked when lines change (services.queue_totals_refresh); the sweep queues any refresh left undone.
+TOTALS_DUE = due.register(due.DueRefresh(
+    name="spend totals", model=SpendTotalsPending, period="month", lock=totals._PARTNER_LOCK, task=recompute_spend_totals,
+    arguments=lambda network_id, organisation_id, months: (
+        network_id, organisation_id, None if months is None else [m.isoformat() for m in months]),
+))
 
 
 @shared_task(**RETRY_TRANSIENT)
@@ -54,6 +64,10 @@ def recompute_network_spend_totals(network_id: int) -> None:
     def work(session):
         network = session.get(Network, network_id)
         if network is not None:
+            partner_ids = session.scalars(select(Organisation.id).where(Organisation.network_id == network_id)
+                                          .order_by(Organisation.id)).all()
+            for organisation_id in partner_ids:  # in id order, as recompute_all takes the same locks
+                due.clear_due(session, TOTALS_DUE, organisation_id, None)
             totals.recompute_all(session, network)
 
     committed(work)
