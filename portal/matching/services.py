@@ -8,13 +8,14 @@ was withdrawn loses its matches at its next run (and every night).
 """
 from __future__ import annotations
 
+import json
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from portal.opportunities.models import Opportunity, OpportunityCategory, OpportunityLot
@@ -133,16 +134,33 @@ def business_side(session: Session, network_id: int) -> BusinessSide:
 
 
 def _write(session: Session, network_id: int, matches: Iterable[Match]) -> int:
+    """Insert the matches; on PostgreSQL as one statement over arrays (an executemany of 300,000 rows takes a minute)."""
     now = utcnow()
-    rows = [
-        {"opportunity_id": m.opportunity_id, "organisation_id": m.organisation_id, "business_id": m.business_id,
-         "network_id": network_id, "score": m.score, "reasons": m.reasons, "components": m.components,
-         "computed_at": now}
-        for m in matches
-    ]
-    if rows:
-        session.execute(insert(OpportunityMatch.__table__), rows)
-    return len(rows)
+    matches = list(matches)
+    if not matches:
+        return 0
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text(
+                "INSERT INTO opportunity_matches (opportunity_id, organisation_id, business_id, network_id, score,"
+                " reasons, components, computed_at)"
+                " SELECT o, org, b, :network_id, s, r::json, c::json, :now"
+                " FROM unnest(CAST(:o AS integer[]), CAST(:org AS integer[]), CAST(:b AS integer[]),"
+                " CAST(:s AS double precision[]), CAST(:r AS text[]), CAST(:c AS text[])) AS m(o, org, b, s, r, c)"
+            ),
+            {"network_id": network_id, "now": now, "o": [m.opportunity_id for m in matches],
+             "org": [m.organisation_id for m in matches], "b": [m.business_id for m in matches],
+             "s": [m.score for m in matches], "r": [json.dumps(m.reasons) for m in matches],
+             "c": [json.dumps(m.components) for m in matches]},
+        )
+    else:
+        session.execute(insert(OpportunityMatch.__table__), [
+            {"opportunity_id": m.opportunity_id, "organisation_id": m.organisation_id, "business_id": m.business_id,
+             "network_id": network_id, "score": m.score, "reasons": m.reasons, "components": m.components,
+             "computed_at": now}
+            for m in matches
+        ])
+    return len(matches)
 
 
 def match_network(session: Session, network_id: int, today: date | None = None) -> int:
