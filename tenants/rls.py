@@ -117,8 +117,23 @@ def _rescope_open_transaction(scope: TenantScope | None) -> None:
     if transaction is None or not transaction.is_active:
         return
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
+    if connection.dialect.name == "postgresql" and not _failed(connection):
         _apply(connection, scope)
+
+
+def _failed(connection) -> bool:
+    """The transaction lost its connection or a statement failed: it runs nothing more until rolled back.
+
+    Its scope no longer matters (the rollback ends it, and the next transaction is
+    scoped as it begins), and trying to set it would raise in place of the error that
+    failed it: a dropped connection would surface as PendingRollbackError, which the
+    tasks' retry on OperationalError does not catch (found by the worker fault tests).
+    """
+    if connection.invalidated:
+        return True
+    from psycopg.pq import TransactionStatus
+
+    return connection.connection.dbapi_connection.info.transaction_status == TransactionStatus.INERROR
 
 
 def protect_tables(op, tables, kind: str = "partner") -> None:
