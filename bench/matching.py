@@ -28,8 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from benchdb import demo_network, fresh_app, machine
-
-from matching_data import generate  # noqa: E402  (bench/ is on the path when run as a script)
+from matching_data import generate
 
 
 def load(owner_url: str, network_id: int, partner_ids: list[int], businesses, opportunities) -> None:

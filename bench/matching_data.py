@@ -18,8 +18,8 @@ from portal.smes.models import SIZE_BANDS
 
 LOCAL = ("S60", "S61", "S62", "S63", "S65", "S66")
 ELSEWHERE = ("S1", "S2", "S35", "DN1", "DN12", "LS1", "M1")
-FILLER = "local family run quality friendly team years experience reliable customers professional".split()
-BOILERPLATE = "council requires supplier contract provide delivery services specification tender works".split()
+FILLER = ["local", "family", "run", "quality", "friendly", "team", "years", "experience", "reliable", "customers", "professional"]
+BOILERPLATE = ["council", "requires", "supplier", "contract", "provide", "delivery", "services", "specification", "tender", "works"]
 
 
 def _vocabulary() -> dict[str, list[str]]:

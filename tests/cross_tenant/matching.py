@@ -3,8 +3,6 @@ never sees the matched or interested businesses of another partner's opportunity
 neither; a forged digest link turns nobody's digest off."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from sqlalchemy import select
 
 from portal.accounts.tokens import make_reset_token

@@ -26,9 +26,9 @@ def matched(make_network, make_partner, make_user, make_business, make_opportuni
     police_roof = make_opportunity(police, "Station roof", "Slate roofing", ("45261000",))
     services.match_network(db.session, network.id)
     db.session.commit()
-    return dict(network=network, council=council, police=police, roofer=roofer, rival=rival, roof=roof,
-                police_roof=police_roof, council_officer=make_user(council, "officer"),
-                police_officer=make_user(police, "officer"))
+    return {"network": network, "council": council, "police": police, "roofer": roofer, "rival": rival, "roof": roof,
+            "police_roof": police_roof, "council_officer": make_user(council, "officer"),
+            "police_officer": make_user(police, "officer")}
 
 
 def test_does_an_sme_see_its_matches_with_reasons(matched, sign_in):

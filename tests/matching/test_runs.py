@@ -59,7 +59,7 @@ def run(function, *args):
 
 
 def test_does_a_full_run_match_only_open_opportunities_and_verified_businesses(network_world):
-    network, council, _, firms, opportunities = network_world
+    network, _council, _, firms, opportunities = network_world
     run(services.match_network, network.id)
     pairs = {(o, b) for o, b, *_ in stored(network)}
     assert (opportunities["roof"], firms["roofer"].id) in pairs
@@ -88,7 +88,7 @@ def test_does_running_twice_keep_one_row_per_pair(network_world):
 
 
 def test_does_rematching_a_changed_opportunity_equal_the_full_run(network_world, make_opportunity):
-    network, council, police, firms, opportunities = network_world
+    network, council, police, _firms, opportunities = network_world
     run(services.match_network, network.id)
     new = make_opportunity(council, "Roof and gutters at the library", "Slate roofing", ("45261000",), districts=("S61",))
     with tenant_context(police.id):
