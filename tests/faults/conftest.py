@@ -62,3 +62,17 @@ def fault_worker(fault_app, fault_settings, private_redis, tmp_path):
     worker.start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture
+def say(capsys, request):
+    """Print one line of what held (bench/worker_faults.py gathers them), with the test's time so far."""
+    import time
+
+    began = time.monotonic()
+
+    def line(text: str) -> None:
+        with capsys.disabled():
+            print(f"\n  {text} ({time.monotonic() - began:.1f} s); every check held")
+
+    return line

@@ -135,14 +135,9 @@ class FaultWorker:
         return self.log().count("WorkerLostError")
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+        """At the end of a test: killed outright (a warm shutdown took 4-7 s here, and surviving kills is the point)."""
+        if self.process is not None and self.process.poll() is None:
+            self.kill_everything()
 
 
 # -------------------------------------------------------------- scenarios
@@ -178,8 +173,7 @@ class KillReport:
     seconds: float = 0.0
 
     def line(self) -> str:
-        return (f"{self.scenario}: {self.landed} kill -9 mid-task in {self.attempts} attempts "
-                f"({self.seconds:.1f} s); every check held")
+        return f"{self.scenario}: {self.landed} kill -9 mid-task in {self.attempts} attempts, {self.seconds:.1f} s of kills"
 
 
 def kill_during(scenario: Scenario, worker: FaultWorker, kills: int, rng: random.Random, finish_timeout: float = 90) -> KillReport:

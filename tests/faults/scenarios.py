@@ -256,7 +256,7 @@ def social_value_scenario(contracts_each: int = 6, seed: int = 8) -> Scenario:
         social_value_totals_hold(state["network_id"], state["partner_ids"])
 
     return Scenario("social value totals recompute", setup, start, lambda s: waiting(s) == 0, check,
-                    typical_seconds=0.3)
+                    typical_seconds=0.2)
 
 
 # The table the fault tests walk: add a kind of work here and it is killed like the others.

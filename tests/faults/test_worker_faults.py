@@ -37,7 +37,7 @@ def quiet(redis, timeout: float = 120) -> None:
 
 
 @pytest.mark.parametrize("kind", sorted(scenarios.SCENARIOS))
-def test_kill_9_of_the_worker_mid_task_loses_and_doubles_nothing(kind, fault_worker, private_redis, capsys):
+def test_kill_9_of_the_worker_mid_task_loses_and_doubles_nothing(kind, fault_worker, private_redis, say):
     scenario = scenarios.SCENARIOS[kind]()
     scenario.setup(scenario.state)
     quiet(private_redis)
@@ -47,8 +47,7 @@ def test_kill_9_of_the_worker_mid_task_loses_and_doubles_nothing(kind, fault_wor
     state = scenario.state
     scenarios.spend_totals_hold(state["network_id"], state["partner_ids"])
     assert scenarios.nothing_due(state["partner_ids"])
-    with capsys.disabled():
-        print(f"\n  {report.line()}")
+    say(report.line())
 
 
 def _running_import(scenario):
@@ -66,7 +65,7 @@ def _running_import(scenario):
 
 
 def test_a_whole_worker_killed_mid_import_leaves_it_failed_with_a_reason_then_the_retry_imports_every_line_once(
-    fault_worker, private_redis
+    fault_worker, private_redis, say
 ):
     scenario = scenarios.import_scenario(lines=20_000)
     scenario.setup(scenario.state)
@@ -90,6 +89,7 @@ def test_a_whole_worker_killed_mid_import_leaves_it_failed_with_a_reason_then_th
     quiet_but_the_lost_message(private_redis)
     scenarios.import_holds(partner_id, import_id, prefix, 20_000)
     scenarios.spend_totals_hold(scenario.state["network_id"], scenario.state["partner_ids"])
+    say("whole worker killed mid-import of 20,000 lines: failed by the sweep with a reason, the retry imported every line once")
 
 
 def quiet_but_the_lost_message(redis, timeout: float = 120) -> None:
@@ -107,7 +107,7 @@ def sweep_until_nothing_due(partner_ids: list[int], timeout: float = 60) -> None
     wait_until(lambda: scenarios.nothing_due(partner_ids), timeout, "the refreshes the sweep queued", every=0.2)
 
 
-def test_redis_restarted_mid_import_loses_and_doubles_nothing(fault_worker, private_redis):
+def test_redis_restarted_mid_import_loses_and_doubles_nothing(fault_worker, private_redis, say):
     # The import's commit writes its months as due; the refresh queued after it is lost while Redis is
     # down ("could not queue"), so the sweep queues it again from those marks.
     scenario = scenarios.import_scenario(lines=20_000)
@@ -121,9 +121,10 @@ def test_redis_restarted_mid_import_loses_and_doubles_nothing(fault_worker, priv
     quiet_but_the_lost_message(private_redis)
     scenarios.spend_totals_hold(scenario.state["network_id"], scenario.state["partner_ids"])
     assert fault_worker.process.poll() is None, "the worker survived the restart"
+    say("Redis restarted mid-import of 20,000 lines: every line once; the totals refresh lost with Redis queued again by the sweep")
 
 
-def test_a_whole_worker_killed_mid_totals_refresh_is_healed_by_the_sweep(fault_worker, private_redis):
+def test_a_whole_worker_killed_mid_totals_refresh_is_healed_by_the_sweep(fault_worker, private_redis, say):
     scenario = scenarios.spend_totals_scenario(base_lines=40_000)
     scenario.setup(scenario.state)
     network_id, partner_id = scenario.state["network_id"], scenario.state["partner_ids"][0]
@@ -143,6 +144,7 @@ def test_a_whole_worker_killed_mid_totals_refresh_is_healed_by_the_sweep(fault_w
     sweep_until_nothing_due(scenario.state["partner_ids"])
     quiet_but_the_lost_message(private_redis)
     scenarios.spend_totals_hold(network_id, scenario.state["partner_ids"])
+    say("whole worker killed mid spend totals refresh (40,000 lines): the months stayed due; the sweep queued the refresh again")
 
 
 def _refresh_running(partner_id: int) -> bool:
@@ -164,7 +166,7 @@ def _drop_worker_connections() -> int:
     return dropped
 
 
-def test_the_database_connection_dropped_mid_import_and_mid_recompute_loses_and_doubles_nothing(fault_worker, private_redis):
+def test_the_database_connection_dropped_mid_import_and_mid_recompute_loses_and_doubles_nothing(fault_worker, private_redis, say):
     # Found here: a connection dropped inside a nested tenant scope failed the task for good (leaving the
     # scope tried to re-scope the dead transaction, and PendingRollbackError hid the OperationalError that
     # the retry waits for); tenants.rls now leaves a failed transaction's scope alone.
@@ -188,3 +190,4 @@ def test_the_database_connection_dropped_mid_import_and_mid_recompute_loses_and_
     scenarios.spend_totals_hold(scenario.state["network_id"], scenario.state["partner_ids"])
     assert scenarios.nothing_due(scenario.state["partner_ids"] + totals.state["partner_ids"])
     assert "Retry in" in fault_worker.log() and "raised unexpected" not in fault_worker.log()
+    say("database connections dropped mid-import (20,000 lines) and mid-recompute (40,000): both retried, every line once, totals right")
