@@ -21,7 +21,6 @@ from datetime import date
 from pathlib import Path
 
 import psycopg
-
 from benchdb import demo_network, fresh_app, machine, psycopg_url
 
 YEAR = date(2024, 4, 1)
@@ -99,7 +98,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     instance = tempfile.mkdtemp(prefix="bench-gaps-")
-    app, owner_url, app_url = fresh_app("bench_gaps", Path(instance))
+    app, owner_url, _ = fresh_app("bench_gaps", Path(instance))
     from portal.extensions import db
     from portal.gaps import analysis
 

@@ -11,18 +11,26 @@ A second run finds the businesses and opportunities there and adds nothing.
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.demo_spend import _PLACES, _SURNAMES, _TRADES, CATEGORIES, LOCAL_DISTRICTS, _postcode, supplier_pool
+from portal.demo_spend import (
+    _PLACES,
+    _SURNAMES,
+    _TRADES,
+    CATEGORIES,
+    LOCAL_DISTRICTS,
+    _postcode,
+    supplier_pool,
+)
 from portal.gaps import queries as gap_queries
 from portal.gaps import services as gap_services
 from portal.matching import services as matching
 from portal.matching.models import OpportunityInterest
 from portal.opportunities import services as opportunities
-from portal.opportunities.models import Opportunity, SocialValueAsk
+from portal.opportunities.models import Opportunity
 from portal.passwords import hash_password
 from portal.smes.models import SOCIAL_VALUE_OFFERS, SmeCategory, SmeProfile
 from portal.spend.normalise import normalise_supplier_name
@@ -152,9 +160,11 @@ def _business_rows(network: Network) -> list[dict]:
         if len(rows) >= FROM_SPEND_POOL:
             break
         if supplier.is_local and supplier.kind in ("private", "vcse", "sole_trader") and supplier.is_sme is not False:
-            rows.append(dict(name=supplier.name, trade=supplier.category, postcode=supplier.postcode, vcse=supplier.kind == "vcse",
-                             employee_owned=supplier.employee_owned, living_wage=supplier.living_wage,
-                             company_number=supplier.company_number, charity_number=supplier.charity_number, supplier=True))
+            rows.append({
+                "name": supplier.name, "trade": supplier.category, "postcode": supplier.postcode, "vcse": supplier.kind == "vcse",
+                "employee_owned": supplier.employee_owned, "living_wage": supplier.living_wage,
+                "company_number": supplier.company_number, "charity_number": supplier.charity_number, "supplier": True,
+            })
     while len(rows) < BUSINESS_COUNT:
         trade = _trade_of(rng)
         vcse = rng.random() < 0.18
@@ -163,13 +173,15 @@ def _business_rows(network: Network) -> list[dict]:
         name = (f"{place} {rng.choice(['Community', 'Together', 'Hope', 'Carers'])} {word.split()[-1]}" if vcse
                 else f"{rng.choice([place, rng.choice(_SURNAMES)])} {word} Ltd")
         district = rng.choice(LOCAL_DISTRICTS) if rng.random() < 0.85 else rng.choice(NEARBY_DISTRICTS)
-        rows.append(dict(name=name, trade=trade, postcode=_postcode(rng, district), vcse=vcse,
-                         employee_owned=rng.random() < 0.05, living_wage=rng.random() < 0.3,
-                         company_number=None if vcse else f"{rng.randint(1_000_000, 16_999_999):08d}",
-                         charity_number=f"{rng.randint(500_000, 1_199_999)}" if vcse else None, supplier=False))
+        rows.append({
+            "name": name, "trade": trade, "postcode": _postcode(rng, district), "vcse": vcse,
+            "employee_owned": rng.random() < 0.05, "living_wage": rng.random() < 0.3,
+            "company_number": None if vcse else f"{rng.randint(1_000_000, 16_999_999):08d}",
+            "charity_number": f"{rng.randint(500_000, 1_199_999)}" if vcse else None, "supplier": False,
+        })
     # The demo SME login: a local building co-operative.
-    rows[0] = dict(rows[0], name="Rother Valley Builders Co-operative", trade="Construction", postcode="S60 2BX", vcse=False,
-                   cooperative=True, company_number="07654321", charity_number=None)
+    rows[0] = {**rows[0], "name": "Rother Valley Builders Co-operative", "trade": "Construction", "postcode": "S60 2BX",
+               "vcse": False, "cooperative": True, "company_number": "07654321", "charity_number": None}
     return rows
 
 
@@ -179,7 +191,7 @@ def _add_businesses(session: Session, network: Network) -> None:
     suppliers = dict(session.execute(
         select(Supplier.normalised_name, Supplier.id).where(Supplier.network_id == network.id)
     ).all())
-    verified = datetime.now(timezone.utc)
+    verified = datetime.now(UTC)
     seen_names: set[str] = set()
     for n, row in enumerate(_business_rows(network)):
         if row["name"].lower() in seen_names:
@@ -210,7 +222,7 @@ def _add_businesses(session: Session, network: Network) -> None:
             contact_email=email, wants_weekly_digest=rng.random() < 0.4,
             supplier_id=suppliers.get(normalise_supplier_name(row["name"])) if row["supplier"] else None,
         ))
-        for code in sorted(set([codes[0], *rng.sample(codes, rng.randint(1, len(codes)))])):
+        for code in sorted({codes[0], *rng.sample(codes, rng.randint(1, len(codes)))}):
             session.add(SmeCategory(business_id=business.id, network_id=network.id, cpv_code=code))
     session.flush()
 
@@ -232,7 +244,7 @@ def _add_opportunities(session: Session, partner: Organisation, short: str, toda
         codes = TRADE_CODES[trade][0]
         details = opportunities.OpportunityDetails(
             title=title.format(place=place), description=description.format(place=place),
-            cpv_codes=sorted(set([codes[0], rng.choice(codes)])), value_band=band, estimated_value_pence=None,
+            cpv_codes=sorted({codes[0], rng.choice(codes)}), value_band=band, estimated_value_pence=None,
             delivery_location=f"{place} and the surrounding area", delivery_districts=rng.sample(LOCAL_DISTRICTS, 2),
             suitable_for_sme=True, suitable_for_vcse=trade in ("Social Community Care Supplies & Services", "Voluntary Sector Grants", "Catering"),
             closing_date=today + timedelta(days=rng.randint(14, 90)), contact_name=f"Demo {short} buyer",
@@ -242,7 +254,7 @@ def _add_opportunities(session: Session, partner: Organisation, short: str, toda
         opportunity = opportunities.create_opportunity(session, details)
         # Published directly: the demo runs one full match at the end instead of a task per opportunity.
         if n < 10:
-            opportunity.status, opportunity.published_at = "published", datetime.now(timezone.utc)
+            opportunity.status, opportunity.published_at = "published", datetime.now(UTC)
         for kind in asks[: rng.randint(1, len(asks))]:
             ask_title, beneficiary = ASK_TITLES[kind]
             opportunities.create_ask(session, opportunities.AskDetails(

@@ -38,8 +38,8 @@ def _gaps(w: World):
 
 def _sme(w: World):
     """A registered local SME of the shared network, signed in as its account."""
-    from tests.conftest import PASSWORD
     from portal.passwords import hash_password
+    from tests.conftest import PASSWORD
 
     business = Business(network_id=w.network.id, name="Secret Local Firm")
     db.session.add(business)
