@@ -17,7 +17,7 @@ def run(tmp_path, report: dict | None, require: bool):
     output = json.dumps(report) if report is not None else ""
     fake.write_text(f"#!{sys.executable}\nimport sys\nsys.stdout.write({output!r})\nsys.stderr.write('Name or service not known')\n")
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    env = dict(os.environ, PIP_AUDIT=str(fake), PORTAL_REQUIRE_SERVICES="1" if require else "0")
+    env = dict(os.environ, PIP_AUDIT=str(fake), PORTAL_REQUIRE_AUDIT="1" if require else "0")
     return subprocess.run([sys.executable, str(SCRIPT)], capture_output=True, text=True, env=env)
 
 
@@ -41,8 +41,8 @@ def test_no_known_vulnerability_passes(tmp_path, require):
 
 
 @pytest.mark.parametrize("report", [NOT_FOUND, None], ids=["packages not found", "no answer"])
-def test_an_unreachable_service_warns_locally_and_fails_in_ci(tmp_path, report):
+def test_an_unreachable_service_warns_and_fails_when_the_audit_is_required(tmp_path, report):
     local = run(tmp_path, report, require=False)
-    assert local.returncode == 0 and "WARNING" in local.stderr
+    assert local.returncode == 0 and "NOT AUDITED" in local.stderr
     ci = run(tmp_path, report, require=True)
-    assert ci.returncode == 1 and "PORTAL_REQUIRE_SERVICES=1: failing" in ci.stderr
+    assert ci.returncode == 1 and "PORTAL_REQUIRE_AUDIT=1: failing" in ci.stderr
