@@ -62,7 +62,7 @@ class Officer(SignedIn):
 
     @task(1)
     def opportunities(self):
-        self.client.get("/opportunities/mine", name="/opportunities/mine")
+        self.client.get("/partner/opportunities", name="/partner/opportunities")
 
     @task(1)
     def import_a_small_file(self):
@@ -105,7 +105,7 @@ class Lead(SignedIn):
 
     @task(1)
     def gaps(self):
-        self.client.get(f"/network/{self.account['network_id']}/gaps", name="/network/[id]/gaps")
+        self.client.get(f"/network/{self.account['network_id']}/local-market-gaps", name="/network/[id]/local-market-gaps")
 
 
 class Sme(SignedIn):
