@@ -132,7 +132,11 @@ def _acting_user_id() -> int | None:
     user = g.get("_login_user")
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return user.id
+    # The identity key, not user.id: after the request's commit the user is expired, and
+    # loading it while another session flushes (the broker's, queueing a task from the
+    # request's after_commit) would query a session that may emit no more SQL.
+    identity = inspect(user).identity
+    return identity[0] if identity else None
 
 
 def _event(obj, action: str, user_id, now, before, after) -> dict:
