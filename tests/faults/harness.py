@@ -161,6 +161,9 @@ class Scenario:
     # Kill points are drawn from [0, this) seconds after the work is queued: about how long
     # queueing and running it takes, so most kills land while the worker is on it.
     typical_seconds: float = 0.5
+    # For work too short to hit by chance from the moment it is queued: says the worker is on it now,
+    # and the kill point is drawn from [0, typical_seconds) after that instead.
+    running: Callable[[dict], bool] | None = None
     state: dict = field(default_factory=dict)
 
 
@@ -185,6 +188,11 @@ def kill_during(scenario: Scenario, worker: FaultWorker, kills: int, rng: random
         assert report.attempts <= kills * 4, f"{scenario.name}: only {report.landed} of {report.attempts} kills landed mid-task"
         before = worker.lost_tasks()
         scenario.start(state)
+        if scenario.running is not None:
+            try:
+                wait_until(lambda: scenario.running(state), 10, "the work started", every=0.002)
+            except AssertionError:
+                pass  # over before it was seen: this attempt will not land mid-task
         time.sleep(rng.uniform(0, scenario.typical_seconds))
         worker.kill_pool_process()
         try:
@@ -196,3 +204,15 @@ def kill_during(scenario: Scenario, worker: FaultWorker, kills: int, rng: random
         scenario.check(state)
     report.seconds = time.monotonic() - began
     return report
+
+
+def advisory_lock_held(namespace: int, key: int) -> bool:
+    """Someone holds pg_advisory_xact_lock(namespace, key): a worker's recompute of that partner is under way."""
+    from sqlalchemy import text
+
+    from portal.extensions import db
+
+    with db.engine.connect() as connection:
+        return bool(connection.scalar(text(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = :ns AND objid = :key AND granted"),
+            {"ns": namespace, "key": key}))

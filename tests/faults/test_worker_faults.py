@@ -24,7 +24,7 @@ from tests import settings
 from workers import due
 
 from . import scenarios
-from .harness import WORKER_APPLICATION_NAME, kill_during, wait_until
+from .harness import WORKER_APPLICATION_NAME, advisory_lock_held, kill_during, wait_until
 
 KILLS = int(os.environ.get("FAULT_KILLS", "2"))
 pytestmark = [pytest.mark.worker, pytest.mark.postgres]
@@ -137,7 +137,7 @@ def test_a_whole_worker_killed_mid_totals_refresh_is_healed_by_the_sweep(fault_w
         months = db.session.scalars(text("SELECT DISTINCT month FROM spend_lines")).all()
         services.queue_totals_refresh(db.session, db.session.get(Organisation, partner_id), months)
         db.session.commit()
-    wait_until(lambda: _refresh_running(partner_id), 30, "the refresh running", every=0.005)
+    wait_until(lambda: advisory_lock_held(spend_totals._PARTNER_LOCK, partner_id), 30, "the refresh running", every=0.005)
     fault_worker.kill_everything()  # its message stays unacknowledged for the two-day visibility timeout
     fault_worker.start()
     assert not scenarios.nothing_due([partner_id]), "the killed refresh committed nothing"
@@ -146,13 +146,6 @@ def test_a_whole_worker_killed_mid_totals_refresh_is_healed_by_the_sweep(fault_w
     scenarios.spend_totals_hold(network_id, scenario.state["partner_ids"])
     say("whole worker killed mid spend totals refresh (40,000 lines): the months stayed due; the sweep queued the refresh again")
 
-
-def _refresh_running(partner_id: int) -> bool:
-    """A worker holds the partner's spend totals lock: its refresh is under way."""
-    with db.engine.connect() as connection:
-        return bool(connection.scalar(text(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = :ns AND objid = :key AND granted"),
-            {"ns": spend_totals._PARTNER_LOCK, "key": partner_id}))
 
 
 def _drop_worker_connections() -> int:
