@@ -17,7 +17,14 @@ class OpportunityMatch(SharedScoped, db.Model):
 
     __tablename__ = "opportunity_matches"
     id: Mapped[int] = mapped_column(primary_key=True)
-    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"), index=True)
+    # No single-column indexes of their own: a full run writes hundreds of thousands of these rows and every
+    # index is paid on each. The unique (opportunity_id, business_id) serves the partner's page and a rematch of
+    # one opportunity; (business_id, score) the business's page, the digest and a rematch of one business; the
+    # mixin's network_id index the nightly run's read of its network. No page reads by organisation_id alone
+    # (the row-level security policy is checked on rows already found); deleting a partner scans this table.
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False)
+    business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"), nullable=False)
     # 0..1; a ranking, not money.
     score: Mapped[float] = mapped_column(Float)
     reasons: Mapped[list] = mapped_column(JSON, default=list)
