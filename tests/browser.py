@@ -134,9 +134,12 @@ class PageWatch:
         )
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """A fresh browser context per test; ``page.watch`` holds what it recorded."""
+def watched_context(browser, live_server):
+    """A fresh browser context and its page, watched as ``page`` is; ``page.watch`` holds what it recorded.
+
+    For a journey with a second user at once (their own cookies): close the
+    context at the end and check ``page.watch.problems()``.
+    """
     watch = PageWatch(origin=live_server)
     context = browser.new_context(viewport=VIEWPORT, base_url=live_server)
     context.set_default_timeout(10_000)
@@ -152,6 +155,13 @@ def page(browser, live_server):
     new_page.on("console", watch.on_console)
     new_page.on("pageerror", watch.on_page_error)
     new_page.watch = watch
+    return context, new_page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context per test; ``page.watch`` holds what it recorded."""
+    context, new_page = watched_context(browser, live_server)
     try:
         yield new_page
     finally:

@@ -14,6 +14,8 @@ One file per journey:
   test_officer_spend.py       a partner officer imports a spend file and reads the dashboard
   test_lead_partners.py       the network lead adds a partner and compares partners
   test_officer_social_value.py an officer records a contract, commitment and delivery, downloads the report
-  SME journey (register, verify the email, edit the profile, mark interest in an opportunity):
-  to be added as test_sme.py when portal/smes/ and portal/opportunities/ have their routes.
+  test_sme.py                 a business registers, confirms its email (sent by the worker), fills in its
+                              profile; a partner publishes an opportunity, the worker matches it; the business
+                              says it is interested, the partner sees it; the public reads opportunities and asks;
+                              and the lead reads the local market gaps
 """

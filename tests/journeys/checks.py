@@ -26,7 +26,17 @@ _RESOURCES = "() => performance.getEntriesByType('resource').map((e) => ({url: e
 # are not containers: GOV.UK sets overflow-y on the root, so its overflow-x computes to auto.
 _TOO_WIDE = """(width) => {
   const scrolls = (el) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX);
-  const inScroller = (el) => { for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) { if (scrolls(p)) return true; } return false; };
+  // An absolutely positioned element (GOV.UK's visually hidden text) escapes a scroller that is not
+  // positioned, or inside its own positioned containing block: only scrollers from that block up clip it.
+  const inScroller = (el) => {
+    let escapes = ["absolute", "fixed"].includes(getComputedStyle(el).position);
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (escapes && getComputedStyle(p).position === "static") continue;
+      escapes = false;
+      if (scrolls(p)) return true;
+    }
+    return false;
+  };
   const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
     (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "");
   // Too wide itself, or holding text that runs out of it (a long word that cannot wrap).

@@ -4,8 +4,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser import watched_context
 from tests.conftest import PASSWORD
 from tests.dashboard.conftest import spend_world  # noqa: F401 - a fixture the public journey reads
+from tests.gaps.conftest import category_totals  # noqa: F401 - a fixture the lead's gaps journey starts from
 from tests.network.conftest import anchors  # noqa: F401 - a fixture the lead's journey starts from
 
 from .checks import Journey
@@ -15,6 +17,28 @@ from .keyboard import submit_by_keyboard
 @pytest.fixture
 def journey(page, live_server):
     return Journey(page, live_server)
+
+
+@pytest.fixture
+def another_journey(browser, live_server):
+    """``another_journey()``: a second user's journey at the same time, in its own browser context (its own cookies).
+
+    Its page is watched as ``page`` is: a console error, CSP violation or request
+    to another host fails the test at teardown.
+    """
+    opened = []
+
+    def open_journey() -> Journey:
+        context, page = watched_context(browser, live_server)
+        opened.append((context, page))
+        return Journey(page, live_server)
+
+    yield open_journey
+    problems = [problem for _, page in opened for problem in page.watch.problems()]
+    for context, _ in opened:
+        context.close()
+    if problems:
+        pytest.fail("Another browser context saw:\n  " + "\n  ".join(problems), pytrace=False)
 
 
 def sign_in(journey: Journey, email: str) -> None:

@@ -37,3 +37,18 @@ def test_a_chart_without_its_figures_fails(journey):
       '<svg role="img" aria-label="Spend by month" viewBox="0 0 10 10"><rect width="5" height="5"/></svg>')""")
     with pytest.raises(AssertionError, match="Spend by month"):
         journey.assert_charts_have_figures("a bare chart")
+
+
+def test_hidden_text_that_escapes_a_scroller_is_named(journey):
+    """GOV.UK's visually hidden text is absolutely positioned: a scroller not positioned does not hold it in."""
+    page = journey.page
+    page.goto("/sign-in")
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.evaluate("""() => { const box = document.createElement("div"); box.id = "box"; box.style.overflowX = "auto";
+      box.innerHTML = '<table><tr><td>0123456789012345678901234567890123456789</td>' +
+        '<td>Change<span class="govuk-visually-hidden"> the code</span></td></tr></table>';
+      document.querySelector("main").append(box); box.scrollLeft = 10; }""")
+    with pytest.raises(pytest.fail.Exception, match=r"too wide: .*span\.govuk-visually-hidden"):
+        journey.assert_fits_small_screen("hidden text escaping its scroller")
+    page.evaluate("() => { document.getElementById('box').style.position = 'relative'; }")
+    journey.assert_fits_small_screen("hidden text held in by a positioned scroller")
