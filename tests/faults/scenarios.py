@@ -16,13 +16,22 @@ from portal.social_value import commitments, contracts, delivery, measures
 from portal.social_value import tasks as sv_tasks
 from portal.social_value import totals as sv_totals
 from portal.social_value.models import (
-    NetworkSocialValueBeneficiaryTotal, NetworkSocialValueTotal, SocialValueBeneficiaryTotal, SocialValueTotal,
+    NetworkSocialValueBeneficiaryTotal,
+    NetworkSocialValueTotal,
+    SocialValueBeneficiaryTotal,
+    SocialValueTotal,
     SocialValueTotalsPending,
 )
 from portal.spend import importing, services
 from portal.spend import tasks as spend_tasks
 from portal.spend import totals as spend_totals
-from portal.spend.models import NetworkSpendTotal, SpendImport, SpendLine, SpendTotal, SpendTotalsPending
+from portal.spend.models import (
+    NetworkSpendTotal,
+    SpendImport,
+    SpendLine,
+    SpendTotal,
+    SpendTotalsPending,
+)
 from tenants import network_wide, tenant_context
 from tenants.models import Network, Organisation, User
 from workers.queueing import discard_queued
@@ -136,7 +145,7 @@ def import_scenario(lines: int = 3000, seed: int = 6) -> Scenario:
             import_holds(partner_id, import_id, prefix, lines)
 
     return Scenario("spend import", setup, start, lambda s: status(s) == "imported", check,
-                    typical_seconds=1.0)
+                    typical_seconds=0.8, running=lambda s: status(s) == "running")
 
 
 def import_holds(partner_id: int, import_id: int, prefix: str, lines: int) -> None:
@@ -186,7 +195,8 @@ def spend_totals_scenario(base_lines: int = 40_000, seed: int = 7) -> Scenario:
         spend_totals_hold(state["network_id"], state["partner_ids"])
 
     return Scenario("spend totals recompute", setup, start, lambda s: s["result"].state == "SUCCESS", check,
-                    typical_seconds=0.6)
+                    typical_seconds=0.4,
+                    running=lambda s: advisory_lock_held(spend_totals._PARTNER_LOCK, s["partner_ids"][0]))
 
 
 # ------------------------------------------------------ social value totals
