@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 
 from sqlalchemy import Text, bindparam, cast, delete, func, insert, select, text, update
@@ -155,6 +156,21 @@ def _stored(session: Session, where) -> dict[tuple[int, int], tuple]:
     return {(o, b): (row_id, org, score, reasons, components) for o, b, row_id, org, score, reasons, components in rows}
 
 
+# The reasons and parts repeat the same few hundred words and numbers across hundreds of thousands of
+# matches: encoding each once is a third of the time json.dumps takes over every row.
+_encoded = lru_cache(maxsize=100_000, typed=True)(json.dumps)
+
+
+def reasons_json(reasons: list[str]) -> str:
+    """``json.dumps(reasons)``, character for character."""
+    return "[" + ", ".join(map(_encoded, reasons)) + "]"
+
+
+def components_json(components: dict[str, float]) -> str:
+    """``json.dumps(components)``, character for character."""
+    return "{" + ", ".join(f"{_encoded(name)}: {_encoded(value)}" for name, value in components.items()) + "}"
+
+
 def _store(session: Session, network_id: int, where, matches: Iterable[Match]) -> Changes:
     """Make the stored matches within ``where`` exactly ``matches``, writing only the rows that differ.
 
@@ -167,7 +183,7 @@ def _store(session: Session, network_id: int, where, matches: Iterable[Match]) -
     kept = 0
     for m in matches:
         kept += 1
-        row = (m.organisation_id, m.score, json.dumps(m.reasons), json.dumps(m.components))
+        row = (m.organisation_id, m.score, reasons_json(m.reasons), components_json(m.components))
         old = stored.pop((m.opportunity_id, m.business_id), None)
         if old is None:
             inserts.append((None, m.opportunity_id, m.business_id, *row))

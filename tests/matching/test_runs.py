@@ -1,6 +1,7 @@
 """Matching runs against the database: a whole network, one opportunity, one business."""
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -137,3 +138,40 @@ def test_does_the_cached_business_side_notice_a_new_business(network_world, make
     third = make_opportunity(council, "Chapel roof", "Slate roofing", ("45261000",))
     run(services.rematch_opportunity, third)
     assert (third, newcomer.id) in {(r[0], r[1]) for r in stored(network)}
+
+
+def test_does_a_run_with_nothing_changed_write_nothing(network_world):
+    network, *_ = network_world
+    first = services.refresh_network(db.session, network.id)
+    db.session.commit()
+    before = stored(network)
+    again = services.refresh_network(db.session, network.id)
+    db.session.commit()
+    assert first.inserted == first.kept > 0 and (first.updated, first.deleted) == (0, 0)
+    assert again == services.Changes(first.kept, 0, 0, 0)
+    assert stored(network) == before
+
+
+def test_does_a_changed_profile_rewrite_only_its_own_matches(network_world):
+    network, _, _, firms, _ = network_world
+    first = services.refresh_network(db.session, network.id)
+    db.session.commit()
+    before = stored(network)
+    roofer = firms["roofer"].id
+    with business_context(roofer):
+        db.session.scalar(select(SmeProfile)).living_wage_accredited = False
+        db.session.commit()
+    changes = services.refresh_network(db.session, network.id)
+    db.session.commit()
+    after = stored(network)
+    assert changes.inserted == 0 and changes.deleted == 0
+    assert changes.updated == sum(1 for r in after if r[1] == roofer) > 0
+    assert [r for r in after if r[1] != roofer] == [r for r in before if r[1] != roofer]
+    assert changes.kept == first.kept
+
+
+def test_is_the_stored_json_what_json_dumps_gives():
+    reasons = ["delivered in S60, where you are", 'Caf\u00e9 "Slate" work', "co-operative"]
+    components = {"category": 1.0, "text": 0.431, "locality": 0.7, "size": 0.5, "accreditations": 0.0}
+    assert services.reasons_json(reasons) == json.dumps(reasons)
+    assert services.components_json(components) == json.dumps(components)
