@@ -211,28 +211,33 @@ class Scorer:
             [(i, i + 1) for i in only] if only is not None
             else [(s, min(s + step, len(self.side))) for s in range(0, len(self.side), step)]
         )
+        # The loop below runs once for every kept pair (hundreds of thousands in a full run): everything it
+        # reads is hoisted into locals and plain lists first.
+        names = tuple(WEIGHTS)
+        facts, term_sets, side_prefixes = self.side.facts, self.side.term_sets, self.side.prefixes
+        opportunities, term_weights, prefixes = self.opportunities, self.term_weights, self.prefixes
+        shared_terms = self.side.text.shared_terms
         for start, stop in blocks:
             parts = self.block(start, stop)
             rows, cols = np.nonzero(parts["score"] >= threshold)
-            values = {name: np.round(parts[name][rows, cols].astype(np.float64), 3).tolist() for name in WEIGHTS}
+            values = zip(*(np.round(parts[name][rows, cols].astype(np.float64), 3).tolist() for name in names))
             scores = np.round(parts["score"][rows, cols].astype(np.float64), 4).tolist()
             levels = parts["levels"][rows, cols].tolist()
             same_code = parts["same_code"][rows, cols].tolist()
-            for k, (i, j) in enumerate(zip(rows.tolist(), cols.tolist())):
-                business, opportunity = self.side.facts[start + i], self.opportunities[j]
-                components = {name: values[name][k] for name in WEIGHTS}
-                words = (
-                    self.side.text.shared_terms(self.side.term_sets[start + i], self.term_weights[j])
-                    if components["text"] > 0 else []
-                )
+            for i, j, score, parts_of_pair, level, same in zip(
+                (rows + start).tolist(), cols.tolist(), scores, values, levels, same_code
+            ):
+                business, opportunity = facts[i], opportunities[j]
+                components = dict(zip(names, parts_of_pair))
+                words = shared_terms(term_sets[i], term_weights[j]) if components["text"] > 0 else []
                 category = (
-                    min(set(business.cpv_codes).intersection(opportunity.cpv_codes)) if same_code[k]
-                    else shared_category(self.side.prefixes[start + i], self.prefixes[j], levels[k]) if levels[k]
+                    min(set(business.cpv_codes).intersection(opportunity.cpv_codes)) if same
+                    else shared_category(side_prefixes[i], prefixes[j], level) if level
                     else None
                 )
                 yield Match(
-                    business.business_id, opportunity.opportunity_id, opportunity.organisation_id, scores[k],
-                    components, reasons(business, opportunity, components, levels[k], words, category, same_code[k]),
+                    business.business_id, opportunity.opportunity_id, opportunity.organisation_id, score,
+                    components, reasons(business, opportunity, components, level, words, category, same),
                 )
 
 
