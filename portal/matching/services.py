@@ -29,7 +29,7 @@ from tenants.businesses import Business
 from tenants.models import Organisation, User, utcnow
 
 from .models import OpportunityMatch
-from .scoring import BusinessFacts, BusinessSide, Match, OpportunityFacts, Scorer
+from .scoring import WEIGHTS, BusinessFacts, BusinessSide, Match, OpportunityFacts, Scorer
 
 
 @contextmanager
@@ -153,7 +153,7 @@ def _stored(session: Session, where) -> dict[tuple[int, int], tuple]:
         select(table.c.opportunity_id, table.c.business_id, table.c.id, table.c.organisation_id, table.c.score,
                cast(table.c.reasons, Text), cast(table.c.components, Text)).where(where)
     )
-    return {(o, b): (row_id, org, score, reasons, components) for o, b, row_id, org, score, reasons, components in rows}
+    return {(o, b): (row_id, org, score, reasons, components) for o, b, row_id, org, score, reasons, components in rows.all()}
 
 
 # The reasons and parts repeat the same few hundred words and numbers across hundreds of thousands of
@@ -166,8 +166,14 @@ def reasons_json(reasons: list[str]) -> str:
     return "[" + ", ".join(map(_encoded, reasons)) + "]"
 
 
+_PARTS = tuple(WEIGHTS)
+_PARTS_JSON = "{{" + ", ".join(f"{json.dumps(name)}: {{}}" for name in _PARTS) + "}}"
+
+
 def components_json(components: dict[str, float]) -> str:
-    """``json.dumps(components)``, character for character."""
+    """``json.dumps(components)``, character for character (the scorer's parts, in its order, from a template)."""
+    if tuple(components) == _PARTS:
+        return _PARTS_JSON.format(*map(_encoded, components.values()))
     return "{" + ", ".join(f"{_encoded(name)}: {_encoded(value)}" for name, value in components.items()) + "}"
 
 

@@ -175,3 +175,4 @@ def test_is_the_stored_json_what_json_dumps_gives():
     components = {"category": 1.0, "text": 0.431, "locality": 0.7, "size": 0.5, "accreditations": 0.0}
     assert services.reasons_json(reasons) == json.dumps(reasons)
     assert services.components_json(components) == json.dumps(components)
+    assert services.components_json({"text": 0.1, "category": 1}) == json.dumps({"text": 0.1, "category": 1})
