@@ -256,9 +256,23 @@ def _copy_write(session: Session, network_id: int, now, rows: list[tuple]) -> No
     session.execute(text("DROP TABLE match_staging"))
 
 
+# pg_advisory_xact_lock(namespace, network id): one matching run of a network at a time. Each run
+# compares what it scored with what is stored; two at once (the nightly run and a profile's rematch)
+# would both insert the same new pair, and the second would fail on the unique constraint.
+_RUN_LOCK = 73_301
+
+
+def _one_run_at_a_time(session: Session, network_id: int) -> None:
+    # SQLite serialises writers anyway; PostgreSQL needs telling. Taken before reading anything, so
+    # a run that waited reads what the other committed.
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:ns, :key)"), {"ns": _RUN_LOCK, "key": network_id})
+
+
 def refresh_network(session: Session, network_id: int, today: date | None = None) -> Changes:
     """Every verified business of the network against every open opportunity; the stored matches made equal to them."""
     with opened_network(session, network_id):
+        _one_run_at_a_time(session, network_id)
         side = BusinessSide(business_facts(session, network_id))
         opportunities = opportunity_facts(session, today=today)
         return _store(session, network_id, OpportunityMatch.__table__.c.network_id == network_id,
@@ -276,6 +290,7 @@ def rematch_opportunity(session: Session, opportunity_id: int, today: date | Non
     if network_id is None:  # deleted since the task was queued
         return 0
     with opened_network(session, network_id):
+        _one_run_at_a_time(session, network_id)
         opportunities = opportunity_facts(session, [opportunity_id], today)
         matches = Scorer(business_side(session, network_id), opportunities).matches() if opportunities else ()
         where = OpportunityMatch.__table__.c.opportunity_id == opportunity_id
@@ -289,6 +304,7 @@ def rematch_business(session: Session, business_id: int, today: date | None = No
         return 0
     network_id = business.network_id
     with opened_network(session, network_id):
+        _one_run_at_a_time(session, network_id)
         side = business_side(session, network_id)
         matches = ()
         if business_id in side.index:
