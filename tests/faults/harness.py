@@ -1,10 +1,10 @@
 """Real worker processes to kill, a Redis of our own to restart, and the loop that kills at random points.
 
 A *fault scenario* (``Scenario``) says how to start one piece of work, how to
-tell it has finished, and what must hold afterwards. ``kill_during``
-queues the work, waits a random part of how long it usually takes, then ``kill -9``s the worker's pool process; Celery's parent
-process requeues the task (``task_reject_on_worker_lost``) and a fresh pool
-process runs it again. A kill counts only if it landed mid-task (the parent logs
+tell it has finished, and what must hold afterwards. ``kill_during`` times
+the work once, then queues it again and again, waits a random part of that time
+and ``kill -9``s the worker's pool process; Celery's parent process requeues
+the task (``task_reject_on_worker_lost``) and a fresh pool process runs it again. A kill counts only if it landed mid-task (the parent logs
 ``WorkerLostError``); the loop goes on until enough have. Adding a kind of work
 is adding a Scenario to a table (tests/faults/scenarios.py).
 """
@@ -157,11 +157,8 @@ class Scenario:
     start: Callable[[dict], None]
     finished: Callable[[dict], bool]
     check: Callable[[dict], None]
-    # Kill points are drawn from [0, this) seconds after the work is queued: about how long
-    # queueing and running it takes, so most kills land while the worker is on it.
-    typical_seconds: float = 0.5
-    # For work too short to hit by chance from the moment it is queued: says the worker is on it now,
-    # and the kill point is drawn from [0, typical_seconds) after that instead.
+    # Says the worker is on the work now (an import "running", a recompute holding its lock): kill points
+    # are drawn from then on, not from the queueing, so short work is hit too.
     running: Callable[[dict], bool] | None = None
     state: dict = field(default_factory=dict)
 
@@ -178,21 +175,40 @@ class KillReport:
         return f"{self.scenario}: {self.landed} kill -9 mid-task in {self.attempts} attempts, {self.seconds:.1f} s of kills"
 
 
+def _begin(scenario: Scenario) -> None:
+    scenario.start(scenario.state)
+    if scenario.running is not None:
+        try:
+            wait_until(lambda: scenario.running(scenario.state), 10, "the work started", every=0.002)
+        except AssertionError:
+            pass  # over before it was seen: this attempt will not land mid-task
+
+
+def measure(scenario: Scenario, timeout: float = 90) -> float:
+    """How long the work takes here and now (from when it is seen running), run once without a kill."""
+    _begin(scenario)
+    began = time.monotonic()
+    wait_until(lambda: scenario.finished(scenario.state), timeout, f"{scenario.name} finished", every=0.005)
+    scenario.check(scenario.state)
+    return time.monotonic() - began
+
+
 def kill_during(scenario: Scenario, worker: FaultWorker, kills: int, rng: random.Random, finish_timeout: float = 90) -> KillReport:
-    """Kill the pool process at random points of the scenario's work until ``kills`` kills landed mid-task."""
+    """Kill the pool process at random points of the scenario's work until ``kills`` kills landed mid-task.
+
+    The points are drawn uniformly over how long the work took in a run without a
+    kill (the machine's speed and load change it several times over), and the
+    window narrows a little after each kill that came too late.
+    """
     report, began = KillReport(scenario.name, kills), time.monotonic()
     state = scenario.state
+    window = measure(scenario)
     while report.landed < kills:
         report.attempts += 1
-        assert report.attempts <= max(kills * 4, 12), f"{scenario.name}: only {report.landed} of {report.attempts} kills landed mid-task"
+        assert report.attempts <= max(kills * 4, 16), f"{scenario.name}: only {report.landed} of {report.attempts} kills landed mid-task"
         before = worker.lost_tasks()
-        scenario.start(state)
-        if scenario.running is not None:
-            try:
-                wait_until(lambda: scenario.running(state), 10, "the work started", every=0.002)
-            except AssertionError:
-                pass  # over before it was seen: this attempt will not land mid-task
-        time.sleep(rng.uniform(0, scenario.typical_seconds))
+        _begin(scenario)
+        time.sleep(rng.uniform(0, window))
         worker.kill_pool_process()
         try:
             wait_until(lambda: scenario.finished(state), finish_timeout, f"{scenario.name} finished after the kill", every=0.1)
@@ -200,6 +216,8 @@ def kill_during(scenario: Scenario, worker: FaultWorker, kills: int, rng: random
             raise AssertionError(f"{error}; the worker's log ends:\n{worker.log()[-5000:]}") from None
         if worker.lost_tasks() > before:
             report.landed += 1
+        else:
+            window *= 0.7
         scenario.check(state)
     report.seconds = time.monotonic() - began
     return report
@@ -215,3 +233,15 @@ def advisory_lock_held(namespace: int, key: int) -> bool:
         return bool(connection.scalar(text(
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = :ns AND objid = :key AND granted"),
             {"ns": namespace, "key": key}))
+
+
+def worker_in_transaction() -> bool:
+    """A fault worker's connection is inside a transaction: a task is reading or writing now."""
+    from sqlalchemy import text
+
+    from portal.extensions import db
+
+    with db.engine.connect() as connection:
+        return bool(connection.scalar(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = :name AND datname = current_database()"
+            " AND state IN ('active', 'idle in transaction')"), {"name": WORKER_APPLICATION_NAME}))

@@ -144,8 +144,7 @@ def import_scenario(lines: int = 3000, seed: int = 6) -> Scenario:
         for partner_id, import_id, prefix in state["imports"]:
             import_holds(partner_id, import_id, prefix, lines)
 
-    return Scenario("spend import", setup, start, lambda s: status(s) == "imported", check,
-                    typical_seconds=0.8, running=lambda s: status(s) == "running")
+    return Scenario("spend import", setup, start, lambda s: status(s) == "imported", check, running=lambda s: status(s) == "running")
 
 
 def import_holds(partner_id: int, import_id: int, prefix: str, lines: int) -> None:
@@ -195,7 +194,6 @@ def spend_totals_scenario(base_lines: int = 40_000, seed: int = 7) -> Scenario:
         spend_totals_hold(state["network_id"], state["partner_ids"])
 
     return Scenario("spend totals recompute", setup, start, lambda s: s["result"].state == "SUCCESS", check,
-                    typical_seconds=0.4,
                     running=lambda s: advisory_lock_held(spend_totals._PARTNER_LOCK, s["partner_ids"][0]))
 
 
@@ -266,7 +264,7 @@ def social_value_scenario(contracts_each: int = 6, seed: int = 8) -> Scenario:
         social_value_totals_hold(state["network_id"], state["partner_ids"])
 
     # The recompute itself takes a tenth of a second or so: kill once it holds the partner's lock.
-    return Scenario("social value totals recompute", setup, start, lambda s: waiting(s) == 0, check, typical_seconds=0.08,
+    return Scenario("social value totals recompute", setup, start, lambda s: waiting(s) == 0, check,
                     running=lambda s: advisory_lock_held(sv_totals._PARTNER_LOCK, s["partner_id"]))
 
 
