@@ -32,10 +32,25 @@ def post_endpoints(app) -> list[str]:
     return sorted({rule.endpoint for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ())})
 
 
+def _forms_at_collection() -> list[str]:
+    """The POST routes, read off an app built only to list them (it opens no connection)."""
+    import tempfile
+
+    from portal import create_app
+
+    listing = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "only-lists-routes",
+                          "INSTANCE_DIR": tempfile.mkdtemp(prefix="portal-routes-")})
+    return post_endpoints(listing)
+
+
+FORMS = _forms_at_collection()
+
+
 def test_every_form_of_the_app_is_fuzzed(app):
-    """The fuzzed routes below are the matrix's list; every POST route of the URL map must be in it."""
+    """Every POST route of the URL map is fuzzed below, and the matrix knows who may use it."""
     endpoints = post_endpoints(app)
     assert {"accounts.login", "accounts.invite", "spend.new_line", "partner.sharing"} <= set(endpoints)
+    assert endpoints == FORMS
     assert set(endpoints) <= set(EXPECTATIONS), sorted(set(endpoints) - set(EXPECTATIONS))
 
 
@@ -121,11 +136,9 @@ def check_answer(endpoint: str, response) -> None:
         assert "govuk-error-summary" in body or 'class="govuk-heading-l"' in body, f"{where}: a rejection that says nothing"
 
 
-@pytest.mark.parametrize("endpoint", sorted(EXPECTATIONS))
+@pytest.mark.parametrize("endpoint", FORMS)
 def test_any_input_to_any_form_gets_an_answer_not_a_server_error(endpoint, app, fuzz_world):
     rules = [rule for rule in app.url_map.iter_rules(endpoint) if "POST" in (rule.methods or ())]
-    if not rules:
-        pytest.skip(f"{endpoint} takes no form")
     actor = actor_for(endpoint, fuzz_world)
     client = fuzz_world.base.sign_in(actor) if actor is not None else app.test_client()
     for rule in rules:
