@@ -86,6 +86,8 @@ def test_a_whole_worker_killed_mid_import_leaves_it_failed_with_a_reason_then_th
         import_recovery.retry_import(db.session, failed)
         db.session.commit()
     wait_until(lambda: scenario.finished(scenario.state), 90, "the retried import")
+    # Its totals refresh is sent just after the import's commit: wait for its marks, not for a quiet queue.
+    wait_until(lambda: scenarios.nothing_due(scenario.state["partner_ids"]), 60, "the import's totals refresh", every=0.2)
     quiet_but_the_lost_message(private_redis)
     scenarios.import_holds(partner_id, import_id, prefix, 20_000)
     scenarios.spend_totals_hold(scenario.state["network_id"], scenario.state["partner_ids"])
