@@ -94,6 +94,9 @@ def search_suppliers(session: Session, network: Network, text: str | None):
 
 
 def supplier_of(session: Session, network: Network, supplier_id: int) -> Supplier | None:
+    # An id typed into a form may be any size; no row has one beyond a 64-bit integer.
+    if not 0 < supplier_id < 2**63:
+        return None
     supplier = session.get(Supplier, supplier_id)
     return supplier if supplier is not None and supplier.network_id == network.id else None
 

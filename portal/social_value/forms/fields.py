@@ -18,6 +18,12 @@ def date_field(label: str, *, required: bool = True, hint: str = "For example, 2
     return DateField(label, widget=DateInput(), format="%d %m %Y", description=hint, validators=validators)
 
 
+# Far beyond any contract or commitment, and small enough that a quantity times a proxy
+# value in pence still fits the 64-bit integers both databases keep.
+MOST_POUNDS = 10_000_000_000
+MOST_QUANTITY = Decimal(1_000_000_000)
+
+
 def pounds_to_pence(text: str, what: str) -> int:
     """Pounds as typed ("£1,250.50") to whole pence, never negative (raises ValidationError)."""
     try:
@@ -26,6 +32,8 @@ def pounds_to_pence(text: str, what: str) -> int:
         raise ValidationError(f"{what}: {error}") from None
     if pence < 0:
         raise ValidationError(f"{what} cannot be negative")
+    if pence > MOST_POUNDS * 100:
+        raise ValidationError(f"{what} cannot be more than £{MOST_POUNDS:,}")
     return pence
 
 
@@ -40,6 +48,8 @@ def quantity(text: str, what: str = "The quantity") -> Decimal:
         raise ValidationError(f"{what} must be a number, like 52 or 2.5")
     if value < 0:
         raise ValidationError(f"{what} cannot be negative")
+    if value > MOST_QUANTITY:
+        raise ValidationError(f"{what} cannot be more than {MOST_QUANTITY:,}")
     if value != value.quantize(Decimal("0.001")):
         raise ValidationError(f"{what} can have at most 3 decimal places")
     return value
