@@ -152,7 +152,10 @@ def main() -> int:
 
     processes = {
         "gunicorn": start([str(VENV / "gunicorn"), "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.gunicorn_workers),
-                           "--threads", str(args.gunicorn_threads), "--worker-class", "gthread", "wsgi:app"], env, work / "gunicorn.log"),
+                           "--threads", str(args.gunicorn_threads), "--worker-class", "gthread",
+                           # Longer than a session's pause between pages, so an idle kept-alive
+                           # connection is not closed just as the client reuses it (a reset).
+                           "--keep-alive", "10", "wsgi:app"], env, work / "gunicorn.log"),
         "worker 1": start([str(VENV / "celery"), "-A", "workers.worker", "worker", "--concurrency=1", "-n", "load1@%h",
                            "--loglevel=warning"], env, work / "worker1.log"),
         "worker 2": start([str(VENV / "celery"), "-A", "workers.worker", "worker", "--concurrency=1", "-n", "load2@%h",
