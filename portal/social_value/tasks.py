@@ -9,13 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.extensions import db
-from workers.units import RETRY_TRANSIENT, committed
 from tenants.models import Network, Organisation
 from workers import due
 from workers.queueing import enqueue_after_commit
+from workers.units import RETRY_TRANSIENT, committed
 
 from . import totals
 from .models import SocialValueTotalsPending
+
 
 def queue_totals_refresh(session: Session, organisation_id: int, days: Iterable[date] | None = None) -> None:
     """Mark the partner's financial years holding ``days`` (None: every year) as waiting, and recompute them after the commit.
