@@ -254,3 +254,17 @@ def sign_in(app):
     app.config["WTF_CSRF_ENABLED"] = False
     yield SignIn(app)
     app.config["WTF_CSRF_ENABLED"] = True
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how many isolation probes ran (the matrix counts them as it goes)."""
+    import sys
+
+    matrix = sys.modules.get("tests.test_isolation_matrix")
+    if matrix is not None and matrix.PROBES_RUN:
+        from tests.isolation.expectations import EXPECTATIONS
+        from tests.isolation.world import ROLES
+
+        terminalreporter.write_line(
+            f"isolation matrix: {len(matrix.PROBES_RUN)} requests over {len(EXPECTATIONS)} routes x {len(ROLES)} roles"
+        )

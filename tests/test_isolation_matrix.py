@@ -89,8 +89,3 @@ def test_route_holds_for_every_role(endpoint, app, matrix_world):
             failures.append(f"{role}: changed rows of partner B, the other SME or the shared network via {endpoint}")
             before = after
     assert not failures, "\n".join(failures)
-
-
-def test_report_how_many_probes_ran(request):
-    """Printed at the end of the run (-s or the terminal summary shows it)."""
-    print(f"\nisolation matrix: {len(PROBES_RUN)} probes over {len(EXPECTATIONS)} routes and {len(ROLES)} roles")
