@@ -41,12 +41,12 @@ def write_accounts(path: str, per_kind: int) -> dict:
 
     for n in range(per_kind):
         partner = partners[n % len(partners)]
-        officer = user(f"officer{n}@load.test")
+        officer = user(f"officer{n}@load.example.org")
         if not session.scalar(select(Membership.id).where(Membership.user_id == officer.id)):
             session.add(Membership(user_id=officer.id, organisation_id=partner.id, role="officer"))
         accounts["officers"].append({"email": officer.email})
     for n in range(max(1, per_kind // 10)):
-        lead = user(f"lead{n}@load.test")
+        lead = user(f"lead{n}@load.example.org")
         if not session.scalar(select(NetworkLead.id).where(NetworkLead.user_id == lead.id)):
             session.add(NetworkLead(user_id=lead.id, network_id=network.id))
             session.add(Membership(user_id=lead.id, organisation_id=partners[0].id, role="viewer"))
@@ -63,7 +63,7 @@ def write_accounts(path: str, per_kind: int) -> dict:
                 session.add(SmeProfile(postcode="S60 1AA", postcode_district="S60", is_local=True, size_band="small",
                                        what_we_do="Building repairs, roofing and plastering for local homes"))
                 session.flush()
-        account = user(f"sme{n}@load.test", business_id=business.id)
+        account = user(f"sme{n}@load.example.org", business_id=business.id)
         accounts["smes"].append({"email": account.email})
     session.commit()
     with open(path, "w") as handle:

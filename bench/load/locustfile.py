@@ -36,11 +36,16 @@ class SignedIn(HttpUser):
     def on_start(self):
         self.account = random.choice(ACCOUNTS[self.kind])
         page = self.client.get("/sign-in", name="/sign-in").text
-        self.client.post(
+        with self.client.post(
             "/sign-in",
             data={"csrf_token": csrf_of(page), "email": self.account["email"], "password": PASSWORD},
             name="/sign-in [POST]",
-        )
+            catch_response=True,
+        ) as response:
+            # A refused sign-in answers 200 with the form again: every page after it would
+            # only be the sign-in page, so it must count as a failure.
+            if "/sign-in" in response.url:
+                response.failure("sign-in refused")
 
 
 class Officer(SignedIn):
