@@ -8,6 +8,7 @@ whatever page it answered with.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -126,9 +127,12 @@ VOLATILE_NETWORK_TABLES = {"network_spend_totals", "sv_network_totals", "sv_netw
 
 
 def _class_of(table):
-    for mapper in db.Model.registry.mappers:
-        if mapper.local_table is table:
-            return mapper.class_
-    return None
+    return _classes_by_table().get(table.name)
+
+
+@lru_cache(maxsize=1)
+def _classes_by_table() -> dict:
+    # Built once: the fingerprint is taken after every role of every route.
+    return {mapper.local_table.name: mapper.class_ for mapper in db.Model.registry.mappers}
 
 
