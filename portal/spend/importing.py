@@ -25,6 +25,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import Column, Date, BigInteger, Integer, MetaData, String, Table, delete, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.suppliers.services import SupplierResolver
@@ -165,11 +166,21 @@ def proposed_mapping(session: Session, spend_import: SpendImport) -> tuple[list[
 
 def remember_mapping(session: Session, headers: list[str], mapping: dict) -> None:
     signature = header_signature(headers)
-    remembered = session.scalar(select(SpendColumnMapping).where(SpendColumnMapping.header_signature == signature))
-    if remembered is None:
-        session.add(SpendColumnMapping(header_signature=signature, mapping=mapping))
-    else:
-        remembered.mapping = mapping
+
+    def remembered() -> SpendColumnMapping | None:
+        return session.scalar(select(SpendColumnMapping).where(SpendColumnMapping.header_signature == signature))
+
+    existing = remembered()
+    if existing is None:
+        # Two officers confirming files of the same layout at once both find nothing; the
+        # second insert then loses on the unique key, and updates the winner's row instead.
+        try:
+            with session.begin_nested():
+                session.add(SpendColumnMapping(header_signature=signature, mapping=mapping))
+            return
+        except IntegrityError:
+            existing = remembered()
+    existing.mapping = mapping
 
 
 class _Progress:
