@@ -16,10 +16,12 @@ import argparse
 import csv
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -88,13 +90,61 @@ def memory(processes: dict[str, subprocess.Popen]) -> dict[str, float]:
     return out
 
 
+class MemorySampler(threading.Thread):
+    """Resident memory of every process every few seconds of the full load: flat, or still growing at the end?"""
+
+    def __init__(self, processes, every: float):
+        super().__init__(daemon=True)
+        self.processes, self.every = processes, every
+        self.samples: list[tuple[float, dict[str, float]]] = []
+        self._stopped = threading.Event()
+        self._began = time.perf_counter()
+
+    def run(self):
+        while not self._stopped.wait(self.every):
+            self.samples.append((time.perf_counter() - self._began, memory(self.processes)))
+
+    def stop(self):
+        self._stopped.set()
+        self.join()
+
+
+def cpu_seconds(processes: dict[str, subprocess.Popen]) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by each part of the stack, to say where the cores went."""
+    ours = {}
+    for name, popen in processes.items():
+        try:
+            parent = psutil.Process(popen.pid)
+            for process in [parent, *parent.children(recursive=True)]:
+                ours[process.pid] = name.split(" ")[0]  # "worker 1" and "worker 2" add up as "worker"
+        except psutil.NoSuchProcess:
+            continue
+    totals: dict[str, float] = {}
+    for process in psutil.process_iter(["name"]):
+        try:
+            group = ours.get(process.pid)
+            if group is None:
+                name = process.info["name"] or ""
+                group = ("postgres" if name.startswith("postgres") else "redis" if name.startswith("redis")
+                         else None)
+            if group:
+                times = process.cpu_times()
+                totals[group] = totals.get(group, 0.0) + times.user + times.system
+        except psutil.NoSuchProcess:
+            continue
+    return totals
+
+
 def locust(args, env, users: int, duration: int, prefix: Path) -> dict:
     cmd = [
         str(VENV / "locust"), "-f", "bench/load/locustfile.py", "--headless", "--only-summary",
-        "-u", str(users), "-r", str(max(1, min(users, args.spawn_rate))), "-t", f"{duration}s",
+        "-u", str(users), "-r", str(min(users, args.spawn_rate)), "-t", f"{duration}s",
         "--host", args.host, "--csv", str(prefix), "--stop-timeout", "10",
     ]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(cmd, env=env, cwd=ROOT, check=False, capture_output=True, text=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    locust_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     with open(f"{prefix}_stats.csv") as handle:
         rows = {row["Name"]: row for row in csv.DictReader(handle)}
     failures = []
@@ -102,7 +152,7 @@ def locust(args, env, users: int, duration: int, prefix: Path) -> dict:
     if failures_file.exists():
         with failures_file.open() as handle:
             failures = list(csv.DictReader(handle))
-    return {"rows": rows, "failures": failures}
+    return {"rows": rows, "failures": failures, "cpu": locust_cpu}
 
 
 def summary(result: dict) -> dict:
@@ -121,7 +171,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--duration", type=int, default=300, help="seconds of full load")
-    parser.add_argument("--spawn-rate", type=int, default=20)
+    parser.add_argument("--spawn-rate", type=float, default=4,
+                        help="sessions starting (signing in) per second; 4 brings 200 people in over 50 s")
     parser.add_argument("--baseline-duration", type=int, default=30)
     parser.add_argument("--database", default="portal_load")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379")
@@ -130,7 +181,10 @@ def main() -> int:
     parser.add_argument("--gunicorn-workers", type=int, default=3)
     parser.add_argument("--gunicorn-threads", type=int, default=8)
     parser.add_argument("--check", action="store_true", help="exit 1 if any request failed")
-    parser.add_argument("--record", action="store_true", help="write the result to docs/load-test.md")
+    parser.add_argument("--think", default="5,15",
+                        help="seconds each session pauses between pages, as MIN,MAX (default 5,15: a person reading the page)")
+    parser.add_argument("--record", nargs="?", const="docs/load-test.md", metavar="PATH",
+                        help="write the result to PATH (default docs/load-test.md)")
     args = parser.parse_args()
     args.host = f"http://127.0.0.1:{args.port}"
 
@@ -143,7 +197,7 @@ def main() -> int:
         PUBLIC_URL=args.host, MAIL_OUTBOX=str(work / "outbox"),
         # Two hundred people behind one loopback address: the per-address sign-in limit stands for many addresses.
         LOGIN_LIMIT_PER_ADDRESS="100000 per minute", LOGIN_LIMIT_PER_ACCOUNT="100000 per minute",
-        LOAD_ACCOUNTS=str(work / "accounts.json"),
+        LOAD_ACCOUNTS=str(work / "accounts.json"), LOAD_THINK=args.think,
     )
     subprocess.run(["redis-cli", "-n", broker_db, "flushdb"], capture_output=True)
     subprocess.run(["redis-cli", "-n", result_db, "flushdb"], capture_output=True)
@@ -151,11 +205,10 @@ def main() -> int:
     write_accounts(env, work / "accounts.json", max(10, args.users // 2))
 
     processes = {
-        "gunicorn": start([str(VENV / "gunicorn"), "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.gunicorn_workers),
-                           "--threads", str(args.gunicorn_threads), "--worker-class", "gthread",
-                           # Longer than a session's pause between pages, so an idle kept-alive
-                           # connection is not closed just as the client reuses it (a reset).
-                           "--keep-alive", "10", "wsgi:app"], env, work / "gunicorn.log"),
+        # gunicorn.conf.py (production's settings) applies; only the address and sizes are ours.
+        "gunicorn": start([str(VENV / "gunicorn"), "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{args.port}",
+                           "--workers", str(args.gunicorn_workers), "--threads", str(args.gunicorn_threads), "wsgi:app"],
+                          env, work / "gunicorn.log"),
         "worker 1": start([str(VENV / "celery"), "-A", "workers.worker", "worker", "--concurrency=1", "-n", "load1@%h",
                            "--loglevel=warning"], env, work / "worker1.log"),
         "worker 2": start([str(VENV / "celery"), "-A", "workers.worker", "worker", "--concurrency=1", "-n", "load2@%h",
@@ -163,11 +216,19 @@ def main() -> int:
     }
     try:
         wait_until_up(f"{args.host}/sign-in")
-        baseline = summary(locust(args, env, 1, args.baseline_duration, work / "baseline"))
+        # One session without pauses to speak of: its pages' times, not its pace, are the baseline.
+        baseline = summary(locust(args, {**env, "LOAD_THINK": "0.5,1"}, 1, args.baseline_duration, work / "baseline"))
         memory_start = memory(processes)
+        cpu_start, wall_start = cpu_seconds(processes), time.perf_counter()
+        sampler = MemorySampler(processes, every=max(5, args.duration // 10))
+        sampler.start()
         loaded_result = locust(args, env, args.users, args.duration, work / "load")
+        cpu_end, wall = cpu_seconds(processes), time.perf_counter() - wall_start
+        sampler.stop()
         loaded = summary(loaded_result)
         memory_end = memory(processes)
+        cpu = {group: (cpu_end.get(group, 0.0) - cpu_start.get(group, 0.0)) / wall for group in cpu_end}
+        cpu["locust (the load itself)"] = loaded_result["cpu"] / wall
     finally:
         for popen in processes.values():
             try:
@@ -180,23 +241,24 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 os.killpg(popen.pid, signal.SIGKILL)
 
-    report = render(args, baseline, loaded, loaded_result, memory_start, memory_end)
+    report = render(args, baseline, loaded, loaded_result, memory_start, memory_end, cpu, sampler.samples)
     print(report)
     if args.record:
-        (ROOT / "docs").mkdir(exist_ok=True)
-        (ROOT / "docs" / "load-test.md").write_text(report)
+        target = ROOT / args.record
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(report)
     print(f"logs and locust CSVs in {work}")
     if args.check and loaded["failures"]:
         return 1
     return 0
 
 
-def render(args, baseline, loaded, result, memory_start, memory_end) -> str:
+def render(args, baseline, loaded, result, memory_start, memory_end, cpu, samples) -> str:
     lines = [
         "# Load test: last result",
         "",
         f"Command: `.venv/bin/python bench/load_test.py --users {args.users} --duration {args.duration}"
-        f"{' --record' if args.record else ''}` on {time.strftime('%Y-%m-%d')}, this 2-core machine, loopback;"
+        f" --think {args.think}{' --record ' + args.record if args.record else ''}` on {time.strftime('%Y-%m-%d')}, this 2-core machine, loopback;"
         f" gunicorn ({args.gunicorn_workers} workers x {args.gunicorn_threads} threads) + PostgreSQL + Redis + two Celery workers;"
         " the demo network (four partners, 148,000 spend lines).",
         "",
@@ -222,11 +284,22 @@ def render(args, baseline, loaded, result, memory_start, memory_end) -> str:
         lines += ["", "## Failures", ""]
         for failure in result["failures"][:20]:
             lines.append(f"- {failure['Method']} {failure['Name']}: {failure['Error']} ({failure['Occurrences']}x)")
-    lines += ["", "## Memory (MB resident) at the start and end of the full load", "", "| process | start | end |", "|---|---:|---:|"]
+    lines += ["", "## Where the two cores went during the full load (cores busy, averaged)", "",
+              "| part | cores |", "|---|---:|"]
+    for group, cores in sorted(cpu.items(), key=lambda item: -item[1]):
+        lines.append(f"| {group} | {cores:.2f} |")
+    lines += ["", "## Memory (MB resident) through the full load", "",
+              "Sampled every few seconds. Warming up (each thread's first pages, caches filling) shows early;",
+              "a leak shows as growth in the second half, which the last column gives.", ""]
+    shown = samples[:: max(1, len(samples) // 5)]
+    lines.append("| process | start | " + " | ".join(f"{at:.0f} s" for at, _ in shown) + " | end | second half |")
+    lines.append("|---|---:|" + "---:|" * len(shown) + "---:|---:|")
+    halfway = samples[len(samples) // 2][1] if samples else memory_start
     for name in sorted(set(memory_start) | set(memory_end)):
-        start = memory_start.get(name)
-        end = memory_end.get(name)
-        lines.append(f"| {name} | {start:.0f} | {end:.0f} |" if start and end else f"| {name} | {start or '-'} | {end or '-'} |")
+        cells = [memory_start.get(name)] + [sample.get(name) for _, sample in shown] + [memory_end.get(name)]
+        middle, end = halfway.get(name), memory_end.get(name)
+        growth = f"{100 * (end - middle) / middle:+.0f}%" if middle and end else "-"
+        lines.append(f"| {name} | " + " | ".join(f"{c:.0f}" if c else "-" for c in cells) + f" | {growth} |")
     return "\n".join(lines) + "\n"
 
 

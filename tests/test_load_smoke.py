@@ -20,7 +20,9 @@ def test_a_short_load_run_has_no_failed_requests():
         pytest.skip("the load test runs against PostgreSQL + Redis (the PostgreSQL pass of bin/test runs it)")
     result = subprocess.run(
         [sys.executable, "bench/load_test.py", "--users", "20", "--duration", "20", "--baseline-duration", "10",
-         "--database", "portal_load_ci", "--redis-dbs", "3,4", "--port", "5078", "--check"],
+         "--database", "portal_load_ci", "--redis-dbs", "3,4", "--port", "5078", "--check",
+         # Short pauses: twenty sessions in twenty seconds should press imports and pages together.
+         "--think", "1,3"],
         cwd=ROOT, capture_output=True, text=True, timeout=560,
     )
     print(result.stdout[-4000:])

@@ -18,6 +18,8 @@ from locust import HttpUser, between, task
 
 ACCOUNTS = json.loads(open(os.environ["LOAD_ACCOUNTS"]).read())
 PASSWORD = ACCOUNTS["password"]
+# Seconds between a session's pages (bench/load_test.py --think): a person reads a page before the next.
+THINK = tuple(float(part) for part in os.environ.get("LOAD_THINK", "5,15").split(","))
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 SELECTED = re.compile(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', re.S)
 OPTION_SELECTED = re.compile(r'<option[^>]*value="([^"]*)"[^>]*selected')
@@ -30,7 +32,7 @@ def csrf_of(html: str) -> str:
 
 class SignedIn(HttpUser):
     abstract = True
-    wait_time = between(1, 3)
+    wait_time = between(*THINK)
     kind = ""
 
     def on_start(self):
@@ -134,7 +136,7 @@ class Sme(SignedIn):
 
 class Public(HttpUser):
     weight = 1
-    wait_time = between(1, 3)
+    wait_time = between(*THINK)
 
     @task
     def summary(self):

@@ -43,23 +43,27 @@ def top_suppliers(session: Session, year_start: date, limit: int = 10) -> list[S
     Grouped by the resolved supplier; lines with no supplier are grouped by the
     name on the line. Largest first, then by name, so ties come out the same way.
     """
-    total = func.sum(SpendLine.amount_pence)
     # Lines with a supplier group by it; the rest by the name they carry.
     unresolved_name = case((SpendLine.supplier_id.is_(None), SpendLine.supplier_name), else_=literal(""))
-    name = func.coalesce(Supplier.name, unresolved_name)
-    query = (
-        select(SpendLine.supplier_id, name.label("name"), total.label("total"), func.count().label("lines"),
-               Supplier.is_local)
-        .select_from(SpendLine)
-        .outerjoin(Supplier, Supplier.id == SpendLine.supplier_id)
+    # Added up from the lines alone first, then the thousand-odd groups joined to their
+    # suppliers: joining every line first made PostgreSQL sort 100,000 wide rows on disk.
+    groups = (
+        select(SpendLine.supplier_id, unresolved_name.label("unresolved_name"),
+               func.sum(SpendLine.amount_pence).label("total"), func.count().label("lines"))
         .where(
             SpendLine.organisation_id == _current_partner(),
             SpendLine.month >= year_start,
             SpendLine.month < add_months(year_start, 12),
         )
-        # Supplier's name and place follow from its id: grouped by for PostgreSQL's sake.
-        .group_by(SpendLine.supplier_id, unresolved_name, Supplier.name, Supplier.is_local)
-        .order_by(total.desc(), name)
+        .group_by(SpendLine.supplier_id, unresolved_name)
+        .subquery()
+    )
+    name = func.coalesce(Supplier.name, groups.c.unresolved_name)
+    query = (
+        select(groups.c.supplier_id, name.label("name"), groups.c.total, groups.c.lines, Supplier.is_local)
+        .select_from(groups)
+        .outerjoin(Supplier, Supplier.id == groups.c.supplier_id)
+        .order_by(groups.c.total.desc(), name)
         .limit(limit)
     )
     return [

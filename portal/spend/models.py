@@ -102,6 +102,8 @@ class SpendLine(TenantScoped, db.Model):
     __table_args__ = (
         UniqueConstraint("organisation_id", "transaction_ref"),
         Index("ix_spend_lines_organisation_month", "organisation_id", "month"),
+        # The lines page lists newest first: without it every page sorted all the partner's lines.
+        Index("ix_spend_lines_organisation_payment_date", "organisation_id", "payment_date", "id"),
     )
 
 

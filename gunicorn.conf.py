@@ -1,0 +1,37 @@
+"""How the portal is served in production: ``gunicorn wsgi:app`` reads this file from the project folder.
+
+Every setting can be changed on the command line; bench/load_test.py runs with this file.
+"""
+import ctypes
+import ctypes.util
+import os
+
+bind = os.environ.get("PORTAL_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_WORKERS", "3"))
+threads = int(os.environ.get("WEB_THREADS", "8"))
+worker_class = "gthread"
+# Longer than a person's pause between pages, so an idle kept-alive connection is not
+# closed just as the browser reuses it.
+keepalive = 10
+
+M_ARENA_MAX = -8  # from glibc's malloc.h
+
+
+def _cap_malloc_arenas(arenas: int = 2) -> None:
+    """glibc gives busy threads arenas of their own, up to eight per core, and keeps what they grew.
+
+    Under the load test each 8-thread worker grew from 220 to about 400 MB that way (docs/load-test.md).
+    Set here, in the master, the workers it forks inherit it; MALLOC_ARENA_MAX in the
+    environment does the same and wins if set.
+    """
+    if os.environ.get("MALLOC_ARENA_MAX"):
+        return
+    name = ctypes.util.find_library("c")
+    if not name:
+        return  # not glibc (musl, macOS): nothing to cap
+    libc = ctypes.CDLL(name)
+    if hasattr(libc, "mallopt"):
+        libc.mallopt(M_ARENA_MAX, arenas)
+
+
+_cap_malloc_arenas()
