@@ -258,7 +258,7 @@ def render(args, baseline, loaded, result, memory_start, memory_end, cpu, sample
         "# Load test: last result",
         "",
         f"Command: `.venv/bin/python bench/load_test.py --users {args.users} --duration {args.duration}"
-        f" --think {args.think}{' --record ' + args.record if args.record else ''}` on {time.strftime('%Y-%m-%d')}, this 2-core machine, loopback;"
+        f" --think {args.think} --spawn-rate {args.spawn_rate:g}{' --record ' + args.record if args.record else ''}` on {time.strftime('%Y-%m-%d')}, this 2-core machine, loopback;"
         f" gunicorn ({args.gunicorn_workers} workers x {args.gunicorn_threads} threads) + PostgreSQL + Redis + two Celery workers;"
         " the demo network (four partners, 148,000 spend lines).",
         "",
@@ -284,6 +284,7 @@ def render(args, baseline, loaded, result, memory_start, memory_end, cpu, sample
         lines += ["", "## Failures", ""]
         for failure in result["failures"][:20]:
             lines.append(f"- {failure['Method']} {failure['Name']}: {failure['Error']} ({failure['Occurrences']}x)")
+    lines += ["", "How the mix and its pace were chosen, and what these numbers say: the load test section of bench/README.md."]
     lines += ["", "## Where the two cores went during the full load (cores busy, averaged)", "",
               "| part | cores |", "|---|---:|"]
     for group, cores in sorted(cpu.items(), key=lambda item: -item[1]):
