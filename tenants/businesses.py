@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -26,3 +26,6 @@ class Business(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     network: Mapped[Network] = relationship()
+
+    # For the matches' key (business, network): a match's network is its business's.
+    __table_args__ = (UniqueConstraint("id", "network_id"),)

@@ -9,6 +9,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     String,
     Text,
@@ -30,11 +31,14 @@ class OpportunityMatch(SharedScoped, db.Model):
     # No single-column indexes of their own: a full run writes hundreds of thousands of these rows and every
     # index is paid on each. The unique (opportunity_id, business_id) serves the partner's page and a rematch of
     # one opportunity; (business_id, score) the business's page, the digest and a rematch of one business; the
-    # mixin's network_id index the nightly run's read of its network. No page reads by organisation_id alone
+    # network_id index the nightly run's read of its network. No page reads by organisation_id alone
     # (the row-level security policy is checked on rows already found); deleting a partner scans this table.
-    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"))
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False)
-    business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"), nullable=False)
+    # Two foreign keys of two columns each, not four of one: every row written pays one check per key, and
+    # these also prove the partner is the opportunity's and the network the business's (bench/README.md).
+    opportunity_id: Mapped[int] = mapped_column()
+    organisation_id: Mapped[int] = mapped_column(nullable=False)
+    business_id: Mapped[int] = mapped_column(nullable=False)
+    network_id: Mapped[int] = mapped_column(index=True, nullable=False)
     # 0..1; a ranking, not money.
     score: Mapped[float] = mapped_column(Float)
     reasons: Mapped[list] = mapped_column(JSON, default=list)
@@ -45,6 +49,9 @@ class OpportunityMatch(SharedScoped, db.Model):
     business: Mapped[Business] = relationship()
 
     __table_args__ = (
+        ForeignKeyConstraint(["opportunity_id", "organisation_id"], ["opportunities.id", "opportunities.organisation_id"],
+                             ondelete="CASCADE"),
+        ForeignKeyConstraint(["business_id", "network_id"], ["businesses.id", "businesses.network_id"], ondelete="CASCADE"),
         UniqueConstraint("opportunity_id", "business_id"),
         Index("ix_opportunity_matches_business_score", "business_id", "score"),
     )

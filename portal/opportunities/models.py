@@ -67,6 +67,8 @@ class Opportunity(TenantScoped, db.Model):
     __table_args__ = (
         CheckConstraint(_in("status", STATUSES), name="status"),
         CheckConstraint(_in("value_band", VALUE_BANDS), name="value_band"),
+        # For the matches' key (opportunity, partner): a match's partner is its opportunity's.
+        UniqueConstraint("id", "organisation_id"),
     )
 
     @property

@@ -176,3 +176,29 @@ def test_is_the_stored_json_what_json_dumps_gives():
     assert services.reasons_json(reasons) == json.dumps(reasons)
     assert services.components_json(components) == json.dumps(components)
     assert services.components_json({"text": 0.1, "category": 1}) == json.dumps({"text": 0.1, "category": 1})
+
+
+@pytest.mark.parametrize("wrong", ["partner", "network"])
+def test_the_database_refuses_a_match_whose_partner_or_network_is_not_its_own(network_world, make_network, make_partner,
+                                                                                 make_business, wrong):
+    """The two-column keys: a match names its opportunity's partner and its business's network, or nothing."""
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    network, council, police, firms, opportunities = network_world
+    other_network = make_network()
+    outsider = make_business("Elsewhere Ltd", other_network, cpv_codes=("45261000",))
+    row = {"opportunity_id": opportunities["roof"], "organisation_id": council.id, "business_id": firms["roofer"].id,
+           "network_id": network.id, "score": 0.9, "reasons": [], "components": {}}
+    if wrong == "partner":
+        row["organisation_id"] = police.id  # a partner of the same network, but not the opportunity's
+    else:
+        row["business_id"] = outsider.id  # a real business, of another network than the row says
+    with services.opened_network(db.session, network.id), pytest.raises(IntegrityError):
+        db.session.execute(insert(OpportunityMatch.__table__), [row])
+        db.session.flush()
+    db.session.rollback()
+    with services.opened_network(db.session, network.id):
+        db.session.execute(insert(OpportunityMatch.__table__), [{**row, "organisation_id": council.id,
+                                                                  "business_id": firms["roofer"].id}])
+    db.session.rollback()
