@@ -12,7 +12,9 @@ Then, as the app role under row-level security, each run committed:
   2. full, nothing changed: the same again over the stored matches (what a quiet
      night does: it compares and writes nothing);
   3. full, 1% changed: before each run the owner edits 1% of the profiles (a new
-     size band, district and description each, a different 1% every run);
+     size band, district and description each, a different 1% every run), with the
+     text weights kept from the first run (a night); then the same re-learning them
+     (the weekly run, which rewrites every score the new weights move);
   4. one new opportunity: publish one more and ``rematch_opportunity`` it
      (cold: the first after the full runs, which prepares the businesses; warm: the next);
   5. scoring alone, no database: prepare the businesses and score every pair,
@@ -179,22 +181,25 @@ def main() -> None:
 
             owner = create_engine(owner_url)
 
-            def timed_run():
+            def timed_run(relearn="when stale"):
                 start = time.perf_counter()
-                changes = services.refresh_network(db.session, network_id)
+                changes = services.refresh_network(db.session, network_id, relearn=relearn)
                 db.session.commit()
                 return time.perf_counter() - start, changes
 
-            first, unchanged, changed = [], [], []
+            first, unchanged, changed, relearnt = [], [], [], []
             for _ in range(args.runs):
                 with owner.begin() as conn:
-                    conn.exec_driver_sql("TRUNCATE opportunity_matches")
+                    conn.exec_driver_sql("TRUNCATE opportunity_matches, matching_text_weights")
                 first.append(timed_run())
             for _ in range(args.runs):
                 unchanged.append(timed_run())
             for n in range(args.runs):
                 edit_one_percent(owner, network_id, partner_ids, businesses, n)
                 changed.append(timed_run())
+            for n in range(args.runs):
+                edit_one_percent(owner, network_id, partner_ids, businesses, args.runs + n)
+                relearnt.append(timed_run(relearn="now"))
             owner.dispose()
             kept = first[-1][1].kept
             with services.opened_network(db.session, network_id):
@@ -224,7 +229,8 @@ def main() -> None:
     cold, warm = one[0], min(one[1:])
     best = min(t for t, _ in first)
     for name, runs in (("first, into an empty table", first), ("re-run, nothing changed", unchanged),
-                       ("re-run after 1% of profiles changed", changed)):
+                       ("re-run after 1% of profiles changed (the nightly run, text weights kept)", changed),
+                       ("re-run after 1% changed, re-learning the text weights (weekly)", relearnt)):
         times = [t for t, _ in runs]
         written = ", ".join(f"{c.inserted:,} inserted, {c.updated:,} updated, {c.deleted:,} deleted" for _, c in runs)
         print(f"full match, {name}: best {min(times):.2f} s, median {statistics.median(times):.2f} s over {len(runs)} "

@@ -113,3 +113,22 @@ class CategoryCpv(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (UniqueConstraint("network_id", "category"),)
+
+
+class TextWeights(db.Model):
+    """How much each word of a network's businesses' descriptions counts (TF-IDF), kept between runs.
+
+    Learnt by a full run once a week (or when missing), and used by every run in between, so a night
+    when one profile in a hundred changed rescores those profiles' pairs only: weights re-learnt from
+    every description each night shifted every score a little and rewrote half the matches. Words new
+    to the network count from the next re-learning. A network's own derived figures, read by workers.
+    """
+
+    __tablename__ = "matching_text_weights"
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), primary_key=True)
+    learnt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # How many businesses they were learnt from: a network that has grown or shrunk much since re-learns.
+    business_count: Mapped[int] = mapped_column(default=0)
+    # Parallel lists: the words in the vectoriser's column order, and each one's inverse document frequency.
+    terms: Mapped[list] = mapped_column(JSON, default=list)
+    idf: Mapped[list] = mapped_column(JSON, default=list)

@@ -125,11 +125,12 @@ def _prefixes_at(codes: Sequence[str], level: int) -> list[str]:
 class BusinessSide:
     """What scoring needs of a network's businesses, prepared once and reused for any opportunities."""
 
-    def __init__(self, businesses: Sequence[BusinessFacts]):
+    def __init__(self, businesses: Sequence[BusinessFacts], text_weights: tuple | None = None):
         self.facts = list(businesses)
         self.index = {b.business_id: i for i, b in enumerate(self.facts)}
-        # Fitted on the network's businesses (see text.py), so any subset of opportunities is weighed alike.
-        self.text = TextModel([b.what_we_do for b in self.facts])
+        # Fitted on the network's businesses (see text.py), or their kept weights, so any subset of
+        # opportunities is weighed alike.
+        self.text = TextModel([b.what_we_do for b in self.facts], text_weights)
         self.term_sets = self.text.term_sets()
         self.prefixes = [prefix_sets(b.cpv_codes) for b in self.facts]
         self.level_columns = [{} for _ in cpv.LEVEL_DIGITS]

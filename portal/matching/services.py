@@ -15,7 +15,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -28,8 +28,9 @@ from tenants import network_wide
 from tenants.businesses import Business
 from tenants.models import Organisation, User, utcnow
 
-from .models import OpportunityMatch
+from .models import OpportunityMatch, TextWeights
 from .scoring import WEIGHTS, BusinessFacts, BusinessSide, Match, OpportunityFacts, Scorer
+from .text import TextModel
 
 
 @contextmanager
@@ -105,6 +106,46 @@ def opportunity_facts(session: Session, opportunity_ids: Iterable[int] | None = 
     ]
 
 
+# A full run re-learns the text weights when they are this old, or when the network's number of
+# businesses has changed by more than this share since (a young network's new words then count at once).
+RELEARN_TEXT_AFTER = timedelta(days=7)
+RELEARN_TEXT_GROWTH = 0.10
+
+
+def _kept_weights(session: Session, network_id: int) -> TextWeights | None:
+    return session.get(TextWeights, network_id, populate_existing=True)
+
+
+def _stale(kept: TextWeights, business_count: int) -> bool:
+    learnt_at = kept.learnt_at if kept.learnt_at.tzinfo else kept.learnt_at.replace(tzinfo=UTC)  # SQLite drops the zone
+    return (utcnow() - learnt_at >= RELEARN_TEXT_AFTER
+            or abs(business_count - kept.business_count) > RELEARN_TEXT_GROWTH * kept.business_count)
+
+
+def prepare_businesses(session: Session, network_id: int, relearn: str = "when missing") -> BusinessSide:
+    """The network's businesses prepared for scoring, with the kept text weights.
+
+    ``relearn``: "when missing" (learn and keep them only if there are none), "when stale" (also
+    when ``_stale``), or "now". Only a full run may re-learn kept weights: it rewrites every
+    match with the new ones, so every run after it, full or one opportunity or one business,
+    weighs words as it did.
+    """
+    facts = business_facts(session, network_id)
+    kept = _kept_weights(session, network_id)
+    keep = kept is not None and (relearn == "when missing" or (relearn == "when stale" and not _stale(kept, len(facts))))
+    if keep:
+        return BusinessSide(facts, (kept.terms, kept.idf))
+    terms, idf = TextModel([f.what_we_do for f in facts]).weights()
+    if not terms:  # nobody has written a word yet: learn again next time
+        return BusinessSide(facts)
+    kept = kept or session.merge(TextWeights(network_id=network_id))
+    kept.terms, kept.idf, kept.business_count, kept.learnt_at = terms, idf, len(facts), utcnow()
+    session.flush()
+    # Placed with the weights just kept, as every later run will place them (learning's own vectors
+    # can differ from them in the last bit of a float, and a rematch must equal the full run).
+    return BusinessSide(facts, (terms, idf))
+
+
 # The prepared businesses of each network, reused while they have not changed: rematching one new
 # opportunity then costs its own scoring, not re-reading and re-weighing 20,000 profiles.
 _sides: dict[int, tuple[tuple, BusinessSide]] = {}
@@ -112,7 +153,7 @@ _sides_lock = threading.Lock()
 
 
 def _fingerprint(session: Session, network_id: int) -> tuple:
-    """Changes whenever a verified profile or a category of the network is added, changed or removed."""
+    """Changes whenever a verified profile or a category of the network, or its text weights, change."""
     profiles = session.execute(
         _verified_profiles(network_id).with_only_columns(
             func.count(), func.coalesce(func.sum(SmeProfile.id), 0), func.max(SmeProfile.updated_at)
@@ -121,7 +162,8 @@ def _fingerprint(session: Session, network_id: int) -> tuple:
     categories = session.execute(
         select(func.count(), func.coalesce(func.sum(SmeCategory.id), 0)).where(SmeCategory.network_id == network_id)
     ).one()
-    return (*profiles, *categories)
+    learnt_at = session.scalar(select(TextWeights.learnt_at).where(TextWeights.network_id == network_id))
+    return (*profiles, *categories, learnt_at)
 
 
 def business_side(session: Session, network_id: int) -> BusinessSide:
@@ -131,7 +173,9 @@ def business_side(session: Session, network_id: int) -> BusinessSide:
         cached = _sides.get(network_id)
     if cached and cached[0] == fingerprint:
         return cached[1]
-    side = BusinessSide(business_facts(session, network_id))
+    side = prepare_businesses(session, network_id)
+    # Learning the weights just now changed the fingerprint: cache under what the next call will see.
+    fingerprint = _fingerprint(session, network_id)
     with _sides_lock:
         _sides[network_id] = (fingerprint, side)
     return side
@@ -269,11 +313,11 @@ def _one_run_at_a_time(session: Session, network_id: int) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:ns, :key)"), {"ns": _RUN_LOCK, "key": network_id})
 
 
-def refresh_network(session: Session, network_id: int, today: date | None = None) -> Changes:
+def refresh_network(session: Session, network_id: int, today: date | None = None, relearn: str = "when stale") -> Changes:
     """Every verified business of the network against every open opportunity; the stored matches made equal to them."""
     with opened_network(session, network_id):
         _one_run_at_a_time(session, network_id)
-        side = BusinessSide(business_facts(session, network_id))
+        side = prepare_businesses(session, network_id, relearn)
         opportunities = opportunity_facts(session, today=today)
         return _store(session, network_id, OpportunityMatch.__table__.c.network_id == network_id,
                       Scorer(side, opportunities).matches())

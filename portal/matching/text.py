@@ -1,9 +1,9 @@
 """Text similarity of what a business says it does to what an opportunity asks for (TF-IDF cosine).
 
 The inverse document frequencies are learnt from the network's businesses'
-descriptions only, never from the opportunities. So rematching one opportunity
-weighs words exactly as the full run does (the businesses are the same), and
-rematching one business weighs them as a full run over the same profiles would.
+descriptions only, never from the opportunities, and kept (``TextWeights``): every
+run until the next re-learning weighs words alike, so rematching one opportunity or
+one business gives exactly what the full run gives.
 """
 from __future__ import annotations
 
@@ -14,22 +14,46 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 
-class TextModel:
-    """TF-IDF vectors of businesses' descriptions, able to place any opportunity's text beside them."""
+# Case folded by the analyser; English stop words carry no trade.
+_OPTIONS = {"stop_words": "english", "sublinear_tf": True, "strip_accents": "unicode", "dtype": np.float32}
 
-    def __init__(self, business_texts: Sequence[str]):
-        # Plurals and case folded by the analyser; English stop words carry no trade.
-        self._vectorizer = TfidfVectorizer(
-            stop_words="english", sublinear_tf=True, strip_accents="unicode", dtype=np.float32
-        )
+
+class TextModel:
+    """TF-IDF vectors of businesses' descriptions, able to place any opportunity's text beside them.
+
+    ``weights`` (from ``weights()`` of an earlier model): use those words and weights instead of
+    learning them from these texts.
+    """
+
+    def __init__(self, business_texts: Sequence[str], weights: tuple[Sequence[str], Sequence[float]] | None = None):
+        if weights is not None:
+            terms, idf = weights
+            if not len(terms):
+                self._nothing_to_compare(len(business_texts))
+                return
+            self._vectorizer = TfidfVectorizer(**_OPTIONS, vocabulary={term: n for n, term in enumerate(terms)})
+            self._vectorizer.idf_ = np.asarray(idf, dtype=np.float64)
+            self.businesses = self._vectorizer.transform(business_texts).tocsr()
+            self.terms = list(terms)
+            return
+        self._vectorizer = TfidfVectorizer(**_OPTIONS)
         try:
             self.businesses = self._vectorizer.fit_transform(business_texts).tocsr()
             self.terms = self._vectorizer.get_feature_names_out().tolist()
         except ValueError:
-            # No business wrote a word that is not a stop word: nothing to compare.
-            self._vectorizer = None
-            self.businesses = sparse.csr_matrix((len(business_texts), 1), dtype=np.float32)
-            self.terms = [""]
+            self._nothing_to_compare(len(business_texts))
+
+    def _nothing_to_compare(self, count: int) -> None:
+        # No business wrote a word that is not a stop word.
+        self._vectorizer = None
+        self.businesses = sparse.csr_matrix((count, 1), dtype=np.float32)
+        self.terms = [""]
+
+    def weights(self) -> tuple[list[str], list[float]]:
+        """The words and their weights, to keep and give to a later model (none if nobody wrote a word)."""
+        if self._vectorizer is None:
+            return [], []
+        return list(self.terms), self._vectorizer.idf_.tolist()
 
     def opportunities(self, opportunity_texts: Sequence[str]) -> sparse.csr_matrix:
         if self._vectorizer is None:
