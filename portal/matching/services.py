@@ -31,6 +31,7 @@ from tenants.models import Organisation, User, utcnow
 from .models import OpportunityMatch, TextWeights
 from .scoring import WEIGHTS, BusinessFacts, BusinessSide, Match, OpportunityFacts, Scorer
 from .text import TextModel
+from .writing import BATCH_ROWS, MatchWriter
 
 
 @contextmanager
@@ -226,78 +227,68 @@ def _store(session: Session, network_id: int, where, matches: Iterable[Match]) -
 
     A nightly run over an unchanged network then writes nothing, and a changed
     profile rewrites only its own pairs. Unchanged rows keep their ``computed_at``:
-    it says when the match last changed.
+    it says when the match last changed. On PostgreSQL the rows are written while
+    the next are scored (``writing.py``).
     """
     stored = _stored(session, where)
-    inserts, updates = [], []
-    kept = 0
-    for m in matches:
-        kept += 1
-        row = (m.organisation_id, m.score, reasons_json(m.reasons), components_json(m.components))
-        old = stored.pop((m.opportunity_id, m.business_id), None)
-        if old is None:
-            inserts.append((None, m.opportunity_id, m.business_id, *row))
-        elif old[1:] != row:
-            updates.append((old[0], m.opportunity_id, m.business_id, *row))
-    deletes = [old[0] for old in stored.values()]
     now = utcnow()
+    writer = MatchWriter(session, network_id, now) if session.get_bind().dialect.name == "postgresql" else None
+    batch: list[tuple] = []
+    kept = inserted = updated = 0
+    try:
+        for m in matches:
+            kept += 1
+            row = (m.organisation_id, m.score, reasons_json(m.reasons), components_json(m.components))
+            old = stored.pop((m.opportunity_id, m.business_id), None)
+            if old is None:
+                batch.append((None, m.opportunity_id, m.business_id, *row))
+                inserted += 1
+            elif old[1:] != row:
+                batch.append((old[0], m.opportunity_id, m.business_id, *row))
+                updated += 1
+            if writer is not None and len(batch) >= BATCH_ROWS:
+                writer.write(batch)
+                batch = []
+        if writer is not None:
+            writer.write(batch)
+            writer.close()
+    except BaseException:
+        if writer is not None:
+            writer.abandon()
+        raise
+    if writer is None:
+        _orm_write(session, network_id, now, batch)
+    deletes = [old[0] for old in stored.values()]
     table = OpportunityMatch.__table__
     for chunk in _chunks(deletes):
         session.execute(delete(table).where(table.c.id.in_(chunk)))
-    if session.get_bind().dialect.name == "postgresql":
-        _copy_write(session, network_id, now, inserts + updates)
-    else:
-        if inserts:
-            session.execute(insert(table), [
-                {"opportunity_id": o, "business_id": b, "organisation_id": org, "network_id": network_id, "score": s,
-                 "reasons": json.loads(r), "components": json.loads(c), "computed_at": now}
-                for _, o, b, org, s, r, c in inserts
-            ])
-        if updates:
-            session.execute(
-                update(table).where(table.c.id == bindparam("row_id")).values(
-                    organisation_id=bindparam("org"), score=bindparam("s"), reasons=bindparam("r"),
-                    components=bindparam("c"), computed_at=now),
-                [{"row_id": i, "org": org, "s": s, "r": json.loads(r), "c": json.loads(c)}
-                 for i, _, _, org, s, r, c in updates],
-            )
-    return Changes(kept, len(inserts), len(updates), len(deletes))
+    return Changes(kept, inserted, updated, len(deletes))
+
+
+def _orm_write(session: Session, network_id: int, now, rows: list[tuple]) -> None:
+    """The same rows through plain statements, where there is no COPY (SQLite)."""
+    table = OpportunityMatch.__table__
+    inserts = [r for r in rows if r[0] is None]
+    updates = [r for r in rows if r[0] is not None]
+    if inserts:
+        session.execute(insert(table), [
+            {"opportunity_id": o, "business_id": b, "organisation_id": org, "network_id": network_id, "score": s,
+             "reasons": json.loads(r), "components": json.loads(c), "computed_at": now}
+            for _, o, b, org, s, r, c in inserts
+        ])
+    if updates:
+        session.execute(
+            update(table).where(table.c.id == bindparam("row_id")).values(
+                organisation_id=bindparam("org"), score=bindparam("s"), reasons=bindparam("r"),
+                components=bindparam("c"), computed_at=now),
+            [{"row_id": i, "org": org, "s": s, "r": json.loads(r), "c": json.loads(c)}
+             for i, _, _, org, s, r, c in updates],
+        )
 
 
 def _chunks(values: list, size: int = 10_000):
     for start in range(0, len(values), size):
         yield values[start:start + size]
-
-
-def _copy_write(session: Session, network_id: int, now, rows: list[tuple]) -> None:
-    """Inserts (id None) and updates (id set) through COPY into a staging table, then one statement each.
-
-    COPY cannot write into a table under row-level security, so it fills a
-    temporary table; the INSERT ... SELECT from it still passes the policy.
-    """
-    if not rows:
-        return
-    session.execute(text(
-        "CREATE TEMPORARY TABLE match_staging (id bigint, opportunity_id integer, business_id integer,"
-        " organisation_id integer, score double precision, reasons text, components text) ON COMMIT DROP"
-    ))
-    cursor = session.connection().connection.driver_connection.cursor()
-    with cursor.copy("COPY match_staging FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-    values = {"network_id": network_id, "now": now}
-    session.execute(text(
-        "INSERT INTO opportunity_matches (opportunity_id, organisation_id, business_id, network_id, score,"
-        " reasons, components, computed_at)"
-        " SELECT opportunity_id, organisation_id, business_id, :network_id, score, reasons::json, components::json, :now"
-        " FROM match_staging WHERE id IS NULL"
-    ), values)
-    session.execute(text(
-        "UPDATE opportunity_matches m SET organisation_id = s.organisation_id, score = s.score,"
-        " reasons = s.reasons::json, components = s.components::json, computed_at = :now"
-        " FROM match_staging s WHERE s.id IS NOT NULL AND m.id = s.id"
-    ), values)
-    session.execute(text("DROP TABLE match_staging"))
 
 
 # pg_advisory_xact_lock(namespace, network id): one matching run of a network at a time. Each run
