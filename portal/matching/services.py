@@ -206,14 +206,9 @@ def _stored(session: Session, where) -> dict[tuple[int, int], tuple]:
 _encoded = lru_cache(maxsize=100_000, typed=True)(json.dumps)
 
 
-@lru_cache(maxsize=200_000)
-def _reasons_json(reasons: tuple[str, ...]) -> str:
-    return "[" + ", ".join(map(_encoded, reasons)) + "]"
-
-
 def reasons_json(reasons: list[str]) -> str:
-    """``json.dumps(reasons)``, character for character (whole lists repeat too: each is encoded once)."""
-    return _reasons_json(tuple(reasons))
+    """``json.dumps(reasons)``, character for character."""
+    return "[" + ", ".join(map(_encoded, reasons)) + "]"
 
 
 _PARTS = tuple(WEIGHTS)
@@ -222,12 +217,8 @@ _PARTS_JSON = "{{" + ", ".join(f"{json.dumps(name)}: {{}}" for name in _PARTS) +
 
 def components_json(components: dict[str, float]) -> str:
     """``json.dumps(components)``, character for character (the scorer's parts, in its order, from a template)."""
-    values = tuple(components.values())
-    if tuple(components) == _PARTS and all(type(v) is float for v in values):
-        # json.dumps writes a finite float as repr() does, which is what str.format gives it.
-        return _PARTS_JSON.format(*values)
     if tuple(components) == _PARTS:
-        return _PARTS_JSON.format(*map(_encoded, values))
+        return _PARTS_JSON.format(*map(_encoded, components.values()))
     return "{" + ", ".join(f"{_encoded(name)}: {_encoded(value)}" for name, value in components.items()) + "}"
 
 
