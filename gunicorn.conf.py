@@ -10,9 +10,10 @@ bind = os.environ.get("PORTAL_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_WORKERS", "3"))
 threads = int(os.environ.get("WEB_THREADS", "8"))
 worker_class = "gthread"
-# Longer than a person's pause between pages, so an idle kept-alive connection is not
-# closed just as the browser reuses it.
-keepalive = 10
+# Longer than a person's pause between pages (the load test pauses up to 15 s), so an idle
+# kept-alive connection is not closed just as the browser reuses it: a reset the client sees as an
+# error (the load test of 2026-11-26 met one with 10 s). 75 s is what nginx keeps by default.
+keepalive = 75
 
 M_ARENA_MAX = -8  # from glibc's malloc.h
 
