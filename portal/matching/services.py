@@ -15,7 +15,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
-from datetime import UTC, date, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -26,7 +26,7 @@ from portal.opportunities.models import Opportunity, OpportunityCategory, Opport
 from portal.smes.models import SmeCategory, SmeProfile
 from tenants import network_wide
 from tenants.businesses import Business
-from tenants.models import Organisation, User, utcnow
+from tenants.models import Organisation, User, as_utc, utcnow
 
 from .models import OpportunityMatch, TextWeights
 from .scoring import WEIGHTS, BusinessFacts, BusinessSide, Match, OpportunityFacts, Scorer
@@ -113,13 +113,8 @@ RELEARN_TEXT_AFTER = timedelta(days=7)
 RELEARN_TEXT_GROWTH = 0.10
 
 
-def _kept_weights(session: Session, network_id: int) -> TextWeights | None:
-    return session.get(TextWeights, network_id, populate_existing=True)
-
-
 def _stale(kept: TextWeights, business_count: int) -> bool:
-    learnt_at = kept.learnt_at if kept.learnt_at.tzinfo else kept.learnt_at.replace(tzinfo=UTC)  # SQLite drops the zone
-    return (utcnow() - learnt_at >= RELEARN_TEXT_AFTER
+    return (utcnow() - as_utc(kept.learnt_at) >= RELEARN_TEXT_AFTER
             or abs(business_count - kept.business_count) > RELEARN_TEXT_GROWTH * kept.business_count)
 
 
@@ -132,7 +127,7 @@ def prepare_businesses(session: Session, network_id: int, relearn: str = "when m
     weighs words as it did.
     """
     facts = business_facts(session, network_id)
-    kept = _kept_weights(session, network_id)
+    kept = session.get(TextWeights, network_id, populate_existing=True)
     keep = kept is not None and (relearn == "when missing" or (relearn == "when stale" and not _stale(kept, len(facts))))
     if keep:
         return BusinessSide(facts, (kept.terms, kept.idf))
@@ -175,8 +170,9 @@ def business_side(session: Session, network_id: int) -> BusinessSide:
     if cached and cached[0] == fingerprint:
         return cached[1]
     side = prepare_businesses(session, network_id)
-    # Learning the weights just now changed the fingerprint: cache under what the next call will see.
-    fingerprint = _fingerprint(session, network_id)
+    if fingerprint[-1] is None:
+        # There were no kept weights, so it learnt them just now: cache under what the next call will see.
+        fingerprint = _fingerprint(session, network_id)
     with _sides_lock:
         _sides[network_id] = (fingerprint, side)
     return side

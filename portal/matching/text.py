@@ -21,16 +21,13 @@ _OPTIONS = {"stop_words": "english", "sublinear_tf": True, "strip_accents": "uni
 class TextModel:
     """TF-IDF vectors of businesses' descriptions, able to place any opportunity's text beside them.
 
-    ``weights`` (from ``weights()`` of an earlier model): use those words and weights instead of
+    ``weights`` (from ``weights()`` of an earlier model that found words): use those words and weights instead of
     learning them from these texts.
     """
 
     def __init__(self, business_texts: Sequence[str], weights: tuple[Sequence[str], Sequence[float]] | None = None):
         if weights is not None:
             terms, idf = weights
-            if not len(terms):
-                self._nothing_to_compare(len(business_texts))
-                return
             self._vectorizer = TfidfVectorizer(**_OPTIONS, vocabulary={term: n for n, term in enumerate(terms)})
             self._vectorizer.idf_ = np.asarray(idf, dtype=np.float64)
             self.businesses = self._vectorizer.transform(business_texts).tocsr()

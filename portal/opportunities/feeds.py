@@ -1,19 +1,13 @@
 """The Atom feed (RFC 4287) of a network's published opportunities, written by feedgen."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from feedgen.feed import FeedGenerator
 
 from portal import cpv
+from tenants.models import as_utc
 
 from .labels import VALUE_BAND_LABELS
 from .queries import PublicOpportunity
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every time the portal stores is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def atom_feed(network, opportunities: list[PublicOpportunity], *, feed_url: str, page_url: str, entry_url) -> bytes:
@@ -26,8 +20,8 @@ def atom_feed(network, opportunities: list[PublicOpportunity], *, feed_url: str,
     feed.link(href=feed_url, rel="self")
     feed.author({"name": network.name})
     feed.language("en")
-    updated = [_aware(o.updated_at) for o in opportunities]
-    feed.updated(max(updated) if updated else _aware(network.created_at))
+    updated = [as_utc(o.updated_at) for o in opportunities]
+    feed.updated(max(updated) if updated else as_utc(network.created_at))
     # feedgen writes entries in reverse order of adding: add the oldest first, so the newest leads.
     for opportunity in reversed(opportunities):
         entry = feed.add_entry()
@@ -36,9 +30,9 @@ def atom_feed(network, opportunities: list[PublicOpportunity], *, feed_url: str,
         entry.title(opportunity.title)
         entry.link(href=url, rel="alternate")
         entry.author({"name": opportunity.partner_name})
-        entry.updated(_aware(opportunity.updated_at))
+        entry.updated(as_utc(opportunity.updated_at))
         if opportunity.published_at:
-            entry.published(_aware(opportunity.published_at))
+            entry.published(as_utc(opportunity.published_at))
         entry.summary(
             f"{opportunity.partner_name}: {VALUE_BAND_LABELS[opportunity.value_band]}; "
             f"closes {opportunity.closing_date:%-d %B %Y}. {opportunity.description[:500]}"

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import simplejson
 
 from portal import cpv
+from tenants.models import as_utc
 
 from .queries import PublicOpportunity
 
@@ -33,8 +34,7 @@ def pounds(pence: int) -> Decimal:
 
 
 def _iso(moment: datetime) -> str:
-    # SQLite hands back naive datetimes; every time the portal stores is UTC.
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat(timespec="seconds")
+    return as_utc(moment).isoformat(timespec="seconds")
 
 
 def _party_id(prefix: str, opportunity: PublicOpportunity) -> str:
