@@ -334,7 +334,11 @@ def _load(session: Session, spend_import: SpendImport, network: Network, spool, 
         )
         imported = result.rowcount
     finally:
-        _drop_staging(connection)
+        # Not on a connection that died: the rollback that follows ends its temp tables anyway, and a
+        # statement here would raise PendingRollbackError in place of the OperationalError the task
+        # retries on (seen once in the worker fault tests, 2026-11-26).
+        if not connection.invalidated:
+            _drop_staging(connection)
     _record_problems(session, spend_import, checked.problems)
     spend_import.status = "imported"
     spend_import.imported_count = imported
