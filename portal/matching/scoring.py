@@ -61,6 +61,7 @@ SIZE_FIT = np.array(
 # A partner that says an opportunity does not suit SMEs halves the size fit of micro and small firms.
 NOT_FOR_SMES = np.array([0.5, 0.5, 1.0, 1.0], dtype=np.float32)
 BLOCK_CELLS = 4_000_000
+_SIZE_INDEX = {band: n for n, band in enumerate(SIZE_BANDS)}
 
 
 @dataclass(frozen=True)
@@ -117,11 +118,6 @@ def _rows(keys_per_row: Sequence[Sequence[str]], columns: dict[str, int], grow: 
     return sparse.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(indptr) - 1, width))
 
 
-def _prefixes_at(codes: Sequence[str], level: int) -> list[str]:
-    """The codes' ancestors at one level of the tree (codes shallower than it have none)."""
-    return [a for code in codes for a in _ancestors(code)[level:level + 1]]
-
-
 class BusinessSide:
     """What scoring needs of a network's businesses, prepared once and reused for any opportunities."""
 
@@ -135,18 +131,18 @@ class BusinessSide:
         self.prefixes = [prefix_sets(b.cpv_codes) for b in self.facts]
         self.level_columns = [{} for _ in cpv.LEVEL_DIGITS]
         self.levels = [
-            _rows([_prefixes_at(b.cpv_codes, lv) for b in self.facts], columns, grow=True)
-            for lv, columns in enumerate(self.level_columns)
+            _rows([p[lv] for p in self.prefixes], columns, grow=True) for lv, columns in enumerate(self.level_columns)
         ]
         self.code_columns: dict[str, int] = {}
         self.codes = _rows([b.cpv_codes for b in self.facts], self.code_columns, grow=True)
         self.district_columns: dict[str, int] = {}
-        self.districts = _rows([[b.district] for b in self.facts], self.district_columns, grow=True)
-        self.is_local = np.array([b.is_local for b in self.facts], dtype=bool)
-        self.size = np.array([SIZE_BANDS.index(b.size_band) for b in self.facts], dtype=np.intp)
-        self.living_wage = np.array([b.living_wage for b in self.facts], dtype=np.float32)
-        self.vcse = np.array([b.vcse for b in self.facts], dtype=np.float32)
-        self.owned = np.array([b.employee_owned or b.cooperative for b in self.facts], dtype=np.float32)
+        self.districts = _rows([(b.district,) for b in self.facts], self.district_columns, grow=True)
+        self.is_local = np.fromiter((b.is_local for b in self.facts), dtype=bool, count=len(self.facts))
+        self.size = np.fromiter((_SIZE_INDEX[b.size_band] for b in self.facts), dtype=np.intp, count=len(self.facts))
+        self.living_wage = np.fromiter((b.living_wage for b in self.facts), dtype=np.float32, count=len(self.facts))
+        self.vcse = np.fromiter((b.vcse for b in self.facts), dtype=np.float32, count=len(self.facts))
+        self.owned = np.fromiter((b.employee_owned or b.cooperative for b in self.facts), dtype=np.float32,
+                                 count=len(self.facts))
 
     def __len__(self) -> int:
         return len(self.facts)
@@ -163,7 +159,7 @@ class Scorer:
         self.term_weights = TextModel.term_weights(self.vectors)
         self.prefixes = [prefix_sets(o.cpv_codes) for o in self.opportunities]
         self.levels = [
-            _rows([_prefixes_at(o.cpv_codes, lv) for o in self.opportunities], columns, grow=False)
+            _rows([p[lv] for p in self.prefixes], columns, grow=False)
             for lv, columns in enumerate(side.level_columns)
         ]
         self.codes = _rows([o.cpv_codes for o in self.opportunities], side.code_columns, grow=False)
@@ -242,9 +238,14 @@ class Scorer:
                 )
 
 
-def prefix_sets(codes: Sequence[str]) -> tuple[frozenset[str], ...]:
-    """The codes' ancestors at each level of the tree: division, group, class, category, code."""
-    return tuple(frozenset(_prefixes_at(codes, lv)) for lv in range(len(cpv.LEVEL_DIGITS)))
+@lru_cache(maxsize=100_000)
+def prefix_sets(codes: tuple[str, ...]) -> tuple[frozenset[str], ...]:
+    """The codes' ancestors at each level of the tree: division, group, class, category, code.
+
+    Cached: many businesses and opportunities name the same few codes, and a network's side is prepared often.
+    """
+    chains = [_ancestors(code) for code in codes]
+    return tuple(frozenset(chain[lv] for chain in chains if len(chain) > lv) for lv in range(len(cpv.LEVEL_DIGITS)))
 
 
 def shared_category(business: tuple[frozenset[str], ...], opportunity: tuple[frozenset[str], ...], levels: int) -> str:
