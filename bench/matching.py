@@ -15,8 +15,11 @@ Then, as the app role under row-level security, each run committed:
      size band, district and description each, a different 1% every run), with the
      text weights kept from the first run (a night); then the same re-learning them
      (the weekly run, which rewrites every score the new weights move);
-  4. one new opportunity: publish one more and ``rematch_opportunity`` it
-     (cold: the first after the full runs, which prepares the businesses; warm: the next);
+  4. one new opportunity: publish one more and ``rematch_opportunity`` it, in three
+     states of the worker: warm (nothing changed since it last prepared the businesses;
+     a full run leaves them prepared), after one profile changed (it prepares that one
+     business again), and fresh (a worker process that has prepared nothing yet:
+     every cache of the matching code emptied);
   5. scoring alone, no database: prepare the businesses and score every pair,
      with the reasons of the kept ones (what the full run does between reading and writing);
   6. baselines in the same run: the bare TF-IDF part alone (fit on the businesses,
@@ -152,6 +155,15 @@ def naive_per_pair(businesses, opportunities, sample: int = 200) -> float:
     return elapsed * (len(businesses) * len(opportunities)) / (len(bs) * len(os_))
 
 
+def forget_everything_prepared() -> None:
+    """As a worker process that has just started: no network's businesses prepared, no CPV code looked up."""
+    from portal.matching import scoring, services
+
+    services._sides.clear()
+    for cached in (scoring.prefix_sets, scoring._ancestors, scoring._describe):
+        cached.cache_clear()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--businesses", type=int, default=20_000)
@@ -159,7 +171,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
-    from sqlalchemy import create_engine, func, select
+    from sqlalchemy import create_engine, func, select, text
 
     from portal.extensions import db
     from portal.matching import services
@@ -206,8 +218,7 @@ def main() -> None:
                 stored = db.session.scalar(select(func.count()).select_from(OpportunityMatch))
             db.session.rollback()
 
-            one = []
-            for n in range(args.runs + 1):
+            def publish_and_rematch(n: int) -> float:
                 with tenant_context(partner_ids[0]):
                     opportunity = Opportunity(title=f"New roofing work {n}", description=opportunities[n].text,
                                               status="published", value_band="10k_to_50k", delivery_districts=["S60"],
@@ -217,16 +228,28 @@ def main() -> None:
                     db.session.commit()
                     new_id = opportunity.id
                 start = time.perf_counter()
-                one_kept = services.rematch_opportunity(db.session, new_id)
+                services.rematch_opportunity(db.session, new_id)
                 db.session.commit()
-                one.append(time.perf_counter() - start)
+                return time.perf_counter() - start
+
+            owner = create_engine(owner_url)
+            warm, after_change, fresh = [], [], []
+            for n in range(args.runs):
+                warm.append(publish_and_rematch(n))
+                with owner.begin() as conn:  # one business describes itself anew
+                    conn.exec_driver_sql("SELECT set_config('app.business_network_ids', %s, true)", (str(network_id),))
+                    conn.execute(text("UPDATE sme_profiles SET what_we_do = :words, updated_at = now()"
+                                      " WHERE business_id = :b"), {"words": f"Slate roofing {n}", "b": businesses[n].business_id})
+                after_change.append(publish_and_rematch(args.runs + n))
+                forget_everything_prepared()
+                fresh.append(publish_and_rematch(2 * args.runs + n))
+            owner.dispose()
 
         scoring = min(score_only(businesses, opportunities) for _ in range(args.runs))
         bare = min(tfidf_only(businesses, opportunities) for _ in range(args.runs))
         naive = naive_per_pair(businesses, opportunities)
         quality = measure(Path(__file__).resolve().parents[1] / "tests" / "matching" / "labelled_sample.json")
 
-    cold, warm = one[0], min(one[1:])
     best = min(t for t, _ in first)
     for name, runs in (("first, into an empty table", first), ("re-run, nothing changed", unchanged),
                        ("re-run after 1% of profiles changed (the nightly run, text weights kept)", changed),
@@ -239,10 +262,11 @@ def main() -> None:
     print(f"  scoring alone (prepare the businesses, score every pair, reasons of the kept; no database): {scoring:.2f} s")
     print(f"  baseline, bare TF-IDF product (no other part, no database): {bare:.2f} s -> ratio {best / bare:.1f}x")
     print(f"  baseline, naive per-pair Python loop (200 x 200, extrapolated): {naive:.0f} s -> ratio {best / naive:.3f}x")
-    print(f"one new opportunity: warm {warm * 1000:.0f} ms (best of {len(one) - 1}), cold {cold * 1000:.0f} ms "
-          f"({one_kept:,} matches); goal under 200 ms")
+    print(f"one new opportunity: warm {min(warm) * 1000:.0f} ms, after one profile changed {min(after_change) * 1000:.0f} ms, "
+          f"in a fresh worker {min(fresh) * 1000:.0f} ms (best of {args.runs}; medians {statistics.median(warm) * 1000:.0f}, "
+          f"{statistics.median(after_change) * 1000:.0f}, {statistics.median(fresh) * 1000:.0f} ms); goal under 200 ms")
     print(f"  baseline, naive loop for one opportunity (extrapolated): {naive / len(opportunities) * 1000:.0f} ms "
-          f"-> ratio {warm / (naive / len(opportunities)):.2f}x")
+          f"-> ratio {min(warm) / (naive / len(opportunities)):.2f}x")
     print(f"match quality on the labelled sample: precision of the top 10 {quality.precision_at_10:.2f}, "
           f"recall {quality.recall:.2f} ({quality.shown} shown, {quality.labelled} labelled pairs)")
 

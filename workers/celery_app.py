@@ -42,6 +42,7 @@ def celery_init_app(app: Flask) -> Celery:
         }
     )
     celery_app.set_default()
+    celery_app.flask_app = app  # for work a worker process starts outside any task (its signals)
     app.extensions["celery"] = celery_app
     return celery_app
 

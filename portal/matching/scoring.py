@@ -22,7 +22,7 @@ Businesses are scored in blocks, so memory stays bounded whatever the size.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -121,21 +121,24 @@ def _rows(keys_per_row: Sequence[Sequence[str]], columns: dict[str, int], grow: 
 class BusinessSide:
     """What scoring needs of a network's businesses, prepared once and reused for any opportunities."""
 
-    def __init__(self, businesses: Sequence[BusinessFacts], text_weights: tuple | None = None):
+    def __init__(self, businesses: Sequence[BusinessFacts], text_weights: tuple | None = None,
+                 like: BusinessSide | None = None):
+        """``like``: weigh words and number columns as that side does (see ``changed``), not afresh."""
         self.facts = list(businesses)
         self.index = {b.business_id: i for i, b in enumerate(self.facts)}
         # Fitted on the network's businesses (see text.py), or their kept weights, so any subset of
         # opportunities is weighed alike.
-        self.text = TextModel([b.what_we_do for b in self.facts], text_weights)
+        texts = [b.what_we_do for b in self.facts]
+        self.text = like.text.placing(texts) if like else TextModel(texts, text_weights)
         self.term_sets = self.text.term_sets()
         self.prefixes = [prefix_sets(b.cpv_codes) for b in self.facts]
-        self.level_columns = [{} for _ in cpv.LEVEL_DIGITS]
+        self.level_columns = [dict(c) for c in like.level_columns] if like else [{} for _ in cpv.LEVEL_DIGITS]
         self.levels = [
             _rows([p[lv] for p in self.prefixes], columns, grow=True) for lv, columns in enumerate(self.level_columns)
         ]
-        self.code_columns: dict[str, int] = {}
+        self.code_columns: dict[str, int] = dict(like.code_columns) if like else {}
         self.codes = _rows([b.cpv_codes for b in self.facts], self.code_columns, grow=True)
-        self.district_columns: dict[str, int] = {}
+        self.district_columns: dict[str, int] = dict(like.district_columns) if like else {}
         self.districts = _rows([(b.district,) for b in self.facts], self.district_columns, grow=True)
         self.is_local = np.fromiter((b.is_local for b in self.facts), dtype=bool, count=len(self.facts))
         self.size = np.fromiter((_SIZE_INDEX[b.size_band] for b in self.facts), dtype=np.intp, count=len(self.facts))
@@ -146,6 +149,39 @@ class BusinessSide:
 
     def __len__(self) -> int:
         return len(self.facts)
+
+    def changed(self, businesses: Sequence[BusinessFacts], removed: Collection[int] = ()) -> BusinessSide:
+        """This side with ``businesses`` added or replaced and ``removed`` gone, preparing only those.
+
+        It scores exactly as a side prepared afresh from the same facts with the same text weights
+        (its columns may be numbered differently), in business id order as ``business_facts`` reads
+        them: after one profile changes, a worker re-prepares one business, not the network's 20,000.
+        """
+        fresh = BusinessSide(businesses, like=self)
+        gone = set(removed).union(fresh.index)
+        keep = np.array([i for i, b in enumerate(self.facts) if b.business_id not in gone], dtype=np.intp)
+        ids = [self.facts[i].business_id for i in keep] + [b.business_id for b in fresh.facts]
+        order = np.argsort(np.array(ids, dtype=np.int64), kind="stable")
+
+        def rows(old, new):
+            if isinstance(old, list):
+                both = [old[i] for i in keep] + new
+                return [both[i] for i in order]
+            if isinstance(old, np.ndarray):
+                return np.concatenate([old[keep], new])[order]
+            kept = old[keep]  # a sparse matrix, widened to the columns the changed businesses added
+            kept = sparse.csr_matrix((kept.data, kept.indices, kept.indptr), shape=(len(keep), new.shape[1]))
+            return sparse.vstack([kept, new], format="csr")[order]
+
+        side = object.__new__(BusinessSide)
+        side.__dict__.update(fresh.__dict__)
+        for name in ("facts", "term_sets", "prefixes", "codes", "districts", "is_local", "size", "living_wage",
+                     "vcse", "owned"):
+            setattr(side, name, rows(getattr(self, name), getattr(fresh, name)))
+        side.levels = [rows(old, new) for old, new in zip(self.levels, fresh.levels)]
+        side.text = self.text.with_businesses(rows(self.text.businesses, fresh.text.businesses))
+        side.index = {b.business_id: i for i, b in enumerate(side.facts)}
+        return side
 
 
 class Scorer:

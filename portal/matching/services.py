@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Text, bindparam, cast, delete, func, insert, select, text, update
+from sqlalchemy import Text, bindparam, cast, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from portal.opportunities.models import Opportunity, OpportunityCategory, OpportunityLot
@@ -80,7 +80,7 @@ def business_facts(session: Session, network_id: int, business_ids: Iterable[int
     vcse_types = ("charity", "cio", "community_interest_company")
     # Plain tuples, not named rows: this loop runs for every business of the network.
     for (business_id, district, is_local, size_band, what_we_do, living_wage, charity, social_enterprise,
-         organisation_type, employee_owned, cooperative) in session.execute(query.with_only_columns(*columns)).tuples():
+         organisation_type, employee_owned, cooperative) in session.execute(query.with_only_columns(*columns)):
         vcse = charity or social_enterprise or organisation_type in vcse_types
         facts.append(BusinessFacts(
             business_id, tuple(sorted(codes[business_id])), district, is_local, size_band, what_we_do or "",
@@ -158,38 +158,87 @@ def prepare_businesses(session: Session, network_id: int, relearn: str = "when m
 
 
 # The prepared businesses of each network, reused while they have not changed: rematching one new
-# opportunity then costs its own scoring, not re-reading and re-weighing 20,000 profiles.
-_sides: dict[int, tuple[tuple, BusinessSide]] = {}
+# opportunity then costs its own scoring, not re-reading and re-weighing 20,000 profiles; after a few
+# profiles changed, only those are prepared again (``BusinessSide.changed``).
+class _Prepared(NamedTuple):
+    learnt_at: object  # when the text weights the side was prepared with were learnt
+    stamps: dict[int, object]  # each verified business's profile's updated_at when it was read
+    side: BusinessSide
+
+
+_sides: dict[int, _Prepared] = {}
+_network_locks: dict[int, threading.Lock] = {}
 _sides_lock = threading.Lock()
+# More changed businesses than this, and their facts are read with everyone's rather than by their ids.
+READ_ONE_BY_ONE_AT_MOST = 500
 
 
-def _fingerprint(session: Session, network_id: int) -> tuple:
-    """Changes whenever a verified profile or a category of the network, or its text weights, change."""
-    profiles = session.execute(
-        _verified_profiles(network_id).with_only_columns(
-            func.count(), func.coalesce(func.sum(SmeProfile.id), 0), func.max(SmeProfile.updated_at)
-        )
-    ).one()
-    categories = session.execute(
-        select(func.count(), func.coalesce(func.sum(SmeCategory.id), 0)).where(SmeCategory.network_id == network_id)
-    ).one()
-    learnt_at = session.scalar(select(TextWeights.learnt_at).where(TextWeights.network_id == network_id))
-    return (*profiles, *categories, learnt_at)
+def _stamps(session: Session, network_id: int) -> dict[int, object]:
+    """When each verified business of the network last changed what matching reads of it.
+
+    A profile's ``updated_at`` moves when it is saved and when its categories change
+    (``smes.services.set_categories``); a business verifying its email, or losing its
+    profile, comes or goes from this list. Read before the facts themselves, so a change
+    made in between is seen as a change next time rather than missed.
+    """
+    rows = session.execute(_verified_profiles(network_id).with_only_columns(SmeProfile.business_id, SmeProfile.updated_at))
+    return dict(rows.all())
+
+
+def _learnt_at(session: Session, network_id: int):
+    return session.scalar(select(TextWeights.learnt_at).where(TextWeights.network_id == network_id))
+
+
+def _remember(network_id: int, prepared: _Prepared) -> None:
+    with _sides_lock:
+        _sides[network_id] = prepared
 
 
 def business_side(session: Session, network_id: int) -> BusinessSide:
-    """The network's businesses prepared for scoring, from the cache when nothing has changed."""
-    fingerprint = _fingerprint(session, network_id)
+    """The network's businesses prepared for scoring: the cached side, patched where profiles changed."""
+    with _preparing(network_id):  # a rematch arriving while the start-up thread prepares waits for it
+        return _business_side(session, network_id)
+
+
+def _preparing(network_id: int) -> threading.Lock:
+    with _sides_lock:
+        return _network_locks.setdefault(network_id, threading.Lock())
+
+
+def prepare_every_network(session: Session) -> int:
+    """Prepare the businesses of each network that has kept text weights; how many it prepared.
+
+    What a worker process does as it starts (``tasks.py``), so the first opportunity published
+    after a restart is matched as quickly as the next. Reads only: a network without weights
+    learns them at its first run.
+    """
+    network_ids = session.scalars(select(TextWeights.network_id).order_by(TextWeights.network_id)).all()
+    for network_id in network_ids:
+        with opened_network(session, network_id):
+            business_side(session, network_id)
+        session.rollback()
+    return len(network_ids)
+
+
+def _business_side(session: Session, network_id: int) -> BusinessSide:
+    learnt_at, stamps = _learnt_at(session, network_id), _stamps(session, network_id)
     with _sides_lock:
         cached = _sides.get(network_id)
-    if cached and cached[0] == fingerprint:
-        return cached[1]
+    if cached and learnt_at is not None and cached.learnt_at == learnt_at and cached.side.text.learnt:
+        changed = [b for b, stamp in stamps.items() if cached.stamps.get(b) != stamp]
+        removed = cached.stamps.keys() - stamps.keys()
+        if not changed and not removed:
+            return cached.side
+        if len(changed) <= READ_ONE_BY_ONE_AT_MOST:
+            facts = business_facts(session, network_id, changed)
+        else:  # one read of them all is quicker than a list of thousands of ids
+            wanted = set(changed)
+            facts = [f for f in business_facts(session, network_id) if f.business_id in wanted]
+        side = cached.side.changed(facts, removed)
+        _remember(network_id, _Prepared(learnt_at, stamps, side))
+        return side
     side = prepare_businesses(session, network_id)
-    if fingerprint[-1] is None:
-        # There were no kept weights, so it learnt them just now: cache under what the next call will see.
-        fingerprint = _fingerprint(session, network_id)
-    with _sides_lock:
-        _sides[network_id] = (fingerprint, side)
+    _remember(network_id, _Prepared(_learnt_at(session, network_id), stamps, side))
     return side
 
 
@@ -319,7 +368,11 @@ def refresh_network(session: Session, network_id: int, today: date | None = None
     """Every verified business of the network against every open opportunity; the stored matches made equal to them."""
     with opened_network(session, network_id):
         _one_run_at_a_time(session, network_id)
+        stamps = _stamps(session, network_id)
         side = prepare_businesses(session, network_id, relearn)
+        # Kept for the rematches that follow in this worker. Should the run roll back new weights, their
+        # learnt_at is not the stored one, and the next rematch prepares afresh.
+        _remember(network_id, _Prepared(_learnt_at(session, network_id), stamps, side))
         opportunities = opportunity_facts(session, today=today)
         return _store(session, network_id, OpportunityMatch.__table__.c.network_id == network_id,
                       Scorer(side, opportunities).matches())

@@ -46,9 +46,28 @@ class TextModel:
         self.businesses = sparse.csr_matrix((count, 1), dtype=np.float32)
         self.terms = [""]
 
+    @property
+    def learnt(self) -> bool:
+        """Whether it found any words to weigh (a network where nobody wrote one has none)."""
+        return self._vectorizer is not None
+
+    def placing(self, business_texts: Sequence[str]) -> TextModel:
+        """A model of these texts weighed exactly as this one's (to prepare a few changed businesses)."""
+        if not self.learnt:
+            raise ValueError("no words learnt to weigh these texts by: prepare the businesses afresh")
+        if not business_texts:  # the vectoriser refuses an empty list
+            return self.with_businesses(sparse.csr_matrix((0, len(self.terms)), dtype=np.float32))
+        return self.with_businesses(self._vectorizer.transform(business_texts).tocsr())
+
+    def with_businesses(self, businesses: sparse.csr_matrix) -> TextModel:
+        """This model with these rows of business vectors (placed by it)."""
+        model = object.__new__(TextModel)
+        model._vectorizer, model.terms, model.businesses = self._vectorizer, self.terms, businesses
+        return model
+
     def weights(self) -> tuple[list[str], list[float]]:
         """The words and their weights, to keep and give to a later model (none if nobody wrote a word)."""
-        if self._vectorizer is None:
+        if not self.learnt:
             return [], []
         return list(self.terms), self._vectorizer.idf_.tolist()
 

@@ -17,7 +17,7 @@ from portal.suppliers.models import Supplier, SupplierAlias
 from portal.suppliers.services import is_local
 from tenants import network_wide
 from tenants.businesses import Business
-from tenants.models import Network
+from tenants.models import Network, utcnow
 from workers import enqueue_after_commit
 
 from .models import SmeCategory, SmeProfile
@@ -102,6 +102,9 @@ def set_categories(session: Session, codes: Iterable[str]) -> None:
     for code in wanted:
         if code not in existing:
             session.add(SmeCategory(cpv_code=code))
+    if set(wanted) != existing.keys() and (profile := own_profile(session)) is not None:
+        # Matching re-prepares a business whose profile's updated_at moved (matching/services.py).
+        profile.updated_at = utcnow()
     session.flush()
     session.expire_all()  # the profile's categories relationship is read-only: reload it
 

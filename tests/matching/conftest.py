@@ -28,3 +28,13 @@ def make_opportunity(app_ctx):
             return opportunity.id
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def no_prepared_sides():
+    """Each test starts as a fresh worker does: no network's businesses prepared yet."""
+    from portal.matching import services
+
+    services._sides.clear()
+    yield
+    services._sides.clear()

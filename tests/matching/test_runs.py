@@ -202,3 +202,73 @@ def test_the_database_refuses_a_match_whose_partner_or_network_is_not_its_own(ne
         db.session.execute(insert(OpportunityMatch.__table__), [{**row, "organisation_id": council.id,
                                                                   "business_id": firms["roofer"].id}])
     db.session.rollback()
+
+
+
+@pytest.fixture
+def preparing_afresh(monkeypatch):
+    """``preparing_afresh(False)``: from then on a rematch must patch the side it has, not prepare every business."""
+    prepare = services.prepare_businesses
+
+    def allowed(yes: bool):
+        def refuse(*args, **kwargs):
+            raise AssertionError("prepared every business of the network afresh")
+
+        monkeypatch.setattr(services, "prepare_businesses", prepare if yes else refuse)
+
+    return allowed
+
+
+def test_does_a_full_run_leave_the_businesses_prepared_for_the_rematches_after_it(
+        network_world, make_opportunity, preparing_afresh):
+    network, council, *_ = network_world
+    run(services.match_network, network.id)
+    preparing_afresh(False)
+    new = make_opportunity(council, "Chapel roof", "Slate roofing", ("45261000",))
+    assert run(services.rematch_opportunity, new) > 0
+
+
+def test_are_only_the_changed_businesses_prepared_again_and_the_rematch_equals_the_full_run(
+        network_world, make_business, make_opportunity, preparing_afresh):
+    from portal.smes.services import set_categories
+
+    network, council, _, firms, opportunities = network_world
+    run(services.match_network, network.id)
+    preparing_afresh(False)
+    # Categories alone (no other field of the profile), a profile's words, a newcomer, and one who leaves.
+    with business_context(firms["caterer"].id):
+        set_categories(db.session, ["45261000"])
+        db.session.commit()
+    with business_context(firms["builder"].id):
+        db.session.scalar(select(SmeProfile)).what_we_do = "Slate roofing and lead work"
+        db.session.commit()
+    newcomer = make_business("Newcomer Roofing", network, cpv_codes=("45261000",), what_we_do="Slate roofing")
+    with business_context(firms["roofer"].id):
+        db.session.delete(db.session.scalar(select(SmeProfile)))
+        db.session.commit()
+    chapel = make_opportunity(council, "Chapel roof", "Slate roofing and lead flashing", ("45261000",))
+    for opportunity_id in (*opportunities.values(), chapel):
+        run(services.rematch_opportunity, opportunity_id)
+    for business in (firms["caterer"], firms["builder"], newcomer, firms["roofer"]):
+        run(services.rematch_business, business.id)
+    incremental = stored(network)
+    matched = {b for o, b, *_ in incremental if o == chapel}
+    assert {firms["caterer"].id, newcomer.id} <= matched and firms["roofer"].id not in matched
+
+    preparing_afresh(True)
+    run(services.match_network, network.id)
+    assert incremental == stored(network)
+
+
+def test_does_a_new_worker_process_prepare_the_networks_before_the_first_rematch(
+        network_world, make_opportunity, preparing_afresh):
+    from portal.matching import tasks
+
+    network, council, *_ = network_world
+    run(services.match_network, network.id)  # keeps the network's text weights
+    services._sides.clear()  # as in a worker process just started
+    tasks.prepare_networks_as_the_worker_starts().join(60)
+    assert network.id in services._sides
+    preparing_afresh(False)
+    new = make_opportunity(council, "Chapel roof", "Slate roofing", ("45261000",))
+    assert run(services.rematch_opportunity, new) > 0
