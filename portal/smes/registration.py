@@ -96,13 +96,14 @@ def send_verification(session: Session, user: User) -> None:
         session,
         user.email,
         "Confirm your email address for the Anchor Network Portal",
-        f"Hello {user.name},\n\nConfirm your email address to finish registering, within {days} days:\n\n"
-        f"{link}\n\nIf you did not register, you can ignore this email: nothing happens until the link is used.\n",
+        f"Hello {user.name},\n\nTo finish registering, open this link within {days} days and press "
+        f"\"Confirm my email address\":\n\n"
+        f"{link}\n\nIf you did not register, ignore this email: nothing happens until the button on that page is pressed.\n",
     )
 
 
-def verify_email(session: Session, token: str) -> User:
-    """Mark the account's address as proven; raises LinkProblem for a bad, old or used link."""
+def verifiable_user(session: Session, token: str) -> User:
+    """The account a verification link is for, changing nothing; raises LinkProblem for a bad, old or used link."""
     max_age = int(current_app.config["EMAIL_VERIFICATION_MAX_AGE"].total_seconds())
     payload = read_token("email-verification", token, max_age)
     user = session.get(User, payload.get("u"))
@@ -110,6 +111,12 @@ def verify_email(session: Session, token: str) -> User:
         raise LinkProblem("This link is not valid. Check you copied the whole link from the email.")
     if user.email_verified_at is not None:
         raise LinkProblem("This link has already been used: your email address is confirmed. Sign in to continue.")
+    return user
+
+
+def verify_email(session: Session, token: str) -> User:
+    """Mark the account's address as proven; raises LinkProblem for a bad, old or used link."""
+    user = verifiable_user(session, token)
     user.email_verified_at = utcnow()
     # Only verified businesses are matched: score this one now.
     on_profile_changed(session, user.business_id)

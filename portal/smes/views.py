@@ -87,9 +87,19 @@ def resend_verification():
     return redirect(url_for("smes.verify_pending"))
 
 
-@bp.route("/verify-email/<token>")
+@bp.route("/verify-email/<token>", methods=["GET", "POST"])
 def verify(token: str):
+    """The link from the email asks; only its button confirms.
+
+    Mail scanners and link previews open every link in an email: a GET that
+    confirmed would confirm addresses nobody had read.
+    """
+    form = ConfirmForm()
     try:
+        if not form.validate_on_submit():
+            user = registration.verifiable_user(db.session, token)
+            return render_template("smes/verify_confirm.html", form=form, email=user.email,
+                                   title="Confirm your email address")
         user = registration.verify_email(db.session, token)
     except LinkProblem as problem:
         db.session.rollback()

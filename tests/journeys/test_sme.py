@@ -71,8 +71,11 @@ def test_a_business_registers_is_matched_and_says_it_is_interested(
     expect(page.get_by_role("main")).to_contain_text(EMAIL)
     journey.check("check-your-email")
 
-    # The worker sends the link; following it asks her to sign in, then goes to her profile form.
+    # The worker sends the link; it asks her to confirm, then to sign in, then goes to her profile form.
     page.goto(verification_path(smtp_server))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your email address")
+    journey.check("verify-confirm")
+    submit_by_keyboard(page, page.get_by_role("button", name="Confirm my email address"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Your email address is confirmed")
     journey.check("verified-sign-in")

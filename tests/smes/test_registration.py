@@ -122,14 +122,32 @@ def test_someone_signed_in_is_not_offered_registration(register, network, make_p
 # --- verification -------------------------------------------------------------------------------
 
 
-def test_the_link_verifies_the_address_once(register, client):
-    register()
+def test_the_link_verifies_the_address_once_its_button_is_pressed(register, client):
+    register()  # CSRF is off from here (the fixture signs in): this post stands for the button's form
     link = verification_link()
-    response = client.get(link)
+    response = client.post(link)
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
     assert the_user().email_verified_at is not None
     again = client.get(link)
     assert again.status_code == 400 and "already been used" in page(again)
+    assert client.post(link).status_code == 400
+
+
+def test_opening_the_link_only_asks_as_a_mail_scanner_would_open_it(register, client):
+    register()
+    link = verification_link()
+    for _ in range(2):
+        response = client.get(link)
+        assert response.status_code == 200 and "rita@roofing.example" in page(response)
+        assert "Confirm my email address" in page(response)
+    assert the_user().email_verified_at is None
+
+
+def test_the_button_without_its_form_token_confirms_nothing(register, client, app):
+    register()
+    app.config["WTF_CSRF_ENABLED"] = True  # a forged post from elsewhere carries no token
+    assert client.post(verification_link()).status_code == 400
+    assert the_user().email_verified_at is None
 
 
 def test_an_expired_link_is_refused(register, client, monkeypatch):
@@ -175,7 +193,7 @@ def test_signing_in_takes_a_business_to_its_profile(make_business, sign_in):
 def test_following_the_link_while_signed_in_goes_to_the_profile_form(register, sign_in):
     register()
     client = sign_in(the_user(), password=PASSWORD)
-    response = client.get(verification_link())
+    response = client.post(verification_link())
     assert response.status_code == 302 and response.headers["Location"].endswith("/profile/edit")
     assert client.get("/profile").status_code == 200
 
