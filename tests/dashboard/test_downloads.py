@@ -83,3 +83,27 @@ def test_downloads_need_a_partner_and_an_unknown_format_is_not_found(spend_world
     signed_in = sign_in(spend_world.a_viewer)
     assert signed_in.get("/spend/download.pdf").status_code == 404
     assert signed_in.get("/spend/lines.json").status_code == 404
+
+
+def test_a_lines_download_is_streamed_in_chunks_and_stays_in_the_partners_scope(spend_world, sign_in, monkeypatch):
+    from portal import downloads
+
+    monkeypatch.setattr(downloads, "ROWS_PER_CHUNK", 2)  # 33 lines: many chunks, read while the answer is sent
+    client = sign_in(spend_world.a_viewer)
+    response = client.get("/spend/lines.csv", buffered=False)
+    assert response.status_code == 200 and response.is_streamed
+    chunks = list(response.response)
+    response.close()
+    assert len(chunks) > 10
+    rows = list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8").lstrip("\ufeff"))))
+    assert sorted(r[1] for r in rows[1:]) == sorted(line.ref for line in spend_world.a_lines)
+    assert not any(r[1].startswith("B-") for r in rows)
+    # The scope ended with the answer: the next request is scoped afresh.
+    assert "B-SECRET" not in client.get("/spend/lines.csv").get_data(as_text=True)
+
+
+def test_an_xlsx_download_is_sent_from_a_temporary_file(spend_world, sign_in):
+    client = sign_in(spend_world.a_viewer)
+    response = client.get("/spend/lines.xlsx")
+    assert response.headers["Content-Disposition"].startswith("attachment") and "spend-lines.xlsx" in response.headers["Content-Disposition"]
+    assert len(xlsx_rows(response)) - 1 == len(spend_world.a_lines)
