@@ -16,7 +16,7 @@ from .conftest import details
 
 
 def _queued(session):
-    return [(task, args) for task, args, _ in session.info.get("tasks_after_commit", [])]
+    return [(task, args) for _transaction, task, args, _ in session.info.get("tasks_after_commit", [])]
 
 
 def test_publishing_needs_a_closing_date_ahead(council, app_ctx):
