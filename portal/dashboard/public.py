@@ -4,8 +4,9 @@ Reads ``NetworkSpendTotal`` alone (sums over the partners, computed by the
 workers), so nothing here can reach a partner's rows: no tenant context is set
 or needed. A combined figure that only one partner's spend went into *is* that
 partner's figure, so such figures are not shown (each row knows how many
-partners it sums). The month table leaves local spend out: a row knows how many
-partners are in its total, not in each of its measures. This is cell suppression only: someone could still subtract
+partners it sums), and neither is a headline measure (local, SME, VCSE spend) that only
+one partner had, however many partners are in the total: each row also counts the
+partners behind each of those measures. This is cell suppression only: someone could still subtract
 the months shown from the year; the partners publish their spend lines under
 the Transparency Code anyway, so we stop at not printing a partner's figure.
 """
@@ -52,10 +53,12 @@ class DistrictFigure:
 
 @dataclass(frozen=True)
 class NetworkSummary:
+    """A measure only one partner had is named in ``withheld``, and its figure and share are None."""
+
     network: Network
     year_start: date
     total_pence: int
-    local_pence: int
+    local_pence: int | None
     local_share: Decimal | None
     sme_share: Decimal | None
     vcse_share: Decimal | None
@@ -63,6 +66,7 @@ class NetworkSummary:
     months: list[MonthFigure]
     districts: list[DistrictFigure]
     districts_withheld: int
+    withheld: frozenset[str] = frozenset()  # of "local", "sme", "vcse"
 
     @property
     def months_withheld(self) -> int:
@@ -75,6 +79,21 @@ class NetworkSummary:
 
 def _shown(row) -> bool:
     return row.partner_count >= MIN_PARTNERS
+
+
+HEADLINE_MEASURES = ("local", "sme", "vcse")
+
+
+def _withheld(row) -> frozenset[str]:
+    """The headline measures only one partner had any of in this row (none at all is shown: £0)."""
+    return frozenset(
+        m for m in HEADLINE_MEASURES
+        if getattr(row, f"{m}_pence") != 0 and getattr(row, f"{m}_partner_count") < MIN_PARTNERS
+    )
+
+
+def _share_of(row, measure: str, withheld: frozenset[str]) -> Decimal | None:
+    return None if measure in withheld else share(getattr(row, f"{measure}_pence"), row.total_pence)
 
 
 def network_summary(session: Session, network: Network) -> NetworkSummary | None:
@@ -99,16 +118,18 @@ def network_summary(session: Session, network: Network) -> NetworkSummary | None
     in_area = [r for r in queries.network_totals(session, network.id, "year", "district")
                if r.period_start == year_start and r.key in area]
     districts = sorted(filter(_shown, in_area), key=lambda r: (-r.total_pence, r.key))
+    withheld = _withheld(year)
     return NetworkSummary(
         network=network,
         year_start=year_start,
         total_pence=year.total_pence,
-        local_pence=year.local_pence,
-        local_share=share(year.local_pence, year.total_pence),
-        sme_share=share(year.sme_pence, year.total_pence),
-        vcse_share=share(year.vcse_pence, year.total_pence),
+        local_pence=None if "local" in withheld else year.local_pence,
+        local_share=_share_of(year, "local", withheld),
+        sme_share=_share_of(year, "sme", withheld),
+        vcse_share=_share_of(year, "vcse", withheld),
         partner_count=year.partner_count,
         months=months,
         districts=[DistrictFigure(r.key, r.total_pence, share(r.total_pence, year.total_pence)) for r in districts],
         districts_withheld=len(in_area) - len(districts),
+        withheld=withheld,
     )

@@ -170,6 +170,11 @@ class NetworkSpendTotal(_TotalsColumns, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), index=True)
     partner_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Partners with any local, SME or VCSE spend in this row: a measure only one partner's spend went
+    # into is that partner's own figure, however many partners are in the total (dashboard/public.py).
+    local_partner_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sme_partner_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    vcse_partner_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (
         UniqueConstraint("network_id", "period_type", "period_start", "breakdown", "key"),

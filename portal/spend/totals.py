@@ -280,6 +280,8 @@ def _network_insert(network, partner_ids, periods):
         **{name: func.sum(getattr(SpendTotal, name)) for name in MEASURES},
         # Partners with lines behind this row: a partner has a row only where it has lines.
         "partner_count": func.count(SpendTotal.organisation_id.distinct()),
+        **{f"{measure}_partner_count": _partners_with(getattr(SpendTotal, f"{measure}_pence"))
+           for measure in ("local", "sme", "vcse")},
         "computed_at": literal(utcnow(), NetworkSpendTotal.computed_at.type),
     }
     query = (
@@ -288,6 +290,11 @@ def _network_insert(network, partner_ids, periods):
         .group_by(*group)
     )
     return insert(NetworkSpendTotal.__table__).from_select(list(columns), query)
+
+
+def _partners_with(pence):
+    """How many partners have some of this measure in a row (count ignores the NULLs of the others)."""
+    return func.count(case((pence != 0, SpendTotal.organisation_id)).distinct())
 
 
 def recompute_all(session: Session, network: Network) -> None:

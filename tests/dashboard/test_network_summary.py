@@ -23,10 +23,22 @@ def test_anyone_can_read_the_combined_figures_without_signing_in(spend_world, cl
     assert page.text("headline-total-pence") == pounds(expected["total"], whole=True)
     assert page.text("headline-local-pence") == pounds(expected["local"], whole=True)
     assert page.text("headline-local-share") == f"{percent(share(expected['local'], expected['total']))} of combined spend"
-    assert page.text("headline-sme-share") == percent(share(expected["sme"], expected["total"]))
     assert page.text("headline-vcse-share") == percent(share(expected["vcse"], expected["total"]))
     assert page.text("headline-partners") == "by 2 partners"
     assert "Sign out" not in page.html
+
+
+def test_a_headline_measure_only_one_partner_had_is_not_shown(spend_world, client):
+    # Both partners spent locally and with a VCSE (Valley Care), but only partner A with SMEs: the
+    # network's SME spend would be A's own, and its share of the combined spend would give it away.
+    page = summary(client, spend_world)
+    expected = headline(in_year(spend_world.a_lines + spend_world.b_lines, YEAR))
+    a_only = headline(in_year(spend_world.a_lines, YEAR))
+    assert expected["sme"] == a_only["sme"] > 0
+    assert page.text("headline-sme-share") == "Not shown*"
+    assert percent(share(expected["sme"], expected["total"])) not in page.html
+    assert "Only one partner had spend of this kind" in page.text("measures-withheld")
+    assert page.text("headline-local-share").endswith("of combined spend")
 
 
 def test_months_and_districts_where_only_one_partner_spent_are_not_shown(spend_world, client):
