@@ -5,7 +5,7 @@ own. Rows computed before this revision say 0 partners, so those measures stay w
 workers next recompute the network's totals (nightly, or at the next import).
 
 Revision ID: 2d8f4a6c1b95
-Revises: 7b3e9d2f6a14
+Revises: e57da2db4237
 Create Date: 2026-11-26 04:55:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '2d8f4a6c1b95'
-down_revision = '7b3e9d2f6a14'
+down_revision = 'e57da2db4237'
 branch_labels = None
 depends_on = None
 
