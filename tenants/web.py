@@ -12,6 +12,7 @@ from functools import wraps
 
 from flask import Flask, abort, g, redirect, request, session, url_for
 from flask_login import current_user
+from sqlalchemy.orm import contains_eager
 
 from portal.extensions import db
 
@@ -32,12 +33,23 @@ class CurrentPartner:
 
 
 def memberships_of(user) -> list[Membership]:
-    return db.session.scalars(
+    """The user's memberships with their organisations, by name: read once a request.
+
+    The request's partner is chosen from them and the page's partner switcher lists
+    them; each used to read them again (three statements a page, now one).
+    """
+    cached = g.get("_memberships")
+    if cached is not None and cached[0] == user.id:
+        return cached[1]
+    memberships = db.session.scalars(
         db.select(Membership)
-        .join(Organisation)
+        .join(Membership.organisation)
+        .options(contains_eager(Membership.organisation))
         .where(Membership.user_id == user.id)
         .order_by(Organisation.name)
     ).all()
+    g._memberships = (user.id, memberships)
+    return memberships
 
 
 def networks_led_by(user) -> list[Network]:
@@ -83,6 +95,7 @@ def current_business() -> Business | None:
 def _resolve_partner() -> None:
     g.partner = None
     g.business = None
+    g.pop("_memberships", None)  # read afresh each request (a test's app context outlives its requests)
     if not current_user.is_authenticated:
         return
     if current_user.business_id is not None:
@@ -90,9 +103,10 @@ def _resolve_partner() -> None:
         g.business = db.session.get(Business, current_user.business_id)
         set_request_scope(business_scope(current_user.business_id))
         return
-    membership = _membership(session.get("organisation_id"))
+    memberships = memberships_of(current_user)
+    chosen = session.get("organisation_id")
+    membership = next((m for m in memberships if m.organisation_id == chosen), None)
     if membership is None:
-        memberships = memberships_of(current_user)
         membership = memberships[0] if memberships else None
         session["organisation_id"] = membership.organisation_id if membership else None
     if membership is not None:
