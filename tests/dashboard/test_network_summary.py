@@ -36,6 +36,7 @@ def test_a_headline_measure_only_one_partner_had_is_not_shown(spend_world, clien
     a_only = headline(in_year(spend_world.a_lines, YEAR))
     assert expected["sme"] == a_only["sme"] > 0
     assert page.text("headline-sme-share") == "Not shown*"
+    assert "of combined spend" not in page.text("headline-sme")
     assert percent(share(expected["sme"], expected["total"])) not in page.html
     assert "Only one partner had spend of this kind" in page.text("measures-withheld")
     assert page.text("headline-local-share").endswith("of combined spend")
