@@ -45,6 +45,23 @@ def demo_network(session, local_area: str = "S60-S66, S25, S26, S35"):
     return network, partners
 
 
+def council_upload(session, path: Path) -> tuple[int, int]:
+    """The demo network's council stores this spend file with the proposed columns confirmed: (council id, import id).
+
+    Run ``importing.run_import`` on the import id inside ``tenant_context(council id)`` to import it.
+    """
+    from portal.spend import importing
+    from tenants import tenant_context
+
+    _network, partners = demo_network(session)
+    council = partners["council"]
+    with tenant_context(council.id):
+        with open(path, "rb") as stream:
+            spend_import = importing.store_upload(session, council, None, path.name, stream)
+        spend_import.column_mapping = importing.proposed_mapping(session, spend_import)[1]
+        session.commit()
+        return council.id, spend_import.id
+
 def psycopg_url(sqlalchemy_url: str) -> str:
     return sqlalchemy_url.replace("postgresql+psycopg://", "postgresql://")
 

@@ -26,7 +26,7 @@ from datetime import date
 from itertools import islice
 from pathlib import Path
 
-from benchdb import demo_network, fresh_app, machine
+from benchdb import council_upload, fresh_app, machine
 
 WAYS = ("csv", "xlsx", "csv in memory (before)")
 
@@ -45,14 +45,9 @@ def load(database: str, lines: int) -> None:
         write_file(path, lines)
         app, _owner_url, _app_url = fresh_app(database, tmp / "instance")
         with app.app_context():
-            _network, partners = demo_network(db.session)
-            council = partners["council"]
-            with tenant_context(council.id):
-                with open(path, "rb") as stream:
-                    spend_import = importing.store_upload(db.session, council, None, path.name, stream)
-                spend_import.column_mapping = importing.proposed_mapping(db.session, spend_import)[1]
-                db.session.commit()
-                outcome = importing.run_import(db.session, spend_import.id)
+            council_id, import_id = council_upload(db.session, path)
+            with tenant_context(council_id):
+                outcome = importing.run_import(db.session, import_id)
                 db.session.commit()
             assert outcome.imported == lines, outcome
 

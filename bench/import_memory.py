@@ -20,7 +20,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from benchdb import demo_network, fresh_app, machine
+from benchdb import council_upload, fresh_app, machine
 
 
 def child(lines: int, database: str) -> None:
@@ -43,14 +43,9 @@ def child(lines: int, database: str) -> None:
             from tenants import tenant_context
 
             with app.app_context():
-                _network, partners = demo_network(db.session)
-                council = partners["council"]
-                with tenant_context(council.id):
-                    with open(path, "rb") as stream:
-                        spend_import = importing.store_upload(db.session, council, None, path.name, stream)
-                    spend_import.column_mapping = importing.proposed_mapping(db.session, spend_import)[1]
-                    db.session.commit()
-                    outcome = importing.run_import(db.session, spend_import.id)
+                council_id, import_id = council_upload(db.session, path)
+                with tenant_context(council_id):
+                    outcome = importing.run_import(db.session, import_id)
                     db.session.commit()
                 assert outcome.imported == lines, outcome
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

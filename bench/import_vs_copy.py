@@ -28,7 +28,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from benchdb import ADMIN_URL, demo_network, fresh_app, machine, psycopg_url
+from benchdb import ADMIN_URL, council_upload, fresh_app, machine, psycopg_url
 
 BASELINE_TABLE = """
 CREATE TABLE copy_baseline (
@@ -161,14 +161,8 @@ def portal_import(app, path: Path, profile: bool, one_at_a_time: bool = False) -
         importing.SupplierResolver.resolve_all = lambda self, keys: [self.resolve(key) for key in keys]
     phase_timer(importing.SupplierResolver, "resolve_all", phases)
     with app.app_context():
-        _network, partners = demo_network(db.session)
-        council = partners["council"]
-        with tenant_context(council.id):
-            with open(path, "rb") as stream:
-                spend_import = importing.store_upload(db.session, council, None, path.name, stream)
-            spend_import.column_mapping = importing.proposed_mapping(db.session, spend_import)[1]
-            db.session.commit()
-            import_id = spend_import.id
+        council_id, import_id = council_upload(db.session, path)
+        with tenant_context(council_id):
             profiler = cProfile.Profile() if profile else None
             start = time.perf_counter()
             if profiler:

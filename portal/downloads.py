@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import tempfile
 from collections.abc import Iterable, Iterator
 from numbers import Number
@@ -57,14 +58,9 @@ def csv_response(filename: str, header: list[str], rows: Iterable) -> Response:
     # error page can still be sent, not as a 200 with a cut-off file.
     first = next(chunks)
     return Response(
-        _then(first, chunks), mimetype="text/csv",
+        itertools.chain((first,), chunks), mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
     )
-
-
-def _then(first: str, rest: Iterator[str]) -> Iterator[str]:
-    yield first
-    yield from rest
 
 
 def xlsx_response(filename: str, header: list[str], rows: Iterable) -> Response:

@@ -62,13 +62,21 @@ def _verified_profiles(network_id: int):
     )
 
 
+READ_BY_IDS_AT_MOST = 500
+
+
 def business_facts(session: Session, network_id: int, business_ids: Iterable[int] | None = None) -> list[BusinessFacts]:
     """The network's verified businesses with a profile, as the scorer reads them, by business id."""
     query = _verified_profiles(network_id).order_by(SmeProfile.business_id)
     codes_query = select(SmeCategory.business_id, SmeCategory.cpv_code).where(SmeCategory.network_id == network_id)
-    if business_ids is not None:
-        query = query.where(SmeProfile.business_id.in_(list(business_ids)))
-        codes_query = codes_query.where(SmeCategory.business_id.in_(list(business_ids)))
+    wanted = None if business_ids is None else list(business_ids)
+    if wanted is not None and len(wanted) > READ_BY_IDS_AT_MOST:
+        # Thousands of ids: one read of the whole network, filtered here, is quicker than a list that long.
+        keep = set(wanted)
+        return [f for f in business_facts(session, network_id) if f.business_id in keep]
+    if wanted is not None:
+        query = query.where(SmeProfile.business_id.in_(wanted))
+        codes_query = codes_query.where(SmeCategory.business_id.in_(wanted))
     codes = defaultdict(list)
     for business_id, code in session.execute(codes_query):
         codes[business_id].append(code)
@@ -169,8 +177,6 @@ class _Prepared(NamedTuple):
 _sides: dict[int, _Prepared] = {}
 _network_locks: dict[int, threading.Lock] = {}
 _sides_lock = threading.Lock()
-# More changed businesses than this, and their facts are read with everyone's rather than by their ids.
-READ_ONE_BY_ONE_AT_MOST = 500
 
 
 def _stamps(session: Session, network_id: int) -> dict[int, object]:
@@ -229,12 +235,7 @@ def _business_side(session: Session, network_id: int) -> BusinessSide:
         removed = cached.stamps.keys() - stamps.keys()
         if not changed and not removed:
             return cached.side
-        if len(changed) <= READ_ONE_BY_ONE_AT_MOST:
-            facts = business_facts(session, network_id, changed)
-        else:  # one read of them all is quicker than a list of thousands of ids
-            wanted = set(changed)
-            facts = [f for f in business_facts(session, network_id) if f.business_id in wanted]
-        side = cached.side.changed(facts, removed)
+        side = cached.side.changed(business_facts(session, network_id, changed), removed)
         _remember(network_id, _Prepared(learnt_at, stamps, side))
         return side
     side = prepare_businesses(session, network_id)
