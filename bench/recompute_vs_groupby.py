@@ -141,7 +141,7 @@ def load(app, owner_url: str, lines: int) -> tuple[int, dict]:
         conn.execute("ALTER TABLE spend_lines NO FORCE ROW LEVEL SECURITY")
         with conn.cursor() as cursor, cursor.copy(
             "COPY spend_lines (organisation_id, transaction_ref, payment_date, month, amount_pence, supplier_name, "
-            "supplier_id, expense_type, service_area, category, created_at) FROM STDIN"
+            "supplier_id, expense_type, service_area, category, created_at, content_key) FROM STDIN"
         ) as copy:
             for short, share in SHARES.items():
                 profile = PROFILES[short]
@@ -162,7 +162,7 @@ def load(app, owner_url: str, lines: int) -> tuple[int, dict]:
                         buffer.write(
                             f"{org}\t{short}-{number}\t{month + timedelta(days=rng.randrange(days))}\t{month}\t{pence}\t"
                             f"{names[i]}\t{ids[s.normalised_name]}\t{rng.choice(expense_types[s.category])}\t"
-                            f"{rng.choice(profile.service_areas)}\t{s.category}\t2026-01-01 00:00:00+00\n"
+                            f"{rng.choice(profile.service_areas)}\t{s.category}\t2026-01-01 00:00:00+00\t{org}-{number:020d}\n"
                         )
                     copy.write(buffer.getvalue())
         total = conn.execute("SELECT count(*) FROM spend_lines").fetchone()[0]

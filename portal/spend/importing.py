@@ -1,15 +1,16 @@
-"""Importing a spend file: check every line, then load the good ones in one transaction.
+"""Importing a spend file: check every line, then place the good ones in one transaction.
 
 Pass 1 streams the file, checks each line (``LineChecker``: each distinct date and
 supplier is checked once) and spools the good lines to a temporary CSV file in the
 staging table's columns, writing nothing to the database but progress (so a rejected
 file changes nothing, and SQLite's single writer is never held while we read).
-Pass 2 resolves the file's distinct suppliers into a small table, loads the spool into
-a staging table (a plain ``COPY`` of the spool on PostgreSQL; ``COPY FROM`` is refused on
-tables with row-level security, so it cannot go straight into spend_lines), then moves
-it with one ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` joining the two: a line
-whose reference the partner already has is a duplicate and is skipped, so re-importing
-never double counts. bench/README.md says where the time goes.
+Pass 2 resolves the file's distinct named suppliers into a small table, loads the spool
+into a staging table (a plain ``COPY`` of the spool on PostgreSQL; ``COPY FROM`` is refused
+on tables with row-level security, so it cannot go straight into spend_lines), then
+``portal.spend.comparing`` places it: straight in when the partner holds nothing for the
+file's months, else compared with what it holds. A line is identified by its content and
+its occurrence among identical lines (``portal.spend.identity``), never by its reference.
+bench/README.md says where the time goes.
 """
 from __future__ import annotations
 
@@ -24,14 +25,15 @@ from datetime import date
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import Column, Date, BigInteger, Integer, MetaData, String, Table, delete, select, text, update
+from sqlalchemy import BigInteger, Boolean, Column, Date, Integer, MetaData, String, Table, delete, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.suppliers.services import SupplierResolver
 from tenants.models import Network, Organisation, utcnow
 
-from .lines import LineChecker, LineProblem, content_key
+from . import comparing
+from .lines import LineChecker, LineProblem
 from .models import SpendColumnMapping, SpendImport, SpendImportProblem
 from .reading import EXTRA, SpendFileProblem, guess_mapping, read_spend_file
 
@@ -67,34 +69,9 @@ STAGING_SUPPLIERS = Table(
     Column("supplier_id", Integer),
     Column("supplier_alias_id", Integer),
     Column("supplier_name", String(300)),
+    Column("payee_unnamed", Boolean),
     prefixes=["TEMPORARY"],
 )
-
-# Lines with a reference go straight in. Lines without one are keyed by their content and
-# occurrence number; the occurrence counts every line of that content, with or without a
-# reference, as it always has, so a re-import computes the same keys. Only those contents
-# are windowed: a file whose lines all have references sorts nothing.
-_MOVE_COLUMNS = """payment_date, month, amount_pence, m.supplier_name, m.supplier_id, m.supplier_alias_id,
-        expense_type, service_area, category, :now"""
-MOVE_STAGED_LINES = text(
-    f"""
-    INSERT INTO spend_lines (organisation_id, spend_import_id, transaction_ref, payment_date, month,
-        amount_pence, supplier_name, supplier_id, supplier_alias_id, expense_type, service_area, category, created_at)
-    SELECT :organisation_id, :import_id, transaction_ref, {_MOVE_COLUMNS}
-    FROM spend_staging s JOIN spend_staging_suppliers m ON m.supplier_index = s.supplier_index
-    WHERE transaction_ref IS NOT NULL
-    UNION ALL
-    SELECT :organisation_id, :import_id, 'auto:' || content_key || ':' || CAST(occurrence AS VARCHAR(12)), {_MOVE_COLUMNS}
-    FROM (
-        SELECT spend_staging.*, row_number() OVER (PARTITION BY content_key ORDER BY line_number) AS occurrence
-        FROM spend_staging
-        WHERE content_key IN (SELECT content_key FROM spend_staging WHERE transaction_ref IS NULL)
-    ) s JOIN spend_staging_suppliers m ON m.supplier_index = s.supplier_index
-    WHERE transaction_ref IS NULL
-    ON CONFLICT (organisation_id, transaction_ref) DO NOTHING
-    """
-)
-
 
 class ImportRefused(ValueError):
     """The upload cannot be imported at all; the message says why."""
@@ -104,8 +81,9 @@ class ImportRefused(ValueError):
 class ImportOutcome:
     status: str
     imported: int = 0
-    duplicates: int = 0
+    already_held: int = 0
     rejected: int = 0
+    # The months whose counted lines this import changed: their totals are due a refresh.
     months: list[date] = field(default_factory=list)
 
 
@@ -206,8 +184,9 @@ def run_import(session: Session, import_id: int) -> ImportOutcome:
     spend_import = session.get(SpendImport, import_id)
     if spend_import is None:
         raise LookupError(f"no spend import {import_id} for this partner")
-    if spend_import.status == "imported":
-        return ImportOutcome("imported", spend_import.imported_count, spend_import.duplicate_count, spend_import.rejected_count)
+    if spend_import.status in ("imported", "withdrawn", "needs_choice"):
+        return ImportOutcome(spend_import.status, spend_import.imported_count, spend_import.already_held_count,
+                             spend_import.rejected_count)
     organisation = session.get(Organisation, spend_import.organisation_id)
     network = session.get(Network, organisation.network_id)
     progress = _Progress(session, import_id)
@@ -230,8 +209,10 @@ class _Checked:
     rows: int = 0
     good: int = 0
     problems: list[tuple[int, str, dict]] = field(default_factory=list)
-    suppliers: dict = field(default_factory=dict)  # SupplierKey -> index
+    # SupplierKey (or the name as written, for a payee not named) -> index
+    suppliers: dict = field(default_factory=dict)
     months: set = field(default_factory=set)
+    net_total_pence: int = 0
 
 
 def _check_lines(path: Path, spend_import: SpendImport, spool, progress: _Progress) -> _Checked:
@@ -242,25 +223,25 @@ def _check_lines(path: Path, spend_import: SpendImport, spool, progress: _Progre
     write = csv.writer(spool).writerow
     estimate = _estimate_rows(path)
     progress.update(force=True, status="running", started_at=utcnow(), total_rows=estimate, rows_done=0)
-    months, rows, good = checked.months, 0, 0  # locals: this loop runs a million times
+    months, rows, good, net = checked.months, 0, 0, 0  # locals: this loop runs a million times
     for raw in spend_file.rows():
         rows += 1
         try:
             if raw.problem:
                 raise LineProblem(raw.problem)
-            ref, day, month, amount, supplier, expense, service, category = checker.check(raw.line_number, raw.values)
+            ref, day, month, amount, supplier, name, expense, service, category, key = checker.check(raw.line_number, raw.values)
         except LineProblem as problem:
             checked.problems.append((raw.line_number, str(problem)[:500], {k: v for k, v in raw.values.items() if k != EXTRA}))
         else:
-            index = suppliers.setdefault(supplier, len(suppliers))
+            index = suppliers.setdefault(name if supplier is None else supplier, len(suppliers))
             months.add(month)
+            net += amount
             # csv writes None as an empty cell, which COPY reads as NULL; dates print as ISO.
-            write((raw.line_number, ref, content_key(day, amount, supplier.normalised_name, expense, service, category),
-                   day, month, amount, index, expense, service, category))
+            write((raw.line_number, ref, key, day, month, amount, index, expense, service, category))
             good += 1
         if rows % PROGRESS_EVERY_ROWS == 0:
             progress.update(rows_done=rows, total_rows=max(estimate, rows))
-    checked.rows, checked.good = rows, good
+    checked.rows, checked.good, checked.net_total_pence = rows, good, net
     spool.flush()
     progress.update(force=True, rows_done=checked.rows, total_rows=checked.rows)
     if checked.rows == 0:
@@ -296,7 +277,7 @@ def _reject(session: Session, spend_import: SpendImport, checked: _Checked) -> I
     _record_problems(session, spend_import, checked.problems)
     spend_import.status = "rejected"
     spend_import.rejected_count = len(checked.problems)
-    spend_import.imported_count = spend_import.duplicate_count = 0
+    spend_import.imported_count = spend_import.already_held_count = 0
     spend_import.total_rows = spend_import.rows_done = checked.rows
     spend_import.finished_at = utcnow()
     session.flush()
@@ -307,19 +288,28 @@ def _load(session: Session, spend_import: SpendImport, network: Network, spool, 
     # Two partners' imports may meet the same new supplier at once: the register is
     # the network's, so loads into one network take turns (a row lock on the network,
     # held to commit; on SQLite this takes the write lock before we read the register).
+    # The same lock makes comparing a file with the months already held, and placing it, one step.
     session.execute(update(Network).where(Network.id == network.id).values(id=Network.id))
-    # The file's distinct suppliers, in index order (the order pass 1 met them), resolved at once.
+    # The file's distinct suppliers, in index order (the order pass 1 met them), resolved at once;
+    # a payee not named (a str key) never enters the register.
     keys = list(checked.suppliers)
-    resolved = [(*ids, key.name) for key, ids in zip(keys, SupplierResolver(session, network).resolve_all(keys))]
+    named = [key for key in keys if not isinstance(key, str)]
+    ids = iter(SupplierResolver(session, network).resolve_all(named))
+    staged_suppliers = []
+    for index, key in enumerate(keys):
+        if isinstance(key, str):
+            staged_suppliers.append({"supplier_index": index, "supplier_id": None, "supplier_alias_id": None,
+                                     "supplier_name": key, "payee_unnamed": True})
+        else:
+            supplier_id, alias_id = next(ids)
+            staged_suppliers.append({"supplier_index": index, "supplier_id": supplier_id, "supplier_alias_id": alias_id,
+                                     "supplier_name": key.name, "payee_unnamed": False})
     connection = session.connection()
     _drop_staging(connection)
     _staging_metadata.create_all(connection)
     try:
-        connection.execute(
-            STAGING_SUPPLIERS.insert(),
-            [{"supplier_index": i, "supplier_id": supplier_id, "supplier_alias_id": alias_id, "supplier_name": name}
-             for i, (supplier_id, alias_id, name) in enumerate(resolved)],
-        )
+        if staged_suppliers:
+            connection.execute(STAGING_SUPPLIERS.insert(), staged_suppliers)
         if connection.dialect.name == "postgresql":
             _copy_into_staging(connection, spool)
             # Temp tables have no statistics: without them the planner sorts a million lines
@@ -328,27 +318,31 @@ def _load(session: Session, spend_import: SpendImport, network: Network, spool, 
             connection.execute(text("ANALYZE spend_staging_suppliers"))
         else:
             _insert_into_staging(connection, spool)
-        result = connection.execute(
-            MOVE_STAGED_LINES,
-            {"organisation_id": spend_import.organisation_id, "import_id": spend_import.id, "now": utcnow()},
-        )
-        imported = result.rowcount
+        placed = comparing.place_staged_lines(connection, spend_import, sorted(checked.months), utcnow())
     finally:
         # Not on a connection that died: the rollback that follows ends its temp tables anyway, and a
         # statement here would raise PendingRollbackError in place of the OperationalError the task
         # retries on (seen once in the worker fault tests, 2026-11-26).
         if not connection.invalidated:
             _drop_staging(connection)
+            comparing.drop_work_tables(connection)
     _record_problems(session, spend_import, checked.problems)
-    spend_import.status = "imported"
-    spend_import.imported_count = imported
-    spend_import.duplicate_count = checked.good - imported
+    spend_import.status = placed.status
+    spend_import.imported_count = placed.imported
+    spend_import.already_held_count = placed.already_held
+    spend_import.replaced_count = placed.replaced
+    spend_import.new_count, spend_import.missing_count, spend_import.changed_count = placed.new, placed.missing, placed.changed
+    spend_import.already_held_ranges = placed.already_held_ranges
+    spend_import.shared_reference_lines = placed.shared_reference_lines
     spend_import.rejected_count = len(checked.problems)
+    spend_import.net_total_pence = checked.net_total_pence
+    spend_import.months = [m.isoformat() for m in sorted(checked.months)]
     spend_import.total_rows = spend_import.rows_done = checked.rows
     spend_import.finished_at = utcnow()
     spend_import.failure_reason = None
     session.flush()
-    return ImportOutcome("imported", imported, checked.good - imported, len(checked.problems), sorted(checked.months))
+    changed = sorted(checked.months) if placed.imported or placed.replaced else []
+    return ImportOutcome(placed.status, placed.imported, placed.already_held, len(checked.problems), changed)
 
 
 def _drop_staging(connection) -> None:

@@ -1,12 +1,12 @@
 """Turning one raw row of a spend file into a checked spend line, or a reason it cannot be."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 
 from portal.suppliers.services import SupplierKey
 
+from .identity import content_key
 from .normalise import (
     normalise_charity_number,
     normalise_company_number,
@@ -17,8 +17,9 @@ from .normalise import (
     parse_yes_no,
     postcode_district,
 )
+from .payees import is_unnamed
 
-REQUIRED = ("payment_date", "amount", "supplier_name")
+REQUIRED = ("payment_date", "amount")  # a blank supplier name is an unnamed payee (payees.py), not a bad line
 TEXT_LIMITS = {"transaction_ref": 120, "expense_type": 200, "service_area": 200, "category": 200, "supplier_name": 300}
 
 
@@ -32,27 +33,16 @@ class ParsedLine:
     transaction_ref: str | None
     payment_date: date
     amount_pence: int
-    supplier: SupplierKey
+    supplier_name: str  # as written; "" when blank
+    supplier: SupplierKey | None  # None: the payee is not named or redacted
     expense_type: str | None
     service_area: str | None
     category: str | None
+    content_key: str
 
     @property
     def month(self) -> date:
         return self.payment_date.replace(day=1)
-
-    @property
-    def content_key(self) -> str:
-        """Identifies the payment when the file gives no reference: the same line in a
-        re-imported file gets the same key (its occurrence number is added in SQL)."""
-        return content_key(self.payment_date, self.amount_pence, self.supplier.normalised_name,
-                           self.expense_type, self.service_area, self.category)
-
-
-def content_key(payment_date: date, amount_pence: int, normalised_name: str,
-                expense_type: str | None, service_area: str | None, category: str | None) -> str:
-    parts = [payment_date.isoformat(), str(amount_pence), normalised_name, expense_type or "", service_area or "", category or ""]
-    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:24]
 
 
 def _text(values: dict, mapping: dict, field: str) -> str:
@@ -70,6 +60,18 @@ def _optional(values, mapping, field) -> str | None:
     if limit and len(value) > limit:
         raise LineProblem(f"{field.replace('_', ' ')} is longer than {limit} characters")
     return value
+
+
+def supplier_key(name: str, postcode: str | None, company_number: str | None, charity_number: str | None,
+                 vcse: bool | None) -> SupplierKey | None:
+    """What the line says about its supplier, or None when it names no one (payees.is_unnamed)."""
+    if is_unnamed(name):
+        return None
+    return SupplierKey(
+        name=name, normalised_name=normalise_supplier_name(name), postcode=postcode,
+        postcode_district=postcode_district(postcode) if postcode else None,
+        company_number=company_number, charity_number=charity_number, vcse=vcse,
+    )
 
 
 def parse_line(line_number: int, values: dict, mapping: dict) -> ParsedLine:
@@ -106,30 +108,19 @@ def parse_line(line_number: int, values: dict, mapping: dict) -> ParsedLine:
         problems.append(str(error))
     if problems:
         raise LineProblem("; ".join(problems))
-    name = texts["supplier_name"]
-    postcode = supplier_fields["supplier_postcode"]
-    try:
-        normalised_name = normalise_supplier_name(name)
-    except ValueError as error:  # a name of punctuation only: a bad line, not a failed import
-        raise LineProblem(str(error)) from None
-    supplier = SupplierKey(
-        name=name,
-        normalised_name=normalised_name,
-        postcode=postcode,
-        postcode_district=postcode_district(postcode) if postcode else None,
-        company_number=supplier_fields["company_number"],
-        charity_number=supplier_fields["charity_number"],
-        vcse=supplier_fields["vcse_flag"],
+    name = texts["supplier_name"] or ""
+    supplier = supplier_key(name, supplier_fields["supplier_postcode"], supplier_fields["company_number"],
+                            supplier_fields["charity_number"], supplier_fields["vcse_flag"])
+    key = content_key(
+        parsed["payment_date"], parsed["amount"], name, texts["transaction_ref"], texts["expense_type"],
+        texts["service_area"], texts["category"], supplier_fields["supplier_postcode"], supplier_fields["company_number"],
+        supplier_fields["charity_number"], supplier_fields["vcse_flag"], _text(values, mapping, "supplier_ref"),
+        _text(values, mapping, "body_name"),
     )
     return ParsedLine(
-        line_number=line_number,
-        transaction_ref=texts["transaction_ref"],
-        payment_date=parsed["payment_date"],
-        amount_pence=parsed["amount"],
-        supplier=supplier,
-        expense_type=texts["expense_type"],
-        service_area=texts["service_area"],
-        category=texts["category"],
+        line_number=line_number, transaction_ref=texts["transaction_ref"], payment_date=parsed["payment_date"],
+        amount_pence=parsed["amount"], supplier_name=name, supplier=supplier, expense_type=texts["expense_type"],
+        service_area=texts["service_area"], category=texts["category"], content_key=key,
     )
 
 
@@ -153,33 +144,37 @@ class LineChecker:
 
     # The cells the checker reads, in this order, fetched from a row in one C-level pass.
     _FIELDS = ("payment_date", "amount", "supplier_name", "supplier_postcode", "company_number",
-               "charity_number", "vcse_flag", "transaction_ref", "expense_type", "service_area", "category")
+               "charity_number", "vcse_flag", "transaction_ref", "expense_type", "service_area", "category",
+               "supplier_ref", "body_name")
 
     def __init__(self, mapping: dict):
         self._mapping = mapping
         self._keys = tuple(mapping.get(f) or None for f in self._FIELDS)  # None: unmapped, reads ""
         self._blanks = ("",) * len(self._keys)
-        self._limits = tuple(TEXT_LIMITS[f] for f in self._FIELDS[7:])
+        self._limits = tuple(TEXT_LIMITS[f] for f in self._FIELDS[7:11])
         self._dates: dict = {}  # cell text -> (date, first of its month)
-        self._suppliers: dict = {}  # supplier cells as written -> SupplierKey
+        self._suppliers: dict = {}  # supplier cells as written -> (SupplierKey or None, normalised cells)
 
     def check(self, line_number: int, values: dict) -> tuple:
-        """(transaction_ref, payment_date, month, amount_pence, supplier, expense_type, service_area, category),
-        or LineProblem with every reason, as ``parse_line`` gives them."""
+        """(transaction_ref, payment_date, month, amount_pence, supplier or None, supplier name as written,
+        expense_type, service_area, category, content_key), or LineProblem with every reason, as ``parse_line`` gives them."""
         try:
             cells = tuple(map(str.strip, map(values.get, self._keys, self._blanks)))
             day, month = self._day(cells[0])
             amount = parse_amount(cells[1])
-            supplier = self._supplier(cells[2:7])
-            texts = [cell or None for cell in cells[7:]]
+            supplier, (name, postcode, company, charity, vcse) = self._supplier(cells[2:7])
+            texts = [cell or None for cell in cells[7:11]]
             for text, limit in zip(texts, self._limits):
                 if text is not None and len(text) > limit:
                     raise ValueError("too long")
         except (ValueError, TypeError):
             line = parse_line(line_number, values, self._mapping)  # raises with the reasons
             return (line.transaction_ref, line.payment_date, line.month, line.amount_pence, line.supplier,
-                    line.expense_type, line.service_area, line.category)
-        return (texts[0], day, month, amount, supplier, texts[1], texts[2], texts[3])
+                    line.supplier_name, line.expense_type, line.service_area, line.category, line.content_key)
+        ref, expense, service, category = texts
+        key = content_key(day, amount, name, ref, expense, service, category, postcode, company, charity, vcse,
+                          cells[11], cells[12])
+        return (ref, day, month, amount, supplier, name, expense, service, category, key)
 
     def _day(self, text: str) -> tuple[date, date]:
         found = self._dates.get(text)
@@ -191,20 +186,17 @@ class LineChecker:
             _remember(self._dates, text, found)
         return found
 
-    def _supplier(self, cells: tuple) -> SupplierKey:
+    def _supplier(self, cells: tuple) -> tuple:
         found = self._suppliers.get(cells)
         if found is None:
             name, postcode, company, charity, vcse = cells
-            if not name or len(name) > TEXT_LIMITS["supplier_name"]:
+            if len(name) > TEXT_LIMITS["supplier_name"]:
                 raise ValueError("supplier name")
             postcode = normalise_postcode(postcode) if postcode else None
-            found = SupplierKey(
-                name=name, normalised_name=normalise_supplier_name(name), postcode=postcode,
-                postcode_district=postcode.split(" ")[0] if postcode else None,
-                company_number=normalise_company_number(company) if company else None,
-                charity_number=normalise_charity_number(charity) if charity else None,
-                vcse=parse_yes_no(vcse) if vcse else None,
-            )
+            company = normalise_company_number(company) if company else None
+            charity = normalise_charity_number(charity) if charity else None
+            vcse = parse_yes_no(vcse) if vcse else None
+            found = (supplier_key(name, postcode, company, charity, vcse), (name, postcode, company, charity, vcse))
             _remember(self._suppliers, cells, found)
         return found
 

@@ -116,7 +116,7 @@ def import_spend_file(self, organisation_id: int, import_id: int) -> dict:
             fail_import(db.session, import_id, f"The import stopped unexpectedly ({type(error).__name__}). Try again; if it fails again, tell the portal's administrators.")
             db.session.commit()
             return {"status": "failed"}
-    return {"status": outcome.status, "imported": outcome.imported, "duplicates": outcome.duplicates, "rejected": outcome.rejected}
+    return {"status": outcome.status, "imported": outcome.imported, "already_held": outcome.already_held, "rejected": outcome.rejected}
 
 
 @shared_task(**RETRY_TRANSIENT)

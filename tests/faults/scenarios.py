@@ -153,7 +153,7 @@ def import_holds(partner_id: int, import_id: int, prefix: str, lines: int) -> No
     with tenant_context(partner_id):
         spend_import = db.session.get(SpendImport, import_id)
         assert spend_import.status == "imported", (spend_import.status, spend_import.failure_reason)
-        assert (spend_import.imported_count, spend_import.duplicate_count, spend_import.rejected_count) == (lines, 0, 0)
+        assert (spend_import.imported_count, spend_import.already_held_count, spend_import.rejected_count) == (lines, 0, 0)
         in_db = db.session.scalar(select(func.count(SpendLine.id)).where(SpendLine.transaction_ref.like(f"{prefix}%")))
         assert in_db == lines, f"import {import_id}: {in_db} lines in the database, {lines} in the file"
     db.session.rollback()
@@ -182,9 +182,10 @@ def spend_totals_scenario(base_lines: int = 40_000, seed: int = 7) -> Scenario:
         with tenant_context(partner_id):  # new lines, like some already there, in other months: the totals must move
             db.session.execute(text(
                 "INSERT INTO spend_lines (organisation_id, transaction_ref, payment_date, month, amount_pence, supplier_name,"
-                " supplier_id, supplier_alias_id, category, created_at)"
+                " supplier_id, supplier_alias_id, category, created_at, content_key, occurrence)"
                 " SELECT organisation_id, transaction_ref || :suffix, payment_date + 31, CAST(date_trunc('month', payment_date + 31) AS date),"
-                " amount_pence + 1, supplier_name, supplier_id, supplier_alias_id, category, created_at"
+                " amount_pence + 1, supplier_name, supplier_id, supplier_alias_id, category, created_at,"
+                " substr(md5(content_key || :suffix), 1, 24), occurrence"
                 " FROM spend_lines WHERE organisation_id = :partner AND id % 97 = :k AND transaction_ref NOT LIKE '%/%'"),
                 {"suffix": f"/{state['round']}", "partner": partner_id, "k": state["round"] % 97})
             db.session.commit()

@@ -1,0 +1,226 @@
+"""Placing a staged file among the lines a partner already holds for the same months.
+
+Councils republish months with corrections, and files overlap (a quarterly file after
+monthly ones). An import covers the months its lines fall in. When the partner holds no
+lines for those months, every line goes straight in. Otherwise the file is compared, as
+multisets of line identities (``portal.spend.identity``), with the counted lines of those
+months:
+
+- **already held**: the same line (every field), as many times as both hold it;
+- **new**: in the file, not held;
+- **missing**: held, not in the file;
+- **changed**: a new and a missing line that share a transaction reference (another
+  amount, date, supplier or detail): paired in the order they come, one for one.
+
+Where nothing is missing or changed, both of the officer's choices come to the same thing:
+the new lines go in. Otherwise nothing is written until the officer chooses to **replace**
+those months with the file (missing and changed lines retire, the file's lines go in) or to
+**add** only the new lines. Everything here is set-based SQL on the import's own
+transaction, under the network lock the import holds, so a million lines compare in seconds.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, bindparam, text
+from sqlalchemy.engine import Connection
+
+from . import retiring
+
+WORK_TABLES = ("spend_file_ranked", "spend_held_ranked", "spend_matched", "spend_changed", "spend_to_add")
+# Stored as [first, last] line-number ranges; past this many the list is cut short (the counts stay whole).
+MAX_RANGES = 5_000
+
+
+@dataclass
+class Placed:
+    """What placing a file did, or (status "needs_choice") would do once the officer chooses."""
+
+    status: str
+    imported: int = 0
+    already_held: int = 0
+    replaced: int = 0
+    new: int = 0
+    missing: int = 0
+    changed: int = 0
+    already_held_ranges: list = field(default_factory=list)
+    shared_reference_lines: int = 0
+
+
+def _months(sql: str):
+    """A statement over a list of months (and, where it writes lines, the time it writes them)."""
+    binds = [bindparam("months", expanding=True, type_=Date)] if ":months" in sql else []
+    if ":now" in sql:
+        binds.append(bindparam("now", type_=DateTime(timezone=True)))
+    return text(sql).bindparams(*binds)
+
+
+_LINE_COLUMNS = """organisation_id, spend_import_id, transaction_ref, payment_date, month, amount_pence, supplier_name,
+    supplier_id, supplier_alias_id, expense_type, service_area, category, content_key, occurrence, payee_unnamed, created_at"""
+_STAGED_VALUES = """:org, :import_id, s.transaction_ref, s.payment_date, s.month, s.amount_pence, m.supplier_name,
+    m.supplier_id, m.supplier_alias_id, s.expense_type, s.service_area, s.category, s.content_key"""
+
+HELD_COUNT = _months("SELECT count(*) FROM spend_lines WHERE organisation_id = :org AND month IN :months")
+
+# Nothing held for these months: every line goes in, numbered among its identical lines.
+INSERT_EVERY_LINE = _months(f"""
+    INSERT INTO spend_lines ({_LINE_COLUMNS})
+    SELECT {_STAGED_VALUES}, row_number() OVER (PARTITION BY s.content_key ORDER BY s.line_number), m.payee_unnamed, :now
+    FROM spend_staging s JOIN spend_staging_suppliers m ON m.supplier_index = s.supplier_index
+""")
+
+# The chosen lines go in numbered after the identical lines still held, so identities stay unique.
+INSERT_CHOSEN_LINES = _months(f"""
+    INSERT INTO spend_lines ({_LINE_COLUMNS})
+    SELECT {_STAGED_VALUES},
+        COALESCE(t.top, 0) + row_number() OVER (PARTITION BY s.content_key ORDER BY s.line_number), m.payee_unnamed, :now
+    FROM spend_staging s
+    JOIN spend_to_add a ON a.line_number = s.line_number
+    JOIN spend_staging_suppliers m ON m.supplier_index = s.supplier_index
+    LEFT JOIN (
+        SELECT content_key, max(occurrence) AS top FROM spend_lines
+        WHERE organisation_id = :org AND month IN :months GROUP BY content_key
+    ) t ON t.content_key = s.content_key
+""")
+
+SHARED_REFERENCE_LINES = text("""
+    SELECT COALESCE(sum(n), 0) FROM (
+        SELECT count(*) AS n FROM spend_staging WHERE transaction_ref IS NOT NULL
+        GROUP BY transaction_ref HAVING count(*) > 1
+    ) shared
+""")
+
+# Each side numbered among its identical lines; a file line is held when the held side has
+# at least as many of its content: the multiset intersection, whatever the held occurrences are.
+COMPARE = [
+    text("""CREATE TEMPORARY TABLE spend_file_ranked AS
+        SELECT line_number, content_key, transaction_ref,
+            row_number() OVER (PARTITION BY content_key ORDER BY line_number) AS occurrence,
+            row_number() OVER (ORDER BY line_number) AS position
+        FROM spend_staging"""),
+    _months("""CREATE TEMPORARY TABLE spend_held_ranked AS
+        SELECT id, content_key, transaction_ref,
+            row_number() OVER (PARTITION BY content_key ORDER BY occurrence, id) AS occurrence
+        FROM spend_lines WHERE organisation_id = :org AND month IN :months"""),
+    text("""CREATE TEMPORARY TABLE spend_matched AS
+        SELECT f.line_number, f.position, h.id AS held_id
+        FROM spend_file_ranked f JOIN spend_held_ranked h
+            ON h.content_key = f.content_key AND h.occurrence = f.occurrence"""),
+    text("""CREATE TEMPORARY TABLE spend_changed AS
+        WITH file_left AS (
+            SELECT f.line_number, f.transaction_ref,
+                row_number() OVER (PARTITION BY f.transaction_ref ORDER BY f.line_number) AS pair
+            FROM spend_file_ranked f
+            WHERE f.transaction_ref IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM spend_matched m WHERE m.line_number = f.line_number)
+        ), held_left AS (
+            SELECT h.id, h.transaction_ref,
+                row_number() OVER (PARTITION BY h.transaction_ref ORDER BY h.id) AS pair
+            FROM spend_held_ranked h
+            WHERE h.transaction_ref IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM spend_matched m WHERE m.held_id = h.id)
+        )
+        SELECT f.line_number, h.id AS held_id
+        FROM file_left f JOIN held_left h ON h.transaction_ref = f.transaction_ref AND h.pair = f.pair"""),
+]
+COUNTS = text("""SELECT
+    (SELECT count(*) FROM spend_file_ranked),
+    (SELECT count(*) FROM spend_held_ranked),
+    (SELECT count(*) FROM spend_matched),
+    (SELECT count(*) FROM spend_changed)""")
+
+# Runs of already-held lines, consecutive among the file's good lines ("gaps and islands").
+ALREADY_HELD_RANGES = text("""
+    SELECT min(line_number), max(line_number) FROM (
+        SELECT line_number, position - row_number() OVER (ORDER BY position) AS island FROM spend_matched
+    ) runs GROUP BY island ORDER BY 1
+""")
+
+_DIFFERENCE_COLUMNS = """organisation_id, spend_import_id, kind, line_number, transaction_ref, payment_date, amount_pence,
+    supplier_name, held_line_id, held_payment_date, held_amount_pence, held_supplier_name"""
+RECORD_DIFFERENCES = [
+    text(f"""INSERT INTO spend_import_differences ({_DIFFERENCE_COLUMNS})
+        SELECT :org, :import_id, 'new', s.line_number, s.transaction_ref, s.payment_date, s.amount_pence, m.supplier_name,
+            NULL, NULL, NULL, NULL
+        FROM spend_staging s JOIN spend_staging_suppliers m ON m.supplier_index = s.supplier_index
+        WHERE NOT EXISTS (SELECT 1 FROM spend_matched x WHERE x.line_number = s.line_number)
+          AND NOT EXISTS (SELECT 1 FROM spend_changed c WHERE c.line_number = s.line_number)"""),
+    text(f"""INSERT INTO spend_import_differences ({_DIFFERENCE_COLUMNS})
+        SELECT :org, :import_id, 'changed', s.line_number, s.transaction_ref, s.payment_date, s.amount_pence, m.supplier_name,
+            h.id, h.payment_date, h.amount_pence, h.supplier_name
+        FROM spend_changed c
+        JOIN spend_staging s ON s.line_number = c.line_number
+        JOIN spend_staging_suppliers m ON m.supplier_index = s.supplier_index
+        JOIN spend_lines h ON h.id = c.held_id"""),
+    text(f"""INSERT INTO spend_import_differences ({_DIFFERENCE_COLUMNS})
+        SELECT :org, :import_id, 'missing', NULL, h.transaction_ref, NULL, NULL, NULL,
+            h.id, h.payment_date, h.amount_pence, h.supplier_name
+        FROM spend_held_ranked r JOIN spend_lines h ON h.id = r.id
+        WHERE NOT EXISTS (SELECT 1 FROM spend_matched x WHERE x.held_id = r.id)
+          AND NOT EXISTS (SELECT 1 FROM spend_changed c WHERE c.held_id = r.id)"""),
+]
+CLEAR_DIFFERENCES = text("DELETE FROM spend_import_differences WHERE organisation_id = :org AND spend_import_id = :import_id")
+
+# What goes in: every file line not held ("replace"), or the new ones only ("add").
+CHOOSE_UNHELD = text("""CREATE TEMPORARY TABLE spend_to_add AS
+    SELECT f.line_number FROM spend_file_ranked f
+    WHERE NOT EXISTS (SELECT 1 FROM spend_matched m WHERE m.line_number = f.line_number)""")
+CHOOSE_NEW = text("""CREATE TEMPORARY TABLE spend_to_add AS
+    SELECT f.line_number FROM spend_file_ranked f
+    WHERE NOT EXISTS (SELECT 1 FROM spend_matched m WHERE m.line_number = f.line_number)
+      AND NOT EXISTS (SELECT 1 FROM spend_changed c WHERE c.line_number = f.line_number)""")
+# What retires on "replace": every held line of those months the file does not hold.
+HELD_NOT_IN_FILE = """SELECT h.id FROM spend_held_ranked h
+    WHERE NOT EXISTS (SELECT 1 FROM spend_matched m WHERE m.held_id = h.id)"""
+
+
+def place_staged_lines(connection: Connection, spend_import, months: list[date], now: datetime) -> Placed:
+    """Put the staged lines where they belong for ``spend_import.overlap_choice``; the caller holds the network lock."""
+    org, import_id = spend_import.organisation_id, spend_import.id
+    ids = {"org": org, "import_id": import_id}
+    shared = connection.scalar(SHARED_REFERENCE_LINES)
+    connection.execute(CLEAR_DIFFERENCES, ids)
+    if not months or not connection.scalar(HELD_COUNT, {"org": org, "months": months}):
+        imported = connection.execute(INSERT_EVERY_LINE, {**ids, "months": months, "now": now}).rowcount
+        return Placed("imported", imported=imported, shared_reference_lines=shared)
+
+    for statement in COMPARE:
+        connection.execute(statement, {"org": org, "months": months})
+    file_lines, held_lines, already, changed = connection.execute(COUNTS).one()
+    placed = Placed(
+        "imported", already_held=already, new=file_lines - already - changed, missing=held_lines - already - changed,
+        changed=changed, already_held_ranges=_ranges(connection), shared_reference_lines=shared,
+    )
+    for statement in RECORD_DIFFERENCES:
+        connection.execute(statement, ids)
+
+    if placed.new == 0 and placed.missing == 0 and placed.changed == 0:
+        return placed  # the file again, or a part of what is held: nothing to add
+    choice = spend_import.overlap_choice
+    if placed.missing == 0 and placed.changed == 0:
+        choice = "add"  # only new lines: replacing and adding come to the same
+    if choice is None:
+        placed.status = "needs_choice"
+        return placed
+    if choice == "replace":
+        placed.replaced = retiring.retire_lines(connection, org, HELD_NOT_IN_FILE, "replaced", import_id, None, now)
+        connection.execute(CHOOSE_UNHELD)
+    else:
+        connection.execute(CHOOSE_NEW)
+    placed.imported = connection.execute(INSERT_CHOSEN_LINES, {**ids, "months": months, "now": now}).rowcount
+    return placed
+
+
+def _ranges(connection: Connection) -> list[list[int]]:
+    ranges = []
+    for first, last in connection.execute(ALREADY_HELD_RANGES):
+        if len(ranges) >= MAX_RANGES:
+            break
+        ranges.append([first, last])
+    return ranges
+
+
+def drop_work_tables(connection: Connection) -> None:
+    for table in WORK_TABLES:
+        connection.execute(text(f"DROP TABLE IF EXISTS {table}"))
