@@ -71,6 +71,7 @@ def upgrade():
         for name in ('new_count', 'missing_count', 'changed_count', 'replaced_count', 'shared_reference_lines'):
             batch_op.add_column(sa.Column(name, sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('overlap_choice', sa.String(length=8), nullable=True))
+        batch_op.add_column(sa.Column('phase', sa.String(length=12), nullable=True))
         batch_op.add_column(sa.Column('choice_by_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('net_total_pence', sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column('months', sa.JSON(), nullable=False, server_default='[]'))
@@ -185,7 +186,7 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('ck_spend_imports_overlap_choice'), type_='check')
         batch_op.drop_constraint(batch_op.f('ck_spend_imports_status'), type_='check')
         for name in ('withdrawn_by_id', 'withdrawn_at', 'already_held_ranges', 'months', 'net_total_pence', 'choice_by_id',
-                     'overlap_choice', 'shared_reference_lines', 'replaced_count', 'changed_count', 'missing_count', 'new_count'):
+                     'overlap_choice', 'phase', 'shared_reference_lines', 'replaced_count', 'changed_count', 'missing_count', 'new_count'):
             batch_op.drop_column(name)
         batch_op.alter_column('already_held_count', new_column_name='duplicate_count', existing_type=sa.Integer(), existing_nullable=False)
         batch_op.alter_column('status', existing_type=sa.String(length=16), type_=sa.String(length=12), existing_nullable=False)

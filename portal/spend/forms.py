@@ -1,8 +1,15 @@
 """Forms for importing spend and entering a single line."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovSelect, GovSubmitInput, GovTextInput
-from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.widgets import DateInput
@@ -101,3 +108,23 @@ class ImportGoodLinesForm(FlaskForm):
 
 class RetryImportForm(FlaskForm):
     submit = SubmitField("Try the import again", widget=GovSubmitInput())
+
+
+class HeldMonthsChoiceForm(FlaskForm):
+    choice = RadioField(
+        "What should we do with the months you already hold?", widget=GovRadioInput(),
+        choices=[
+            ("replace", "Replace those months with this file"),
+            ("add", "Add only the new lines"),
+        ],
+        validators=[DataRequired(message="Choose whether to replace those months or add only the new lines")],
+    )
+    submit = SubmitField("Continue the import", widget=GovSubmitInput())
+
+
+class WithdrawImportForm(FlaskForm):
+    confirm = BooleanField(
+        "I understand this import's lines will stop counting in every total", widget=GovCheckboxInput(),
+        validators=[DataRequired(message="Confirm that this import's lines will stop counting")],
+    )
+    submit = SubmitField("Withdraw this import", widget=GovSubmitInput())

@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.suppliers.services import SupplierResolver
-from tenants.models import Network, Organisation, utcnow
+from tenants.models import AuditEvent, Network, Organisation, utcnow
 
 from . import comparing
 from .lines import LineChecker, LineProblem
@@ -222,7 +222,7 @@ def _check_lines(path: Path, spend_import: SpendImport, spool, progress: _Progre
     suppliers = checked.suppliers
     write = csv.writer(spool).writerow
     estimate = _estimate_rows(path)
-    progress.update(force=True, status="running", started_at=utcnow(), total_rows=estimate, rows_done=0)
+    progress.update(force=True, status="running", phase="checking", started_at=utcnow(), total_rows=estimate, rows_done=0)
     months, rows, good, net = checked.months, 0, 0, 0  # locals: this loop runs a million times
     for raw in spend_file.rows():
         rows += 1
@@ -243,7 +243,8 @@ def _check_lines(path: Path, spend_import: SpendImport, spool, progress: _Progre
             progress.update(rows_done=rows, total_rows=max(estimate, rows))
     checked.rows, checked.good, checked.net_total_pence = rows, good, net
     spool.flush()
-    progress.update(force=True, rows_done=checked.rows, total_rows=checked.rows)
+    # The next step holds the network's lock (on SQLite, the database's): say so now, it cannot later.
+    progress.update(force=True, rows_done=checked.rows, total_rows=checked.rows, phase="placing")
     if checked.rows == 0:
         checked.problems.append((0, "The file has a header but no lines", {}))
     return checked
@@ -275,7 +276,9 @@ def _record_problems(session: Session, spend_import: SpendImport, problems) -> N
 
 def _reject(session: Session, spend_import: SpendImport, checked: _Checked) -> ImportOutcome:
     _record_problems(session, spend_import, checked.problems)
+    session.expire(spend_import, ["phase"])  # _Progress set it on its own connection: the value held here is stale
     spend_import.status = "rejected"
+    spend_import.phase = None
     spend_import.rejected_count = len(checked.problems)
     spend_import.imported_count = spend_import.already_held_count = 0
     spend_import.total_rows = spend_import.rows_done = checked.rows
@@ -340,6 +343,12 @@ def _load(session: Session, spend_import: SpendImport, network: Network, spool, 
     spend_import.total_rows = spend_import.rows_done = checked.rows
     spend_import.finished_at = utcnow()
     spend_import.failure_reason = None
+    session.expire(spend_import, ["phase"])  # _Progress set it on its own connection: the value held here is stale
+    spend_import.phase = None
+    if placed.replaced:  # by the officer who chose to replace those months, in the worker
+        session.add(AuditEvent(action="spend_import.lines_replaced", user_id=spend_import.choice_by_id, detail={
+            "import_id": spend_import.id, "filename": spend_import.filename, "lines": placed.replaced,
+            "months": spend_import.months}))
     session.flush()
     changed = sorted(checked.months) if placed.imported or placed.replaced else []
     return ImportOutcome(placed.status, placed.imported, placed.already_held, len(checked.problems), changed)

@@ -38,6 +38,8 @@ class SpendImport(TenantScoped, db.Model):
     # The officer chose to import the good lines of a file that has bad ones.
     import_good_lines: Mapped[bool] = mapped_column(Boolean, default=False)
     total_rows: Mapped[int | None] = mapped_column(Integer)
+    # What the worker is doing: "checking" the lines, then "placing" them (comparing with held months, writing).
+    phase: Mapped[str | None] = mapped_column(String(12))
     rows_done: Mapped[int] = mapped_column(Integer, default=0)
     imported_count: Mapped[int] = mapped_column(Integer, default=0)
     # Lines of this file an earlier import already holds (the same line, every field): not added again.

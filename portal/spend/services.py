@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.suppliers.services import SupplierResolver
+from portal.accounts.services import record
 from tenants.models import Network, Organisation, utcnow
 from workers import due, enqueue_after_commit
 
@@ -97,7 +98,9 @@ def withdraw_import(session: Session, spend_import: SpendImport, user) -> int:
     spend_import.status = "withdrawn"
     spend_import.withdrawn_at = now
     spend_import.withdrawn_by_id = user.id if user else None
-    session.flush()  # the audit log records who withdrew it, and when
+    record(session, "spend_import.withdrawn", user, import_id=spend_import.id, filename=spend_import.filename,
+           lines=withdrawn, months=[m.isoformat() for m in sorted(months)])
+    session.flush()
     if months:
         queue_totals_refresh(session, session.get(Organisation, spend_import.organisation_id), months)
     return withdrawn

@@ -9,8 +9,17 @@ from portal.downloads import csv_response
 from portal.extensions import db
 from tenants.web import current_partner, partner_required
 
-from . import import_recovery, importing, services
-from .forms import FIELD_LABELS, ImportGoodLinesForm, RetryImportForm, SpendLineForm, UploadForm, mapping_form
+from . import differences, import_recovery, importing, services
+from .forms import (
+    FIELD_LABELS,
+    HeldMonthsChoiceForm,
+    ImportGoodLinesForm,
+    RetryImportForm,
+    SpendLineForm,
+    UploadForm,
+    WithdrawImportForm,
+    mapping_form,
+)
 from .lines_filter import LineFilter
 from .models import SpendImport, SpendImportProblem, SpendLine
 from .reading import SpendFileProblem
@@ -68,15 +77,71 @@ def columns(import_id: int):
     return render_template("spend/columns.html", form=form, spend_import=spend_import, labels=FIELD_LABELS, headers=headers)
 
 
+def _show_import(spend_import: SpendImport, status: int = 200, **forms):
+    problems = db.session.scalars(
+        select(SpendImportProblem).where(SpendImportProblem.spend_import_id == spend_import.id)
+        .order_by(SpendImportProblem.line_number).limit(100)
+    ).all()
+    network = current_partner().organisation.network
+    compared = {kind: differences.first_differences(db.session, spend_import, kind) for kind in ("changed", "new", "missing")}
+    forms = {"form": ImportGoodLinesForm(), "retry_form": RetryImportForm(), "choice_form": HeldMonthsChoiceForm(),
+             "withdraw_form": WithdrawImportForm(), **forms}
+    return render_template(
+        "spend/import.html", spend_import=spend_import, problems=problems, compared=compared, groups=differences.GROUPS,
+        years=differences.financial_years(spend_import.months or [], network.financial_year_start_month), **forms,
+    ), status
+
+
 @bp.route("/imports/<int:import_id>")
 @partner_required("viewer")
 def show_import(import_id: int):
+    return _show_import(_import_or_404(import_id))
+
+
+@bp.route("/imports/<int:import_id>/choice", methods=["POST"])
+@partner_required("officer")
+def choose_for_held_months(import_id: int):
+    """The officer's answer for a file whose months are held: replace them, or add only the new lines."""
     spend_import = _import_or_404(import_id)
-    problems = db.session.scalars(
-        select(SpendImportProblem).where(SpendImportProblem.spend_import_id == import_id).order_by(SpendImportProblem.line_number).limit(100)
-    ).all()
-    return render_template("spend/import.html", spend_import=spend_import, problems=problems, form=ImportGoodLinesForm(),
-                           retry_form=RetryImportForm())
+    form = HeldMonthsChoiceForm()
+    if spend_import.status != "needs_choice":
+        abort(400, description="This import is not waiting for a choice.")
+    if not form.validate_on_submit():
+        return _show_import(spend_import, 400, choice_form=form)
+    services.choose_for_held_months(db.session, spend_import, form.choice.data, current_user)
+    db.session.commit()
+    return redirect(url_for("spend.show_import", import_id=import_id))
+
+
+@bp.route("/imports/<int:import_id>/withdraw", methods=["POST"])
+@partner_required("officer")
+def withdraw_import(import_id: int):
+    """Withdraw an import: its lines stop counting (kept, as withdrawn) and its months' totals are recomputed."""
+    spend_import = _import_or_404(import_id)
+    form = WithdrawImportForm()
+    if spend_import.status != "imported":
+        abort(400, description="Only an import that finished can be withdrawn.")
+    if not form.validate_on_submit():
+        return _show_import(spend_import, 400, withdraw_form=form)
+    withdrawn = services.withdraw_import(db.session, spend_import, current_user)
+    db.session.commit()
+    flash(f"Import withdrawn: its {withdrawn:,} lines no longer count. The totals will follow in a moment.", "success")
+    return redirect(url_for("spend.show_import", import_id=import_id))
+
+
+@bp.route("/imports/<int:import_id>/<any('already-held', 'new', 'missing', 'changed'):group>.csv")
+@partner_required("viewer")
+def import_group(import_id: int, group: str):
+    """One group of the comparison with the months already held, every line of it."""
+    spend_import = _import_or_404(import_id)
+    name = f"{group}-lines-{spend_import.id}"
+    if group == "already-held":
+        try:
+            header, rows = differences.already_held_rows(db.session, spend_import)
+        except SpendFileProblem as problem:
+            abort(410, description=f"The stored file can no longer be read: {problem}")
+        return csv_response(name, header, rows)
+    return csv_response(name, differences.DIFFERENCE_HEADER, differences.difference_rows(db.session, spend_import, group))
 
 
 @bp.route("/imports/<int:import_id>/progress.json")
@@ -85,6 +150,7 @@ def import_progress(import_id: int):
     spend_import = _import_or_404(import_id)
     return {
         "status": spend_import.status,
+        "phase": spend_import.phase,
         "rows_done": spend_import.rows_done,
         "total_rows": spend_import.total_rows,
         "finished": spend_import.finished,
@@ -99,10 +165,7 @@ def import_good_lines(import_id: int):
     if spend_import.status != "rejected":
         abort(400, description="Only a rejected import can have its good lines imported.")
     if not form.validate_on_submit():
-        problems = db.session.scalars(
-            select(SpendImportProblem).where(SpendImportProblem.spend_import_id == import_id).order_by(SpendImportProblem.line_number).limit(100)
-        ).all()
-        return render_template("spend/import.html", spend_import=spend_import, problems=problems, form=form), 400
+        return _show_import(spend_import, 400, form=form)
     spend_import.import_good_lines = True
     services.queue_import(db.session, spend_import)
     db.session.commit()

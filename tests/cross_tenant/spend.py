@@ -74,6 +74,44 @@ def probe_import_good_lines(w: World):
         assert db.session.get(SpendImport, import_id).status == "rejected"
 
 
+def _b_needs_choice(w: World) -> int:
+    """B's corrected file for a month B holds, waiting for B's choice."""
+    _b_import(w)
+    corrected = B_FILE.replace(b"999.00", b"998.00")
+    with tenant_context(w.b_partner.id):
+        spend_import = importing.store_upload(db.session, w.b_partner, w.b_admin, "b2.csv", io.BytesIO(corrected))
+        spend_import.column_mapping = dict(importing.proposed_mapping(db.session, spend_import)[1])
+        spend_import.import_good_lines = True
+        db.session.commit()
+        importing.run_import(db.session, spend_import.id)
+        db.session.commit()
+        assert spend_import.status == "needs_choice"
+        return spend_import.id
+
+
+def probe_choose_for_held_months(w: World):
+    import_id = _b_needs_choice(w)
+    assert w.sign_in(w.a_officer).post(f"/spend/imports/{import_id}/choice", data={"choice": "replace"}).status_code == 404
+    with tenant_context(w.b_partner.id):
+        spend_import = db.session.get(SpendImport, import_id)
+        assert (spend_import.status, spend_import.overlap_choice) == ("needs_choice", None)
+
+
+def probe_withdraw_import(w: World):
+    import_id = _b_import(w)
+    assert w.sign_in(w.a_officer).post(f"/spend/imports/{import_id}/withdraw", data={"confirm": "y"}).status_code == 404
+    with tenant_context(w.b_partner.id):
+        assert db.session.get(SpendImport, import_id).status == "imported" and _b_lines() == 1
+
+
+def probe_import_group(w: World):
+    import_id = _b_needs_choice(w)
+    client = w.sign_in(w.a_officer)
+    for group in ("new", "missing", "changed", "already-held"):
+        response = client.get(f"/spend/imports/{import_id}/{group}.csv")
+        assert response.status_code == 404 and b"Secret" not in response.data
+
+
 def probe_lines(w: World):
     _b_import(w)
     page = w.sign_in(w.a_officer).get("/spend/lines").get_data(as_text=True)

@@ -95,6 +95,9 @@ EXPECTATIONS: dict[str, Expect] = {
     "spend.import_progress": PO,
     "spend.retry_import": PO,
     "spend.show_import": PO,
+    "spend.choose_for_held_months": Expect("partner_object", data={"choice": "replace"}),
+    "spend.withdraw_import": Expect("partner_object", data={"confirm": "y"}),
+    "spend.import_group": PO,
     "partner.sharing": Expect("partner", data={"shares_lines_with_lead": "y"}),
     # The lead's network pages
     "network.index": Expect("signed_in"),

@@ -75,6 +75,7 @@ def build_matrix_world(make_network, make_partner, make_user, sign_in, make_busi
         "slug": base.network.slug,
         "token": "forged-token",
         "fmt": "csv",
+        "group": "new",
         "filename": "missing-file.css",
     }
     targets.update(_feature_targets(base, other_sme))

@@ -17,9 +17,12 @@ async function poll() {
   bar.max = total || 1;
   bar.value = done;
   bar.textContent = `${done} of ${total}`;
-  if (progress.status !== "queued") {
-    box.querySelector("#progress-label").textContent =
-      `Checking lines: ${done.toLocaleString("en-GB")} of about ${total.toLocaleString("en-GB")}`;
+  const label = box.querySelector("#progress-label");
+  if (progress.phase === "placing") {
+    bar.removeAttribute("value");  // no count to show: an indeterminate bar while the lines are compared and written
+    label.textContent = box.dataset.placingText;
+  } else if (progress.status !== "queued") {
+    label.textContent = `Checking lines: ${done.toLocaleString("en-GB")} of about ${total.toLocaleString("en-GB")}`;
   }
   window.setTimeout(poll, 2000);
 }

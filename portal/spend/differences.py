@@ -1,0 +1,76 @@
+"""What an import found against the months already held, read back for its page and downloads."""
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import totals
+from .importing import stored_path
+from .models import SpendImport, SpendImportDifference, SpendImportProblem
+from .reading import read_spend_file
+
+GROUPS = {
+    "already-held": "Lines already held",
+    "new": "New lines",
+    "missing": "Earlier lines this file does not have",
+    "changed": "Lines whose reference matches but whose amount, date, supplier or detail changed",
+}
+DIFFERENCE_HEADER = ["Line in this file", "Transaction reference", "Date", "Amount (£)", "Supplier",
+                     "Held line id", "Held date", "Held amount (£)", "Held supplier"]
+ALREADY_HELD_WHY = "An earlier import holds this same line: every column the same, as many times as this file has it"
+
+
+def difference_rows(session: Session, spend_import: SpendImport, kind: str) -> Iterator[list]:
+    """Every line of one difference group, in file order (held lines by id), as download rows."""
+    query = (select(SpendImportDifference).where(SpendImportDifference.spend_import_id == spend_import.id,
+                                                 SpendImportDifference.kind == kind)
+             .order_by(SpendImportDifference.line_number, SpendImportDifference.held_line_id))
+    for d in session.scalars(query).yield_per(2000):
+        yield [d.line_number, d.transaction_ref, d.payment_date, _maybe_pounds(d.amount_pence), d.supplier_name,
+               d.held_line_id, d.held_payment_date, _maybe_pounds(d.held_amount_pence), d.held_supplier_name]
+
+
+def first_differences(session: Session, spend_import: SpendImport, kind: str, limit: int = 20) -> list[SpendImportDifference]:
+    return session.scalars(
+        select(SpendImportDifference).where(SpendImportDifference.spend_import_id == spend_import.id,
+                                            SpendImportDifference.kind == kind)
+        .order_by(SpendImportDifference.line_number, SpendImportDifference.held_line_id).limit(limit)
+    ).all()
+
+
+def already_held_rows(session: Session, spend_import: SpendImport) -> tuple[list[str], Iterator[list]]:
+    """The header and rows of the file's already-held lines, read again from the stored file by their line numbers."""
+    spend_file = read_spend_file(stored_path(spend_import), spend_import.filename)
+    rejected = set(session.scalars(select(SpendImportProblem.line_number)
+                                   .where(SpendImportProblem.spend_import_id == spend_import.id)))
+    firsts = [first for first, _ in spend_import.already_held_ranges]
+    lasts = [last for _, last in spend_import.already_held_ranges]
+
+    def held(line_number: int) -> bool:
+        at = bisect_right(firsts, line_number) - 1
+        return at >= 0 and line_number <= lasts[at] and line_number not in rejected
+
+    def rows():
+        for raw in spend_file.rows():
+            if held(raw.line_number):
+                yield [raw.line_number, ALREADY_HELD_WHY, *(raw.values.get(h, "") for h in spend_file.headers)]
+
+    return ["Line in this file", "Why it was not added", *spend_file.headers], rows()
+
+
+def _maybe_pounds(pence: int | None) -> Decimal | None:
+    # A number, not text: a spreadsheet adds it up, and a credit note's minus is not taken for a formula.
+    return None if pence is None else Decimal(pence).scaleb(-2)
+
+
+def financial_years(months: list[str], fy_start_month: int) -> list[tuple[date, list[date]]]:
+    """The financial years (their first day) an import's months fall in, each with its months."""
+    years: dict[date, list[date]] = {}
+    for month in sorted(date.fromisoformat(m) for m in months):
+        years.setdefault(totals.period_starts(month, fy_start_month)[1], []).append(month)
+    return sorted(years.items())
