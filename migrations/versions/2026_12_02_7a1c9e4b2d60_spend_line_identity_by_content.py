@@ -14,8 +14,8 @@ Create Date: 2026-12-02 18:00:00.000000
 """
 import hashlib
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from tenants import rls
 

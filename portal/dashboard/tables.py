@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from portal.spend.lines_filter import LineFilter
 from portal.spend.models import SpendLine
+from portal.spend.payees import shown_payee
 
 from .figures import PartnerDashboard
 
@@ -48,8 +49,9 @@ def line_rows(session: Session, line_filter: LineFilter) -> Iterator[list]:
     """The partner's lines that match the filter, newest first, read in batches."""
     query = line_filter.apply(
         select(SpendLine.payment_date, SpendLine.transaction_ref, SpendLine.supplier_name, SpendLine.expense_type,
-               SpendLine.service_area, SpendLine.category, SpendLine.amount_pence)
+               SpendLine.service_area, SpendLine.category, SpendLine.amount_pence, SpendLine.payee_unnamed)
     ).order_by(SpendLine.payment_date.desc(), SpendLine.id.desc())
     for line in session.execute(query.execution_options(yield_per=5000)):
-        yield [line.payment_date, line.transaction_ref, line.supplier_name, line.expense_type, line.service_area,
+        payee = shown_payee(line.supplier_name, line.payee_unnamed)
+        yield [line.payment_date, line.transaction_ref, payee, line.expense_type, line.service_area,
                line.category, pounds_number(line.amount_pence)]

@@ -20,6 +20,7 @@ def _line_row(line: SpendLine) -> dict:
     return {
         "payment_date": line.payment_date, "supplier_name": line.supplier_name, "transaction_ref": line.transaction_ref,
         "expense_type": line.expense_type, "category": line.category, "amount_pence": line.amount_pence,
+        "payee_unnamed": line.payee_unnamed,
     }
 
 

@@ -16,6 +16,7 @@ from portal.suppliers.models import Supplier
 from tenants import NoTenantContext, current_organisation_id
 
 from .models import SpendLine
+from .payees import UNNAMED_PAYEE
 from .totals import add_months
 
 
@@ -44,7 +45,9 @@ def top_suppliers(session: Session, year_start: date, limit: int = 10) -> list[S
     name on the line. Largest first, then by name, so ties come out the same way.
     """
     # Lines with a supplier group by it; the rest by the name they carry.
-    unresolved_name = case((SpendLine.supplier_id.is_(None), SpendLine.supplier_name), else_=literal(""))
+    # Lines no supplier resolves stand under their own name; payees not named or redacted under one heading.
+    unresolved_name = case((SpendLine.payee_unnamed, literal(UNNAMED_PAYEE)),
+                           (SpendLine.supplier_id.is_(None), SpendLine.supplier_name), else_=literal(""))
     # Added up from the lines alone first, then the thousand-odd groups joined to their
     # suppliers: joining every line first made PostgreSQL sort 100,000 wide rows on disk.
     groups = (

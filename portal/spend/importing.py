@@ -25,7 +25,20 @@ from datetime import date
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import BigInteger, Boolean, Column, Date, Integer, MetaData, String, Table, delete, select, text, update
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    delete,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 

@@ -3,14 +3,27 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
 from tenants.models import utcnow
+from tenants.scoping import TenantScoped
 
 from .identity import content_key
-from tenants.scoping import TenantScoped
 
 # needs_choice: the file covers months earlier imports hold and differs from them; the officer
 # chooses to replace those months or add only the new lines (portal.spend.comparing).

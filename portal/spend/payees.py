@@ -35,3 +35,10 @@ def is_unnamed(name: str | None) -> bool:
         return True
     plain = _NOT_WORD.sub(" ", name.casefold()).strip()
     return not plain or _REDACTION.fullmatch(plain) is not None
+
+
+def shown_payee(name: str, unnamed: bool) -> str:
+    """The payee as a page or download shows it: an unnamed one says so, with what the file wrote, if anything."""
+    if not unnamed:
+        return name
+    return f"{UNNAMED_PAYEE} ({name})" if name.strip() else UNNAMED_PAYEE

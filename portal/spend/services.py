@@ -6,8 +6,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.suppliers.services import SupplierResolver
 from portal.accounts.services import record
+from portal.suppliers.services import SupplierResolver
 from tenants.models import Network, Organisation, utcnow
 from workers import due, enqueue_after_commit
 

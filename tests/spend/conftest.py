@@ -23,3 +23,16 @@ def real_file():
         return path
 
     return find
+
+
+@pytest.fixture
+def partner(make_partner, make_network):
+    """A council with its own network."""
+    return make_partner("Calderdale Council", make_network("West Yorkshire", local_area=("HX1", "HX2", "HX3", "LS1")))
+
+
+@pytest.fixture
+def officer(make_partner, make_network, make_user):
+    """An officer of a council with its own network."""
+    partner = make_partner("Rotherham Council", make_network("Demo", local_area=("S60", "S61")))
+    return make_user(partner, "officer", email="officer@rmbc.org")

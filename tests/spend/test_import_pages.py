@@ -17,12 +17,6 @@ GOOD = b"Date,Transaction Number,Supplier Name,Supplier Postcode,Net Amount\n01/
 BAD = GOOD + b"31/02/2024,T3,Acme Ltd,S60 1AE,10\n"
 
 
-@pytest.fixture
-def officer(make_partner, make_network, make_user):
-    partner = make_partner("Rotherham Council", make_network("Demo", local_area=("S60", "S61")))
-    return make_user(partner, "officer", email="officer@rmbc.org")
-
-
 def upload(client, content: bytes, name="april.csv"):
     return client.post("/spend/imports", data={"spend_file": (io.BytesIO(content), name)}, content_type="multipart/form-data")
 

@@ -5,7 +5,6 @@ import io
 import time
 from datetime import timedelta, timezone
 
-import pytest
 from sqlalchemy import func, select, update
 
 from portal.extensions import db
@@ -15,12 +14,6 @@ from tenants import tenant_context
 from tenants.models import utcnow
 
 FILE = b"Date,Transaction Number,Supplier Name,Net Amount\n01/04/2024,T1,Acme Ltd,10.00\n02/04/2024,T2,Far Ltd,2.50\n"
-
-
-@pytest.fixture
-def officer(make_partner, make_network, make_user):
-    partner = make_partner("Rotherham Council", make_network("Demo"))
-    return make_user(partner, "officer", email="officer@rmbc.org")
 
 
 def queued_import(partner_id: int, officer) -> int:

@@ -7,12 +7,12 @@ import re
 
 from sqlalchemy import func, select
 
-from tenants.models import AuditEvent
 from portal.extensions import db
 from portal.spend.models import RetiredSpendLine, SpendImport, SpendLine, SpendTotalsPending
 from tenants import tenant_context
+from tenants.models import AuditEvent
 
-from .test_import_pages import officer, run_queued, upload  # noqa: F401 (officer: a fixture)
+from .test_import_pages import run_queued, upload
 
 APRIL = (b"Date,Transaction Number,Supplier Name,Net Amount\n"
          b"01/04/2024,INV1,Acme Ltd,2.70\n01/04/2024,INV1,Acme Ltd,2.70\n01/04/2024,INV1,Acme Ltd,5.00\n"
@@ -42,7 +42,7 @@ def test_the_result_states_every_count_the_net_total_and_the_months_with_their_d
     import_id = imported(client, partner_id, APRIL)
     page = client.get(f"/spend/imports/{import_id}").get_data(as_text=True)
     assert "Import complete" in page and "5 lines imported" in page
-    result = re.search(r'data-testid="import-result".*?</dl>', page, re.S).group(0)
+    result = re.search(r'data-testid="import-result".*?</dl>', page, re.DOTALL).group(0)
     for label, value in [("Lines read", "5"), ("Lines imported", "5"), ("Lines already held", "0"),
                          ("Lines rejected", "0"), ("The file&#39;s own net total", "£150.40")]:
         assert re.search(rf"{label}\s*</dt>\s*<dd[^>]*>\s*{re.escape(value)}", result), label
@@ -52,6 +52,8 @@ def test_the_result_states_every_count_the_net_total_and_the_months_with_their_d
     assert "Already held" in listing and "Lines read" in listing
     with tenant_context(partner_id):  # the blank payee counts, named as not named
         assert db.session.scalar(select(func.count(SpendLine.id)).where(SpendLine.payee_unnamed)) == 1
+    lines = client.get("/spend/lines").get_data(as_text=True)
+    assert "Not named or redacted" in lines
 
 
 def test_a_reimport_says_every_line_is_already_held_and_offers_their_line_numbers(officer, sign_in):
@@ -70,7 +72,7 @@ def test_a_corrected_file_shows_its_differences_then_replaces_cleanly(officer, s
     corrected = imported(client, partner_id, CORRECTED, "april-corrected.csv")
     page = client.get(f"/spend/imports/{corrected}").get_data(as_text=True)
     assert "Nothing has been saved yet" in page and "Replace those months with this file" in page
-    comparison = re.search(r'data-testid="comparison".*?</dl>', page, re.S).group(0)
+    comparison = re.search(r'data-testid="comparison".*?</dl>', page, re.DOTALL).group(0)
     assert [int(x) for x in re.findall(r"<dd[^>]*>\s*(\d+)", comparison)] == [3, 1, 1, 1]  # already, new, missing, changed
     changed = download(client, f"/spend/imports/{corrected}/changed.csv")
     assert changed[1][:5] == ["5", "INV2", "2024-04-02", "110.00", "Beta Care"] and changed[1][7:] == ["100.00", "Beta Care"]

@@ -21,11 +21,6 @@ CALDERDALE_PENCE = 1_590_150_875
 LEEDS_PENCE = 6_548_394_563
 
 
-@pytest.fixture
-def partner(make_partner, make_network):
-    return make_partner("Calderdale Council", make_network("West Yorkshire", local_area=("HX1", "HX2", "HX3", "LS1")))
-
-
 def upload(partner, path_or_bytes, filename=None, mapping=None) -> int:
     """Store a file for the partner and set its columns; returns the import id."""
     with tenant_context(partner.id):
@@ -147,8 +142,9 @@ def test_two_identical_lines_sharing_a_reference_are_two_payments(partner):
 
 
 def test_an_xlsx_file_imports_like_a_csv(partner, tmp_path):
-    from openpyxl import Workbook
     from datetime import date
+
+    from openpyxl import Workbook
 
     workbook = Workbook()
     sheet = workbook.active

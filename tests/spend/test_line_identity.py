@@ -13,7 +13,7 @@ from portal.spend import services
 from portal.spend.models import RetiredSpendLine, SpendImport, SpendImportDifference, SpendLine
 from tenants import tenant_context
 
-from .test_importing import HEADER, csv_bytes, line_totals, partner, run, upload  # noqa: F401 (partner: a fixture)
+from .test_importing import HEADER, csv_bytes, line_totals, run, upload
 
 
 def held_lines(partner) -> Counter:

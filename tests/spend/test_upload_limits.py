@@ -19,12 +19,6 @@ from tenants import tenant_context
 GOOD = b"Date,Transaction Number,Supplier Name,Net Amount\n01/04/2024,T1,Acme Ltd,10.00\n"
 
 
-@pytest.fixture
-def officer(make_partner, make_network, make_user):
-    partner = make_partner("Rotherham Council", make_network("Demo"))
-    return make_user(partner, "officer", email="officer@rmbc.org")
-
-
 def upload(client, content: bytes, name: str):
     return client.post("/spend/imports", data={"spend_file": (io.BytesIO(content), name)}, content_type="multipart/form-data")
 
