@@ -52,7 +52,7 @@ def test_kill_9_of_the_worker_mid_task_loses_and_doubles_nothing(kind, fault_wor
 
 def _running_import(scenario):
     scenario.start(scenario.state)
-    partner_id, import_id, prefix = scenario.state["current"]
+    partner_id, import_id, content = scenario.state["current"]
 
     def running():
         db.session.remove()
@@ -61,7 +61,7 @@ def _running_import(scenario):
             return spend_import.status == "running" and spend_import.rows_done > 0
 
     wait_until(running, 30, "the import running")
-    return partner_id, import_id, prefix
+    return partner_id, import_id, content
 
 
 def test_a_whole_worker_killed_mid_import_leaves_it_failed_with_a_reason_then_the_retry_imports_every_line_once(
@@ -69,7 +69,7 @@ def test_a_whole_worker_killed_mid_import_leaves_it_failed_with_a_reason_then_th
 ):
     scenario = scenarios.import_scenario(lines=20_000)
     scenario.setup(scenario.state)
-    partner_id, import_id, prefix = _running_import(scenario)
+    partner_id, import_id, content = _running_import(scenario)
     fault_worker.kill_everything()  # the parent too: nobody is left to requeue the task
     fault_worker.start()
     time.sleep(2)
@@ -89,7 +89,7 @@ def test_a_whole_worker_killed_mid_import_leaves_it_failed_with_a_reason_then_th
     # Its totals refresh is sent just after the import's commit: wait for its marks, not for a quiet queue.
     wait_until(lambda: scenarios.nothing_due(scenario.state["partner_ids"]), 60, "the import's totals refresh", every=0.2)
     quiet_but_the_lost_message(private_redis)
-    scenarios.import_holds(partner_id, import_id, prefix, 20_000)
+    scenarios.import_holds(partner_id, import_id, content)
     scenarios.spend_totals_hold(scenario.state["network_id"], scenario.state["partner_ids"])
     say("whole worker killed mid-import of 20,000 lines: failed by the sweep with a reason, the retry imported every line once")
 
@@ -114,11 +114,11 @@ def test_redis_restarted_mid_import_loses_and_doubles_nothing(fault_worker, priv
     # down ("could not queue"), so the sweep queues it again from those marks.
     scenario = scenarios.import_scenario(lines=20_000)
     scenario.setup(scenario.state)
-    partner_id, import_id, prefix = _running_import(scenario)
+    partner_id, import_id, content = _running_import(scenario)
     private_redis.restart(down_for=2)
     wait_until(lambda: scenario.finished(scenario.state), 120, "the import after Redis came back")
     quiet_but_the_lost_message(private_redis)
-    scenarios.import_holds(partner_id, import_id, prefix, 20_000)
+    scenarios.import_holds(partner_id, import_id, content)
     sweep_until_nothing_due(scenario.state["partner_ids"])
     quiet_but_the_lost_message(private_redis)
     scenarios.spend_totals_hold(scenario.state["network_id"], scenario.state["partner_ids"])
@@ -167,11 +167,11 @@ def test_the_database_connection_dropped_mid_import_and_mid_recompute_loses_and_
     # the retry waits for); tenants.rls now leaves a failed transaction's scope alone.
     scenario = scenarios.import_scenario(lines=20_000)
     scenario.setup(scenario.state)
-    partner_id, import_id, prefix = _running_import(scenario)
+    partner_id, import_id, content = _running_import(scenario)
     assert _drop_worker_connections() >= 1
     wait_until(lambda: scenario.finished(scenario.state), 120, "the import after its connection was dropped")
     quiet(private_redis)
-    scenarios.import_holds(partner_id, import_id, prefix, 20_000)
+    scenarios.import_holds(partner_id, import_id, content)
 
     totals = scenarios.spend_totals_scenario(base_lines=40_000)
     totals.setup(totals.state)
