@@ -1,12 +1,19 @@
 """Forms for importing spend and entering a single line."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovSelect, GovSubmitInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovFileInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.widgets import DateInput
 
+from .headers import REQUIRED_FIELDS
 from .normalise import normalise_postcode, parse_amount
 
 FIELD_LABELS = {
@@ -47,8 +54,10 @@ def mapping_form(headers: list[str], mapping: dict, data=None) -> FlaskForm:
 
     choices = [("", "Not in this file")] + [(h, h) for h in headers]
     for field, label in FIELD_LABELS.items():
-        required = field in ("payment_date", "amount", "supplier_name")
-        validators = [DataRequired(message=f"Choose the column that holds the {label.lower()}")] if required else [Optional()]
+        validators = [Optional()]
+        if field in REQUIRED_FIELDS:
+            validators = [DataRequired(message=f"Choose the column that holds the {label.lower()}")]
+            label = f"{label} (required)"  # said before the officer submits, not only in an error
         setattr(MappingForm, field, SelectField(label, choices=choices, default=mapping.get(field, ""), widget=GovSelect(), validators=validators))
     return MappingForm(formdata=data)
 

@@ -9,8 +9,15 @@ from portal.downloads import csv_response
 from portal.extensions import db
 from tenants.web import current_partner, partner_required
 
-from . import import_recovery, importing, services
-from .forms import FIELD_LABELS, ImportGoodLinesForm, RetryImportForm, SpendLineForm, UploadForm, mapping_form
+from . import column_preview, import_recovery, importing, services
+from .forms import (
+    FIELD_LABELS,
+    ImportGoodLinesForm,
+    RetryImportForm,
+    SpendLineForm,
+    UploadForm,
+    mapping_form,
+)
 from .lines_filter import LineFilter
 from .models import SpendImport, SpendImportProblem, SpendLine
 from .reading import SpendFileProblem
@@ -65,7 +72,20 @@ def columns(import_id: int):
             services.queue_import(db.session, spend_import)
             db.session.commit()
             return redirect(url_for("spend.show_import", import_id=import_id))
-    return render_template("spend/columns.html", form=form, spend_import=spend_import, labels=FIELD_LABELS, headers=headers)
+    # The columns as chosen now: proposed on the first visit, as submitted when shown again.
+    chosen = {field: form[field].data for field in FIELD_LABELS if form[field].data}
+    reference = chosen.get("transaction_ref")
+    try:
+        preview = column_preview.preview_columns(
+            importing.stored_path(spend_import), spend_import.filename, repeats_in=[reference] if reference else []
+        )
+    except SpendFileProblem as problem:
+        abort(400, description=str(problem))
+    hints = {field: column_preview.first_values_hint(preview, column) for field, column in chosen.items()}
+    return render_template(
+        "spend/columns.html", form=form, spend_import=spend_import, labels=FIELD_LABELS, headers=headers, preview=preview,
+        hints=hints, repeats=column_preview.repeats_message(preview, reference) if reference else None,
+    )
 
 
 @bp.route("/imports/<int:import_id>")
