@@ -37,7 +37,7 @@ def test_an_officer_imports_a_file_and_sees_the_dashboard(page, officer, tmp_pat
     page.get_by_role("button", name="Upload file").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Check the columns")
-    expect(page.get_by_label("Amount", exact=True)).to_have_value("Net Amount")
+    expect(page.get_by_label("Amount (required)", exact=True)).to_have_value("Net Amount")
     expect(page.get_by_label("Supplier postcode")).to_have_value("Supplier Postcode")
     page.get_by_role("button", name="Import the file").click()
 

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.widgets import DateInput
 
+from .headers import REQUIRED_FIELDS
 from .normalise import normalise_postcode, parse_amount
 
 FIELD_LABELS = {
@@ -54,8 +55,10 @@ def mapping_form(headers: list[str], mapping: dict, data=None) -> FlaskForm:
 
     choices = [("", "Not in this file")] + [(h, h) for h in headers]
     for field, label in FIELD_LABELS.items():
-        required = field in ("payment_date", "amount", "supplier_name")
-        validators = [DataRequired(message=f"Choose the column that holds the {label.lower()}")] if required else [Optional()]
+        validators = [Optional()]
+        if field in REQUIRED_FIELDS:
+            validators = [DataRequired(message=f"Choose the column that holds the {label.lower()}")]
+            label = f"{label} (required)"  # said before the officer submits, not only in an error
         setattr(MappingForm, field, SelectField(label, choices=choices, default=mapping.get(field, ""), widget=GovSelect(), validators=validators))
     return MappingForm(formdata=data)
 

@@ -3,7 +3,7 @@
 ``read_spend_file`` checks what the file really is, finds its header row and returns a
 ``SpendFile`` whose ``rows()`` streams ``RawRow``s: raw text cells keyed by the file's own
 (cleaned) column names. Nothing here interprets a value: ``portal.spend.normalise`` does that,
-and ``guess_mapping`` proposes which column holds which of the portal's ``FIELDS``.
+and ``portal.spend.headers`` proposes which column holds which of the portal's ``FIELDS``.
 Memory stays flat: the file is never read whole, only streamed (twice for a CSV, see
 ``_sniff_encoding``).
 """
@@ -14,12 +14,23 @@ import codecs
 import csv
 import datetime as dt
 import math
-import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+
+# The column names live in .headers. FIELDS, REQUIRED_FIELDS and missing_required are not
+# used here but stay importable from here, as other modules and tests have always done.
+from .headers import (
+    FIELDS,  # noqa: F401
+    REQUIRED_FIELDS,  # noqa: F401
+    FieldMapping,
+    clean_header,
+    guess_mapping,
+    missing_required,  # noqa: F401
+    recognised_headers,
+)
 
 # --- limits ------------------------------------------------------------------------------
 
@@ -41,93 +52,6 @@ MAX_LINE_BYTES = 1024 * 1024
 CSV_DELIMITERS = (",", ";", "\t", "|")  # comma first: the Transparency Code publishes CSV
 
 EXTRA = "__extra__"  # key of the cells a row has beyond the header's columns
-
-# --- the portal's fields ------------------------------------------------------------------
-
-# fmt: off
-FIELDS = (
-    "payment_date", "amount", "supplier_name", "transaction_ref", "expense_type",
-    "service_area", "category", "supplier_postcode", "company_number", "charity_number",
-    "vcse_flag", "supplier_ref", "body_name",
-)
-REQUIRED_FIELDS = ("payment_date", "amount", "supplier_name")
-
-# Column names seen in Transparency Code files, per field, best first. Each is a regular
-# expression matched against the whole header with case, spaces and punctuation removed
-# ("Supplier(Beneficiary) Name" -> "supplierbeneficiaryname", "Amount (£)" -> "amount").
-_HEADER_NAMES: dict[str, tuple[str, ...]] = {
-    "payment_date": (
-        "date", "datepaid", "paymentdate", "paiddate", "dateofpayment", "transactiondate",
-        "transdate", "postingdate", "paymentrundate", "effectivedate",
-    ),
-    "amount": (
-        "netamount", "amount", "amountgbp", "netamountgbp", "amountexclvat", "amountexvat",
-        "amountexcludingvat", "netamountexclvat", "netamountexcludingvat", "amountpaid",
-        "paymentamount", "transactionamount", "netvalue", "value", "valuegbp", "totalamount",
-        "total", "grossamount",
-    ),
-    "supplier_name": (
-        "supplierbeneficiaryname", "suppliername", "supplier", "beneficiary", "beneficiaryname",
-        "suppliercompanyname", "payeename", "payee", "vendorname", "vendor", "merchantname",
-        "merchant", "recipientname", "recipient", "(supplier|beneficiary|payee|vendor)[a-z]*name",
-    ),
-    "transaction_ref": (
-        "transactionnumber", "transactionno", "transactionid", "transactionref",
-        "transactionreference", "internalrefnumber", "internalreference", "internalref",
-        "internalreferencenumber", "paymentreference", "paymentref", "paymentnumber", "paymentid",
-        "reference", "referencenumber", "refno", "ref", "documentnumber", "documentno",
-        # an invoice number identifies the supplier's bill, not the payment: only if nothing better
-        "invoicenumber", "invoiceno", "invoiceref", "invoicereference", "invoiceid",
-    ),
-    "expense_type": (
-        "expensetype", "detailedexpendituretype", "detailedexpensetype", "expendituretype",
-        "expenditurecategory", "expensecategory", "expensedescription", "expendituredescription",
-        "subjectivedescription", "subjective", "expensecode", "expenditurecode",
-        "detailedexpenditurecode", "subjectivecode",
-    ),
-    "service_area": (
-        "servicearea", "serviceareacategorisation", "servicearea[a-z]*", "servicelabel",
-        "expensearea", "directorate", "directoratename", "servicedivisionlabel",
-        "servicedivision", "service", "department", "departmentname", "division",
-    ),
-    "category": (
-        # the council's own procurement category names before ProClass codes: Calderdale
-        # fills the first and leaves its "Proclass" column empty
-        "procurementcategory[a-z]*", "procurementclassification[a-z]*", "proclass",
-        "proclassclassification", "proclasscode", "proclass[a-z]*", "cpv", "cpvcode", "cpv[a-z]*",
-        "category", "purchasecategory", "spendcategory",
-    ),
-    "supplier_postcode": (
-        "supplierpostcode", "postcode", "supplierpostalcode", "postalcode", "[a-z]*postcode",
-    ),
-    "company_number": (
-        "supplierregisteredcompanynumber", "companynumber", "companyregno",
-        "(supplier)?(registered)?company(registration|registered|reg)?(number|no|num)",
-        "companieshouse(number|no|ref|reference)?", "crn",
-    ),
-    "charity_number": (
-        "supplierregisteredcharitynumber", "charitynumber",
-        "[a-z]*charity(registration|registered|reg)?(number|no|num)",
-    ),
-    "vcse_flag": (
-        "voluntarycommunityandsocialenterprisesupplier", "vcse", "smevcse", "vcsesme",
-        "vcsesupplier", "isvcse", "vcseflag", "[a-z]*vcse[a-z]*", "voluntarycommunity[a-z]*",
-    ),
-    "supplier_ref": (
-        "supplierid", "supplierref", "supplierreference", "suppliernumber", "supplierno",
-        "suppliercode", "supplieraccountnumber", "vendorid", "vendornumber", "vendorcode",
-        "payeeid", "beneficiaryid",
-    ),
-    "body_name": (
-        "bodyname", "organisationname", "organizationname", "organisation", "organization",
-        "publicbodyname", "authorityname", "councilname",
-    ),
-}
-# fmt: on
-_HEADER_PATTERNS = {
-    name: tuple(re.compile(pattern) for pattern in patterns)
-    for name, patterns in _HEADER_NAMES.items()
-}
 
 
 class SpendFileProblem(Exception):
@@ -151,75 +75,7 @@ class RawRow:
         return f"line {self.line_number} has {self.cell_count} cells, the header has {self.header_count}"
 
 
-class FieldMapping(dict):
-    """Which of the file's columns holds each portal field: {"amount": "Net Amount", ...}."""
-
-    @property
-    def missing(self) -> list[str]:
-        """The required fields no column is mapped to yet, for the officer to choose."""
-        return missing_required(self)
-
-
-def missing_required(mapping: dict[str, str]) -> list[str]:
-    """Return the required fields (date, amount, supplier name) the mapping lacks, in order."""
-    return [name for name in REQUIRED_FIELDS if not mapping.get(name)]
-
-
-def _header_key(header: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", header.casefold())
-
-
-def _fields_matching(header: str) -> list[tuple[int, str]]:
-    key = _header_key(header)
-    found = []
-    if not key:
-        return found
-    for name, patterns in _HEADER_PATTERNS.items():
-        for rank, pattern in enumerate(patterns):
-            if pattern.fullmatch(key):
-                found.append((rank, name))
-                break
-    return found
-
-
-def guess_mapping(headers: Iterable[str]) -> FieldMapping:
-    """Propose a column for each field it recognises; ``.missing`` lists required fields left.
-
-    The best-ranked names win: given both "Transaction Number" and "Invoice Number", the
-    transaction number is the reference. A column is used for one field only.
-    """
-    headers = list(headers)
-    candidates = sorted(
-        (rank, FIELDS.index(name), position, name, header)
-        for position, header in enumerate(headers)
-        for rank, name in _fields_matching(header)
-    )
-    mapping = FieldMapping()
-    used: set[int] = set()
-    for _rank, _order, position, name, header in candidates:
-        if name not in mapping and position not in used:
-            mapping[name] = header
-            used.add(position)
-    return FieldMapping(sorted(mapping.items(), key=lambda item: FIELDS.index(item[0])))
-
-
-def recognised_headers(cells: Iterable[str]) -> int:
-    """Count the cells that are column names we know, to tell a header row from a title."""
-    return sum(1 for cell in cells if _fields_matching(clean_header(cell)))
-
-
 # --- cells and headers --------------------------------------------------------------------
-
-_MISENCODED_BOM = "\u00ef\u00bb\u00bf"  # a UTF-8 BOM read as Windows-1252: "ï»¿"
-
-
-def clean_header(cell: str) -> str:
-    """Return a column name as the officer would type it: no BOM, single spaces, trimmed."""
-    text = cell.replace("\ufeff", "")
-    while text.lstrip().startswith(_MISENCODED_BOM):
-        text = text.lstrip()[len(_MISENCODED_BOM) :]
-    return " ".join(text.split())
-
 
 def _unique_headers(cells: list[str]) -> list[str]:
     # Rows become dicts keyed by column name, so names must be unique and non-empty:

@@ -9,7 +9,7 @@ from portal.downloads import csv_response
 from portal.extensions import db
 from tenants.web import current_partner, partner_required
 
-from . import differences, import_recovery, importing, services
+from . import column_preview, differences, import_recovery, importing, services
 from .forms import (
     FIELD_LABELS,
     HeldMonthsChoiceForm,
@@ -74,7 +74,20 @@ def columns(import_id: int):
             services.queue_import(db.session, spend_import)
             db.session.commit()
             return redirect(url_for("spend.show_import", import_id=import_id))
-    return render_template("spend/columns.html", form=form, spend_import=spend_import, labels=FIELD_LABELS, headers=headers)
+    # The columns as chosen now: proposed on the first visit, as submitted when shown again.
+    chosen = {field: form[field].data for field in FIELD_LABELS if form[field].data}
+    reference = chosen.get("transaction_ref")
+    try:
+        preview = column_preview.preview_columns(
+            importing.stored_path(spend_import), spend_import.filename, repeats_in=[reference] if reference else []
+        )
+    except SpendFileProblem as problem:
+        abort(400, description=str(problem))
+    hints = {field: column_preview.first_values_hint(preview, column) for field, column in chosen.items()}
+    return render_template(
+        "spend/columns.html", form=form, spend_import=spend_import, labels=FIELD_LABELS, headers=headers, preview=preview,
+        hints=hints, repeats=column_preview.repeats_message(preview, reference) if reference else None,
+    )
 
 
 def _show_import(spend_import: SpendImport, status: int = 200, **forms):

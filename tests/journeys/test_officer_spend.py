@@ -45,7 +45,7 @@ def test_an_officer_imports_a_spend_file_and_reads_the_dashboard(journey, office
     page.get_by_label("Upload a spend file").set_input_files(str(spend_file))
     submit_by_keyboard(page, page.get_by_role("button", name="Upload file"), key="Space")
     expect(page.get_by_role("heading", level=1)).to_have_text("Check the columns")
-    expect(page.get_by_label("Amount", exact=True)).to_have_value("Net Amount")
+    expect(page.get_by_label("Amount (required)", exact=True)).to_have_value("Net Amount")
     journey.check("check-the-columns")
     submit_by_keyboard(page, page.get_by_role("button", name="Import the file"))
 
