@@ -144,7 +144,8 @@ _MONTHS = {
 }
 # fmt: on
 _TIME = r"(?:[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?: ?[AaPp][Mm])?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
-_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})" + _TIME)
+# Year first: ISO, and the same with slashes or dots or run together (20220401) as some ledgers export it.
+_ISO = re.compile(r"([0-9]{4})([-/.]?)([0-9]{1,2})\2([0-9]{1,2})" + _TIME)
 _DAY_FIRST = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})" + _TIME)
 _NAMED_MONTH = re.compile(
     r"([0-9]{1,2})(?:st|nd|rd|th)?[- ]([A-Za-z]{3,9})\.?[- ,]+([0-9]{4}|[0-9]{2})" + _TIME
@@ -171,7 +172,7 @@ def parse_date(text: object) -> dt.date:
     """Return the date a cell means; raise ValueError if it is not a real date.
 
     Reads dd/mm/yyyy and d/m/yy (UK order always: 08/17/2022 is refused, not swapped; two-digit
-    years are 20yy), ISO yyyy-mm-dd with or without a time, "14-Jan-2011", "14 Jan 2011",
+    years are 20yy), ISO yyyy-mm-dd with or without a time (also yyyy/mm/dd and yyyymmdd), "14-Jan-2011", "14 Jan 2011",
     "14-January-2011", Excel serial numbers ("44790", "44790.0", 1990 to 2100), and date or
     datetime objects from spreadsheet cells.
     """
@@ -193,8 +194,8 @@ def parse_date(text: object) -> dt.date:
                 f"date {_show(original)} is a number, not a date between {SERIAL_YEARS[0]} and {SERIAL_YEARS[1]}"
             )
         return day
-    if match := _ISO.fullmatch(value):
-        year, month, day = (int(g) for g in match.groups())
+    if (match := _ISO.fullmatch(value)) and (match.group(2) or len(value) == 8):
+        year, month, day = int(match.group(1)), int(match.group(3)), int(match.group(4))
     elif match := _DAY_FIRST.fullmatch(value):
         day, month, year = int(match.group(1)), int(match.group(3)), match.group(4)
         year = int(year) + (2000 if len(year) == 2 else 0)

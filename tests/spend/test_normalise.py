@@ -163,7 +163,7 @@ def test_parse_date_accepts(text, day):
         ("00/01/2022", "does not exist"),
         ("14-Foo-2011", "'Foo' is not a month"),
         ("yesterday", "is not a date we can read: write it as dd/mm/yyyy"),
-        ("2022/08/17", "is not a date we can read"),
+        ("2022/17/08", "has no month 17"),
         ("12345", "is a number, not a date between 1990 and 2100"),
         ("99999", "is a number, not a date"),
         ("17/08/20222", "is not a date we can read"),
@@ -457,3 +457,14 @@ def test_plain_amounts_read_fast_agree_with_the_general_parser(text):
             return str(error).replace(repr(f" {text} "), repr(text))
 
     assert outcome(text) == outcome(f" {text} ")
+
+
+@pytest.mark.parametrize("text", ["2022/04/01", "20220401", "2022.04.01", "2022-4-1 10:00"])
+def test_year_first_dates_as_ledgers_export_them(text):
+    assert parse_date(text) == dt.date(2022, 4, 1)
+
+
+@pytest.mark.parametrize("text", ["2022041", "202204011", "20221301"])
+def test_a_run_of_digits_that_is_no_date_is_refused(text):
+    with pytest.raises(ValueError):
+        parse_date(text)
