@@ -42,6 +42,9 @@ _HEADER_NAMES: dict[str, tuple[str, ...]] = {
         "paidamount", "paymentamount", "paymentvalue", "transactionamount", "transactionvalue",
         "totalvalue", "totalamount", "total", "grossamount", "grossvalue", "amountincvat",
         "amountinclvat", "amountincludingvat", "sumofamountincvat",
+        # accounts-payable and invoice exports (NHS and central government "over £25,000" files)
+        "apamount", "invoiceamount", "netinvoiceamount", "invoicevalue", "netinvoicevalue", "expenditure",
+        "spend", "[a-z]*amount[a-z]*", "[a-z]*value",  # last: any other amount or value, VAT aside (_NEVER)
     ),
     "supplier_name": (
         "supplierbeneficiaryname", "supplierbeneficiary", "suppliername", "supplier",
@@ -135,8 +138,10 @@ _SAYS_NET_OR_GROSS = re.compile(
     r"(ex|exc|excl|excluding|exclusive|exclusiveof|netof|less|before|without"
     r"|inc|incl|including|inclusive|inclusiveof|plus)vat"
 )
+# The total of a whole invoice, repeated on each of its lines, would count the invoice once per line.
+_INVOICE_TOTAL = re.compile(r"totalinvoice|invoicetotal|invoicegross|grossinvoice")
 _NEVER = {
-    "amount": lambda key: "vat" in key and not _SAYS_NET_OR_GROSS.search(key),
+    "amount": lambda key: ("vat" in key and not _SAYS_NET_OR_GROSS.search(key)) or bool(_INVOICE_TOTAL.search(key)),
     "company_number": lambda key: "vat" in key,
 }
 

@@ -235,6 +235,11 @@ RANKED = [
     (["Gross Amount", "Amount excl VAT"], "amount", "Amount excl VAT"),
     (["SumOfAmount_Inc_VAT", "SumOfAmount_Exc_VAT"], "amount", "SumOfAmount_Exc_VAT"),
     (["Total Invoice Amount", "Amount"], "amount", "Amount"),
+    # accounts-payable exports (NHS and central government files), and any other amount column
+    (["Date", "Supplier", "AP Amount"], "amount", "AP Amount"),
+    (["Date", "Supplier", "VAT Amount", "Invoice Amount"], "amount", "Invoice Amount"),
+    (["Date", "Supplier", "Contract Value", "Amount"], "amount", "Amount"),
+    (["Date", "Supplier", "VAT Value", "Refund Value"], "amount", "Refund Value"),
     (["Invoice Date", "Payment Date"], "payment_date", "Payment Date"),
     (["Transaction Date", "Invoice Payment Date"], "payment_date", "Invoice Payment Date"),
     (["Posting Date", "Date Paid"], "payment_date", "Date Paid"),
