@@ -87,7 +87,9 @@ def upgrade():
         for name in ('new_count', 'missing_count', 'changed_count', 'replaced_count', 'shared_reference_lines', 'months', 'already_held_ranges'):
             batch_op.alter_column(name, server_default=None)
 
-    with op.batch_alter_table('spend_lines', schema=None) as batch_op:
+    # On SQLite the table is rebuilt with AUTOINCREMENT: a deleted (retired) line's id is never reused.
+    with op.batch_alter_table('spend_lines', schema=None, recreate='always' if not postgres else 'auto',
+                              table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_spend_lines_organisation_id_transaction_ref'), type_='unique')
         batch_op.alter_column('transaction_ref', existing_type=sa.String(length=120), nullable=True)
         batch_op.add_column(sa.Column('content_key', sa.String(length=24), nullable=True))
@@ -98,7 +100,7 @@ def upgrade():
     _fill_identities(bind)
     if postgres:
         op.execute("ALTER TABLE spend_lines FORCE ROW LEVEL SECURITY")
-    with op.batch_alter_table('spend_lines', schema=None) as batch_op:
+    with op.batch_alter_table('spend_lines', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.alter_column('content_key', existing_type=sa.String(length=24), nullable=False)
         batch_op.alter_column('occurrence', existing_type=sa.Integer(), server_default=None, existing_nullable=False)
         batch_op.create_unique_constraint(batch_op.f('uq_spend_lines_organisation_id_content_key_occurrence'),

@@ -44,7 +44,7 @@ _HEADER_NAMES: dict[str, tuple[str, ...]] = {
         "amountinclvat", "amountincludingvat", "sumofamountincvat",
         # accounts-payable and invoice exports (NHS and central government "over £25,000" files)
         "apamount", "invoiceamount", "netinvoiceamount", "invoicevalue", "netinvoicevalue", "expenditure",
-        "spend", "[a-z]*amount[a-z]*", "[a-z]*value",  # last: any other amount or value, VAT aside (_NEVER)
+        "spend", "[a-z]*amount[a-z]*",  # last: any other amount, VAT aside (_NEVER); not any "value": a contract's is not a payment
     ),
     "supplier_name": (
         "supplierbeneficiaryname", "supplierbeneficiary", "suppliername", "supplier",

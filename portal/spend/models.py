@@ -193,6 +193,9 @@ class SpendLine(TenantScoped, db.Model):
         Index("ix_spend_lines_organisation_month", "organisation_id", "month"),
         # The lines page lists newest first: without it every page sorted all the partner's lines.
         Index("ix_spend_lines_organisation_payment_date", "organisation_id", "payment_date", "id"),
+        # A line's id is never given to another line (SQLite would reuse the highest after a delete):
+        # a retired line keeps its id, and a comparison names held lines by id.
+        {"sqlite_autoincrement": True},
     )
 
 

@@ -141,4 +141,7 @@ PROBES = {
     "spend.import_good_lines": probe_import_good_lines,
     "spend.lines": probe_lines,
     "spend.new_line": probe_new_line,
+    "spend.choose_for_held_months": probe_choose_for_held_months,
+    "spend.withdraw_import": probe_withdraw_import,
+    "spend.import_group": probe_import_group,
 }

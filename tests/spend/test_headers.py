@@ -239,7 +239,7 @@ RANKED = [
     (["Date", "Supplier", "AP Amount"], "amount", "AP Amount"),
     (["Date", "Supplier", "VAT Amount", "Invoice Amount"], "amount", "Invoice Amount"),
     (["Date", "Supplier", "Contract Value", "Amount"], "amount", "Amount"),
-    (["Date", "Supplier", "VAT Value", "Refund Value"], "amount", "Refund Value"),
+    (["Date", "Supplier", "VAT Amount", "Refund Amount"], "amount", "Refund Amount"),
     (["Invoice Date", "Payment Date"], "payment_date", "Payment Date"),
     (["Transaction Date", "Invoice Payment Date"], "payment_date", "Invoice Payment Date"),
     (["Posting Date", "Date Paid"], "payment_date", "Date Paid"),

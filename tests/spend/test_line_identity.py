@@ -144,6 +144,12 @@ def test_replaced_lines_are_kept_and_linked_to_the_import_that_replaced_them(par
     assert [(r.amount_pence, r.reason, r.spend_import_id, r.retired_by_import_id) for r in retired] == [
         (5_000, "replaced", first_id, corrected_id)]
     assert spend_import.replaced_count == 1 and tuple(line_totals(partner)) == (2, 15_500)
+    # The replacing import withdrawn in turn: its line retires too, and no retired line's id is taken twice.
+    with tenant_context(partner.id):
+        assert services.withdraw_import(db.session, db.session.get(SpendImport, corrected_id), None) == 1
+        db.session.commit()
+        ids = db.session.scalars(select(RetiredSpendLine.id)).all()
+    assert len(ids) == len(set(ids)) == 2 and tuple(line_totals(partner)) == (1, 10_000)
 
 
 def test_a_later_month_alone_goes_in_and_the_held_month_is_already_there(partner):
