@@ -124,6 +124,19 @@ COMPARE = [
         SELECT f.line_number, h.id AS held_id
         FROM file_left f JOIN held_left h ON h.transaction_ref = f.transaction_ref AND h.pair = f.pair"""),
 ]
+# SQLite answers the NOT EXISTS probes below by scanning, line by line, unless these exist; PostgreSQL
+# hashes them whole and needs none (16,113 lines compared: 13.5 s -> well under a second on SQLite).
+SQLITE_INDEXES = [
+    text("CREATE INDEX spend_matched_line ON spend_matched (line_number)"),
+    text("CREATE INDEX spend_matched_held ON spend_matched (held_id)"),
+    text("CREATE INDEX spend_file_ranked_line ON spend_file_ranked (line_number)"),
+    text("CREATE INDEX spend_held_ranked_id ON spend_held_ranked (id)"),
+]
+SQLITE_CHANGED_INDEXES = [
+    text("CREATE INDEX spend_changed_line ON spend_changed (line_number)"),
+    text("CREATE INDEX spend_changed_held ON spend_changed (held_id)"),
+    text("CREATE INDEX spend_staging_line ON spend_staging (line_number)"),
+]
 COUNTS = text("""SELECT
     (SELECT count(*) FROM spend_file_ranked),
     (SELECT count(*) FROM spend_held_ranked),
@@ -185,8 +198,15 @@ def place_staged_lines(connection: Connection, spend_import, months: list[date],
         imported = connection.execute(INSERT_EVERY_LINE, {**ids, "months": months, "now": now}).rowcount
         return Placed("imported", imported=imported, shared_reference_lines=shared)
 
+    sqlite = connection.dialect.name == "sqlite"
     for statement in COMPARE:
+        if sqlite and statement is COMPARE[-1]:
+            for index in SQLITE_INDEXES:
+                connection.execute(index)
         connection.execute(statement, {"org": org, "months": months})
+    if sqlite:
+        for index in SQLITE_CHANGED_INDEXES:
+            connection.execute(index)
     file_lines, held_lines, already, changed = connection.execute(COUNTS).one()
     placed = Placed(
         "imported", already_held=already, new=file_lines - already - changed, missing=held_lines - already - changed,
