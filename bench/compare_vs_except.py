@@ -1,7 +1,7 @@
 """Compare a corrected 1M-line file with the 1M lines held for its months, against a hand-written EXCEPT ALL.
 
     .venv/bin/python bench/compare_vs_except.py [--lines 1000000] [--compare-runs 2] [--explain]
-                                                [--proposal] [--work-mem 64MB]
+                                                [--work-mem 64MB]
 
 What it does, in one fresh database (``bench_compare``), for the demo network's council:
 
@@ -33,12 +33,8 @@ Each ``run_import`` is timed whole and by phase, and every SQL statement it send
 (SQLAlchemy cursor events), so the printout says which statement costs what. ``--explain``
 also loads PostgreSQL's auto_explain for the app role in this database and prints the
 EXPLAIN ANALYZE plan of every statement over 500 ms as it runs (times then include the
-instrumentation: use it to read plans, not to time). ``--proposal`` alternates the comparison
-runs between the portal's ``comparing.place_staged_lines`` and the rewrite in
-``comparing_proposal.py`` (current, proposal, current, ...), checks that both record the same
-counts, ranges and differences, and applies "replace" with the rewrite (checked as above).
-``--work-mem 64MB`` runs ``SET LOCAL work_mem`` before the comparison (either version) and sets
-the same for the baseline's session.
+instrumentation: use it to read plans, not to time). ``--work-mem 64MB`` runs ``SET LOCAL
+work_mem`` before the comparison and sets the same for the baseline's session.
 
 Goal (issue 12): the comparison of a 1M-line file with 1M held lines under 30 s, and within
 3x of the EXCEPT ALL baseline.
@@ -212,15 +208,14 @@ def upload(session, council_id: int, path: Path) -> int:
 
 
 @contextmanager
-def comparison_variant(proposal: bool, work_mem: str | None):
-    """Run imports with the portal's comparison or the proposed rewrite, optionally with SET LOCAL work_mem."""
-    import comparing_proposal
+def comparison_variant(work_mem: str | None):
+    """Run imports with the portal's comparison, optionally with SET LOCAL work_mem."""
     from sqlalchemy import text
 
     from portal.spend import comparing
 
     original = comparing.place_staged_lines
-    chosen = comparing_proposal.place_staged_lines if proposal else original
+    chosen = original
 
     def place(connection, *args, **kwargs):
         if work_mem:
@@ -235,7 +230,7 @@ def comparison_variant(proposal: bool, work_mem: str | None):
 
 
 def timed_run(app, statements: StatementTimes, council_id: int, import_id: int, choice: str | None = None,
-              proposal: bool = False, work_mem: str | None = None):
+              work_mem: str | None = None):
     """run_import (after recording the officer's choice, if any), committed: (seconds, outcome, import row, phases)."""
     from portal.extensions import db
     from portal.spend import importing
@@ -251,7 +246,7 @@ def timed_run(app, statements: StatementTimes, council_id: int, import_id: int, 
             spend_import.overlap_choice = choice
             spend_import.status = "queued"
             db.session.commit()
-        with comparison_variant(proposal, work_mem), import_phases(phases), statements.record():
+        with comparison_variant(work_mem), import_phases(phases), statements.record():
             start = time.perf_counter()
             outcome = importing.run_import(db.session, import_id)
             db.session.commit()
@@ -384,20 +379,6 @@ def check_replaced(database: str, council_id: int, months: list[date]) -> tuple[
             {"org": council_id, "months": months}).fetchone()
 
 
-def same_differences(database: str, first_id: int, second_id: int) -> tuple[int, int]:
-    """Differences two imports of the same file recorded that the other did not, both ways (must be 0, 0)."""
-    columns = ("kind, line_number, transaction_ref, payment_date, amount_pence, supplier_name, held_line_id, "
-               "held_payment_date, held_amount_pence, held_supplier_name")
-    with admin_connection(database) as admin:
-        return admin.execute(
-            f"""SELECT
-                (SELECT count(*) FROM (SELECT {columns} FROM spend_import_differences WHERE spend_import_id = %(a)s
-                    EXCEPT ALL SELECT {columns} FROM spend_import_differences WHERE spend_import_id = %(b)s) x),
-                (SELECT count(*) FROM (SELECT {columns} FROM spend_import_differences WHERE spend_import_id = %(b)s
-                    EXCEPT ALL SELECT {columns} FROM spend_import_differences WHERE spend_import_id = %(a)s) y)""",
-            {"a": first_id, "b": second_id}).fetchone()
-
-
 # --- auto_explain ------------------------------------------------------------------------------
 
 def enable_auto_explain(database: str, app) -> None:
@@ -429,20 +410,13 @@ def main() -> None:
     parser.add_argument("--database", default="bench_compare")
     parser.add_argument("--compare-runs", type=int, default=2, help="times to compare the corrected file (best is kept)")
     parser.add_argument("--explain", action="store_true", help="print auto_explain plans of statements over 500 ms")
-    parser.add_argument("--proposal", action="store_true",
-                        help="alternate the comparison runs with bench/comparing_proposal.py, and replace with it")
     parser.add_argument("--work-mem", help="SET LOCAL work_mem before the comparison (and for the baseline), e.g. 64MB")
     args = parser.parse_args()
     print(f"{date.today()} on {machine()}")
-    import comparing_proposal
 
     from portal.extensions import db
-    from portal.spend import importing
 
-    if args.proposal:
-        # Whichever version ran, drop the work tables of both (the temporary tables live as long as the connection).
-        importing.comparing.drop_work_tables = comparing_proposal.drop_work_tables
-    variants = ["current", "proposal"] if args.proposal else ["current"]
+    variants = ["current"]
 
     with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp:
         tmp = Path(tmp)
@@ -483,18 +457,12 @@ def main() -> None:
                 import_id = upload(db.session, council_id, corrected)
                 db.session.remove()
             seconds, outcome, counts, phases = timed_run(app, statements, council_id, import_id,
-                                                         proposal=variant == "proposal", work_mem=args.work_mem)
+                                                         work_mem=args.work_mem)
             assert counts["status"] == "needs_choice", counts
             compared.append((variant, seconds, phases.get("place_staged_lines", 0.0), counts, import_id))
             print_run(f"ours ({variant}), comparison {run + 1}: run_import of the corrected file against "
                       f"{args.lines:,} held lines", seconds, counts, phases, statements)
         counts, import_id = compared[-1][3], compared[-1][4]
-        if args.proposal:
-            reference = next(c for c in compared if c[0] == "current")
-            for other in compared:
-                assert other[3] == reference[3], (other[0], other[3], reference[3])
-                assert same_differences(args.database, reference[4], other[4]) == (0, 0), other[0]
-            print("  checked: both versions recorded the same counts, already-held ranges and differences")
 
         staged_csv = tmp / "staged.csv"
         staged = stage_as_the_import_does(app, council_id, import_id, staged_csv)
@@ -513,9 +481,9 @@ def main() -> None:
               f"held side read from spend_lines itself {base['spend_lines']['seconds']:.1f}s")
         print("  plan: " + " / ".join(line.strip() for line in base["plan"][:6]))
 
-        replace_variant = "proposal" if args.proposal else "current"
+        replace_variant = "current"
         seconds, outcome, replaced, phases = timed_run(app, statements, council_id, import_id, choice="replace",
-                                                       proposal=args.proposal, work_mem=args.work_mem)
+                                                       work_mem=args.work_mem)
         assert replaced["status"] == "imported", replaced
         print_run(f"ours ({replace_variant}), the choice: run_import again with \"replace\"", seconds, replaced, phases,
                   statements)

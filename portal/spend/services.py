@@ -14,7 +14,7 @@ from workers import due, enqueue_after_commit
 from .identity import content_key
 from .lines import supplier_key
 from .models import SpendImport, SpendLine
-from .retiring import retire_lines
+from .retiring import retire_where
 
 
 class DuplicateLine(ValueError):
@@ -90,9 +90,8 @@ def withdraw_import(session: Session, spend_import: SpendImport, user) -> int:
         raise CannotWithdraw("Only an import that finished can be withdrawn.")
     now = utcnow()
     months = session.scalars(select(SpendLine.month).where(SpendLine.spend_import_id == spend_import.id).distinct()).all()
-    withdrawn = retire_lines(
-        session.connection(), spend_import.organisation_id,
-        "SELECT id FROM spend_lines WHERE organisation_id = :org AND spend_import_id = :import_id",
+    withdrawn = retire_where(
+        session.connection(), spend_import.organisation_id, "spend_import_id = :import_id",
         "withdrawn", spend_import.id, user.id if user else None, now, {"import_id": spend_import.id},
     )
     spend_import.status = "withdrawn"
