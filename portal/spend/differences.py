@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import totals
+from .comparing import MAX_RANGES
 from .importing import stored_path
 from .models import SpendImport, SpendImportDifference, SpendImportProblem
 from .reading import read_spend_file
@@ -59,6 +60,9 @@ def already_held_rows(session: Session, spend_import: SpendImport) -> tuple[list
         for raw in spend_file.rows():
             if held(raw.line_number):
                 yield [raw.line_number, ALREADY_HELD_WHY, *(raw.values.get(h, "") for h in spend_file.headers)]
+        if len(firsts) >= MAX_RANGES:  # the runs were cut short: say so rather than end as if complete
+            yield [None, f"The list stops after {MAX_RANGES:,} runs of lines: the import's count of lines already held "
+                         f"({spend_import.already_held_count:,}) is whole"]
 
     return ["Line in this file", "Why it was not added", *spend_file.headers], rows()
 

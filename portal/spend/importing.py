@@ -86,6 +86,15 @@ STAGING_SUPPLIERS = Table(
     prefixes=["TEMPORARY"],
 )
 
+# An import in one of these states is not run again: its lines are placed, or wait for the officer.
+SETTLED = ("imported", "withdrawn", "needs_choice")
+
+
+def _settled(spend_import: SpendImport) -> ImportOutcome:
+    return ImportOutcome(spend_import.status, spend_import.imported_count, spend_import.already_held_count,
+                         spend_import.rejected_count)
+
+
 class ImportRefused(ValueError):
     """The upload cannot be imported at all; the message says why."""
 
@@ -197,9 +206,8 @@ def run_import(session: Session, import_id: int) -> ImportOutcome:
     spend_import = session.get(SpendImport, import_id)
     if spend_import is None:
         raise LookupError(f"no spend import {import_id} for this partner")
-    if spend_import.status in ("imported", "withdrawn", "needs_choice"):
-        return ImportOutcome(spend_import.status, spend_import.imported_count, spend_import.already_held_count,
-                             spend_import.rejected_count)
+    if spend_import.status in SETTLED:
+        return _settled(spend_import)
     organisation = session.get(Organisation, spend_import.organisation_id)
     network = session.get(Network, organisation.network_id)
     progress = _Progress(session, import_id)
@@ -306,6 +314,11 @@ def _load(session: Session, spend_import: SpendImport, network: Network, spool, 
     # held to commit; on SQLite this takes the write lock before we read the register).
     # The same lock makes comparing a file with the months already held, and placing it, one step.
     session.execute(update(Network).where(Network.id == network.id).values(id=Network.id))
+    # The same import run twice at once (an officer's choice sent twice, a task delivered twice) reads the
+    # file twice but places it once: the second finds it settled once it holds the lock.
+    session.refresh(spend_import)
+    if spend_import.status in SETTLED:
+        return _settled(spend_import)
     # The file's distinct suppliers, in index order (the order pass 1 met them), resolved at once;
     # a payee not named (a str key) never enters the register.
     keys = list(checked.suppliers)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+import threading
 from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
@@ -175,3 +176,30 @@ def _said(row):
     day = datetime.strptime(row[0], "%d/%m/%Y").date()
     pence = int(Decimal(row[4].replace(",", "")) * 100)
     return (day, row[1] or None, row[2], pence, row[5] or None)
+
+
+def test_the_same_import_run_twice_at_once_places_its_lines_once(app, partner):
+    # A choice sent twice, or a task delivered twice: both runs read the file, the second to take the
+    # network's lock finds the import settled and writes nothing.
+    rows = [["01/04/2024", f"T{n % 50}", f"Supplier {n % 7}", "", "2.70", "Food"] for n in range(2000)]
+    import_id = upload(partner, csv_bytes([HEADER, *rows]), "twice.csv")
+    errors, outcomes = [], []
+
+    def work():
+        try:
+            with app.app_context():
+                outcomes.append(run(partner, import_id))
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(o.imported for o in outcomes) == [2000, 2000]  # the second reports what the first placed
+    assert tuple(line_totals(partner)) == (2000, 540_000)
+    with tenant_context(partner.id):
+        assert db.session.get(SpendImport, import_id).imported_count == 2000
