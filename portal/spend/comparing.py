@@ -20,7 +20,7 @@ transaction, under the network lock the import holds, so a million lines compare
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Date, DateTime, bindparam, text
@@ -29,8 +29,6 @@ from sqlalchemy.engine import Connection
 from . import retiring
 
 WORK_TABLES = ("spend_file_ranked", "spend_held_ranked", "spend_unmatched", "spend_changed", "spend_to_add")
-# Stored as [first, last] line-number ranges; past this many the list is cut short (the counts stay whole).
-MAX_RANGES = 5_000
 
 
 @dataclass
@@ -44,7 +42,6 @@ class Placed:
     new: int = 0
     missing: int = 0
     changed: int = 0
-    already_held_ranges: list = field(default_factory=list)
     shared_reference_lines: int = 0
 
 
@@ -97,8 +94,7 @@ SHARED_REFERENCE_LINES = text("""
 # never the million matched pairs (bench/compare_vs_except.py: the SQL 8.8 -> 6.8 s for 1M against 1M).
 FILE_RANKED = text("""CREATE TEMPORARY TABLE spend_file_ranked AS
     SELECT line_number, content_key, transaction_ref,
-        row_number() OVER (PARTITION BY content_key ORDER BY line_number) AS occurrence,
-        row_number() OVER (ORDER BY line_number) AS position
+        row_number() OVER (PARTITION BY content_key ORDER BY line_number) AS occurrence
     FROM spend_staging""")
 HELD_RANKED = _months("""CREATE TEMPORARY TABLE spend_held_ranked AS
     SELECT id, content_key, transaction_ref,
@@ -106,17 +102,17 @@ HELD_RANKED = _months("""CREATE TEMPORARY TABLE spend_held_ranked AS
     FROM spend_lines WHERE organisation_id = :org AND month IN :months""")
 UNMATCHED = {
     "postgresql": text("""CREATE TEMPORARY TABLE spend_unmatched AS
-        SELECT f.line_number, f.position, h.id AS held_id, COALESCE(f.transaction_ref, h.transaction_ref) AS transaction_ref
+        SELECT f.line_number, h.id AS held_id, COALESCE(f.transaction_ref, h.transaction_ref) AS transaction_ref
         FROM spend_file_ranked f FULL JOIN spend_held_ranked h
             ON h.content_key = f.content_key AND h.occurrence = f.occurrence
         WHERE f.line_number IS NULL OR h.id IS NULL"""),
     # FULL JOIN came to SQLite only in 3.39: the same as two anti-joins, on indexes made for them.
     "sqlite": text("""CREATE TEMPORARY TABLE spend_unmatched AS
-        SELECT f.line_number AS line_number, f.position AS position, NULL AS held_id, f.transaction_ref AS transaction_ref
+        SELECT f.line_number AS line_number, NULL AS held_id, f.transaction_ref AS transaction_ref
         FROM spend_file_ranked f WHERE NOT EXISTS (
             SELECT 1 FROM spend_held_ranked h WHERE h.content_key = f.content_key AND h.occurrence = f.occurrence)
         UNION ALL
-        SELECT NULL, NULL, h.id, h.transaction_ref
+        SELECT NULL, h.id, h.transaction_ref
         FROM spend_held_ranked h WHERE NOT EXISTS (
             SELECT 1 FROM spend_file_ranked f WHERE f.content_key = h.content_key AND f.occurrence = h.occurrence)"""),
 }
@@ -128,7 +124,6 @@ SQLITE_LEFTOVER_INDEXES = [
     text("CREATE INDEX spend_unmatched_line ON spend_unmatched (line_number)"),
     text("CREATE INDEX spend_changed_line ON spend_changed (line_number)"),
     text("CREATE INDEX spend_changed_held ON spend_changed (held_id)"),
-    text("CREATE INDEX spend_file_ranked_position ON spend_file_ranked (position)"),
     text("CREATE INDEX spend_staging_line ON spend_staging (line_number)"),
 ]
 # A new and a missing line that share a reference are a changed line, paired in the order they come.
@@ -150,20 +145,6 @@ COUNTS = text("""SELECT
     (SELECT count(*) FROM spend_unmatched WHERE held_id IS NULL),
     (SELECT count(*) FROM spend_unmatched WHERE line_number IS NULL),
     (SELECT count(*) FROM spend_changed)""")
-# Runs of already-held lines: the gaps between the file's unmatched lines, by position among its good lines.
-ALREADY_HELD_RANGES = text("""
-    WITH cuts AS (
-        SELECT position FROM spend_unmatched WHERE held_id IS NULL
-        UNION ALL SELECT :file_lines + 1
-    ), gaps AS (
-        SELECT COALESCE(lag(position) OVER (ORDER BY position), 0) + 1 AS first, position - 1 AS last FROM cuts
-    )
-    SELECT a.line_number, b.line_number FROM gaps g
-    JOIN spend_file_ranked a ON a.position = g.first
-    JOIN spend_file_ranked b ON b.position = g.last
-    WHERE g.first <= g.last ORDER BY g.first
-""")
-
 _DIFFERENCE_COLUMNS = """organisation_id, spend_import_id, kind, line_number, transaction_ref, payment_date, amount_pence,
     supplier_name, held_line_id, held_payment_date, held_amount_pence, held_supplier_name"""
 CLEAR_DIFFERENCES = text("DELETE FROM spend_import_differences WHERE organisation_id = :org AND spend_import_id = :import_id")
@@ -242,7 +223,7 @@ def place_staged_lines(connection: Connection, spend_import, months: list[date],
     file_lines, held_lines, file_left, held_left, changed = connection.execute(COUNTS).one()
     placed = Placed(
         "imported", already_held=file_lines - file_left, new=file_left - changed, missing=held_left - changed,
-        changed=changed, already_held_ranges=_ranges(connection, file_lines), shared_reference_lines=shared,
+        changed=changed, shared_reference_lines=shared,
     )
     for statement in _record_differences(connection):
         connection.execute(statement, ids)
@@ -263,15 +244,6 @@ def place_staged_lines(connection: Connection, spend_import, months: list[date],
     _analyze(connection, "spend_to_add")
     placed.imported = connection.execute(INSERT_CHOSEN_LINES, {**ids, "now": now}).rowcount
     return placed
-
-
-def _ranges(connection: Connection, file_lines: int) -> list[list[int]]:
-    ranges = []
-    for first, last in connection.execute(ALREADY_HELD_RANGES, {"file_lines": file_lines}):
-        if len(ranges) >= MAX_RANGES:
-            break
-        ranges.append([first, last])
-    return ranges
 
 
 def drop_work_tables(connection: Connection) -> None:

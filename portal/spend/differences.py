@@ -1,7 +1,6 @@
 """What an import found against the months already held, read back for its page and downloads."""
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -10,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import totals
-from .comparing import MAX_RANGES
 from .importing import stored_path
 from .models import SpendImport, SpendImportDifference, SpendImportProblem
 from .reading import read_spend_file
@@ -45,24 +43,29 @@ def first_differences(session: Session, spend_import: SpendImport, kind: str, li
 
 
 def already_held_rows(session: Session, spend_import: SpendImport) -> tuple[list[str], Iterator[list]]:
-    """The header and rows of the file's already-held lines, read again from the stored file by their line numbers."""
-    spend_file = read_spend_file(stored_path(spend_import), spend_import.filename)
-    rejected = set(session.scalars(select(SpendImportProblem.line_number)
-                                   .where(SpendImportProblem.spend_import_id == spend_import.id)))
-    firsts = [first for first, _ in spend_import.already_held_ranges]
-    lasts = [last for _, last in spend_import.already_held_ranges]
+    """The header and rows of the file's already-held lines, read again from the stored file.
 
-    def held(line_number: int) -> bool:
-        at = bisect_right(firsts, line_number) - 1
-        return at >= 0 and line_number <= lasts[at] and line_number not in rejected
+    A good line of the file is already held unless the comparison recorded it as new or changed, so the
+    file is walked beside those line numbers and the rejected ones, all in line order: memory stays flat.
+    """
+    spend_file = read_spend_file(stored_path(spend_import), spend_import.filename)
+    not_held = session.scalars(
+        select(SpendImportDifference.line_number).where(SpendImportDifference.spend_import_id == spend_import.id,
+                                                        SpendImportDifference.line_number.is_not(None))
+        .union(select(SpendImportProblem.line_number).where(SpendImportProblem.spend_import_id == spend_import.id))
+        .order_by("line_number").execution_options(yield_per=5000)
+    )
 
     def rows():
+        if not spend_import.already_held_count:
+            return
+        skips = iter(not_held)
+        skip = next(skips, None)
         for raw in spend_file.rows():
-            if held(raw.line_number):
+            while skip is not None and skip < raw.line_number:
+                skip = next(skips, None)
+            if raw.line_number != skip:
                 yield [raw.line_number, ALREADY_HELD_WHY, *(raw.values.get(h, "") for h in spend_file.headers)]
-        if len(firsts) >= MAX_RANGES:  # the runs were cut short: say so rather than end as if complete
-            yield [None, f"The list stops after {MAX_RANGES:,} runs of lines: the import's count of lines already held "
-                         f"({spend_import.already_held_count:,}) is whole"]
 
     return ["Line in this file", "Why it was not added", *spend_file.headers], rows()
 

@@ -361,7 +361,6 @@ def _load(session: Session, spend_import: SpendImport, network: Network, spool, 
     spend_import.already_held_count = placed.already_held
     spend_import.replaced_count = placed.replaced
     spend_import.new_count, spend_import.missing_count, spend_import.changed_count = placed.new, placed.missing, placed.changed
-    spend_import.already_held_ranges = placed.already_held_ranges
     spend_import.shared_reference_lines = placed.shared_reference_lines
     spend_import.rejected_count = len(checked.problems)
     spend_import.net_total_pence = checked.net_total_pence

@@ -72,8 +72,6 @@ class SpendImport(TenantScoped, db.Model):
     shared_reference_lines: Mapped[int] = mapped_column(Integer, default=0)
     # ISO months the file's lines fall in.
     months: Mapped[list] = mapped_column(JSON, default=list)
-    # The file's already-held lines as [first, last] line-number ranges (a re-import holds them all: one range).
-    already_held_ranges: Mapped[list] = mapped_column(JSON, default=list)
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     failure_reason: Mapped[str | None] = mapped_column(Text)

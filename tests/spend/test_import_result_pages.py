@@ -78,6 +78,7 @@ def test_a_corrected_file_shows_its_differences_then_replaces_cleanly(officer, s
     assert changed[1][:5] == ["5", "INV2", "2024-04-02", "110.00", "Beta Care"] and changed[1][7:] == ["100.00", "Beta Care"]
     assert download(client, f"/spend/imports/{corrected}/new.csv")[1][:2] == ["6", "INV4"]
     assert download(client, f"/spend/imports/{corrected}/missing.csv")[1][1:2] == ["INV3"]
+    assert [row[0] for row in download(client, f"/spend/imports/{corrected}/already-held.csv")[1:]] == ["2", "3", "4"]
     with tenant_context(partner_id):
         assert db.session.scalar(select(func.sum(SpendLine.amount_pence))) == 15_040  # nothing written yet
 
