@@ -255,10 +255,7 @@ def timed_run(app, statements: StatementTimes, council_id: int, import_id: int, 
         counts = {k: getattr(row, k) for k in ("status", "imported_count", "already_held_count", "new_count",
                                                 "missing_count", "changed_count", "replaced_count", "rejected_count",
                                                 "total_rows")}
-        counts["ranges"] = len(row.already_held_ranges)
-        ranges = list(row.already_held_ranges)
         db.session.remove()
-    counts["_ranges"] = ranges
     return seconds, outcome, counts, phases
 
 

@@ -37,8 +37,8 @@ def _statuses(values):
 
 def _content_key(payment_date, amount_pence, supplier_name, transaction_ref, expense_type, service_area, category):
     # portal.spend.identity.content_key as of this revision, frozen here, with the columns not kept left empty.
-    parts = (str(payment_date)[:10], str(amount_pence), " ".join(supplier_name.split()).casefold(), transaction_ref or "",
-             expense_type or "", service_area or "", category or "", "", "", "", "", "", "")
+    parts = (str(payment_date)[:10], str(amount_pence), " ".join(supplier_name.split()).casefold(), "", "", "", "",
+             transaction_ref or "", expense_type or "", service_area or "", category or "", "", "")
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=12).hexdigest()
 
 

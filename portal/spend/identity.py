@@ -12,12 +12,23 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-# The order the fields go into the hash: fixed, so the key does not depend on the file's column order.
-IDENTITY_FIELDS = (
-    "payment_date", "amount", "supplier_name", "transaction_ref", "expense_type", "service_area", "category",
-    "supplier_postcode", "company_number", "charity_number", "vcse_flag", "supplier_ref", "body_name",
-)
 _SEPARATOR = "\x1f"
+_blake2b = hashlib.blake2b
+
+
+def supplier_part(name: str, postcode: str | None = None, company_number: str | None = None,
+                  charity_number: str | None = None, vcse: bool | None = None) -> str:
+    """What a line says of its supplier, as it goes into the key (a file repeats a few thousand of these: cached)."""
+    flag = "" if vcse is None else ("Y" if vcse else "N")
+    return _SEPARATOR.join((" ".join(name.split()).casefold(), postcode or "", company_number or "", charity_number or "", flag))
+
+
+def key_of(iso_date: str, amount_pence: int, supplier: str, transaction_ref: str | None, expense_type: str | None,
+           service_area: str | None, category: str | None, supplier_ref: str | None, body_name: str | None) -> str:
+    """The key from a line's parts, the date as ISO text and the supplier as ``supplier_part`` gives it."""
+    text = (f"{iso_date}\x1f{amount_pence}\x1f{supplier}\x1f{transaction_ref or ''}\x1f{expense_type or ''}\x1f"
+            f"{service_area or ''}\x1f{category or ''}\x1f{supplier_ref or ''}\x1f{body_name or ''}")
+    return _blake2b(text.encode(), digest_size=12).hexdigest()
 
 
 def content_key(payment_date: date, amount_pence: int, supplier_name: str, transaction_ref: str | None = None,
@@ -25,9 +36,6 @@ def content_key(payment_date: date, amount_pence: int, supplier_name: str, trans
                 postcode: str | None = None, company_number: str | None = None, charity_number: str | None = None,
                 vcse: bool | None = None, supplier_ref: str | None = None, body_name: str | None = None) -> str:
     """24 hex characters naming the line's content: equal for equal lines, whatever their spelling of a date or amount."""
-    parts = (
-        payment_date.isoformat(), str(amount_pence), " ".join(supplier_name.split()).casefold(), transaction_ref or "",
-        expense_type or "", service_area or "", category or "", postcode or "", company_number or "",
-        charity_number or "", "" if vcse is None else ("Y" if vcse else "N"), supplier_ref or "", body_name or "",
-    )
-    return hashlib.blake2b(_SEPARATOR.join(parts).encode(), digest_size=12).hexdigest()
+    return key_of(payment_date.isoformat(), amount_pence,
+                  supplier_part(supplier_name, postcode, company_number, charity_number, vcse),
+                  transaction_ref, expense_type, service_area, category, supplier_ref, body_name)

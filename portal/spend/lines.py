@@ -6,7 +6,7 @@ from datetime import date
 
 from portal.suppliers.services import SupplierKey
 
-from .identity import content_key
+from .identity import content_key, key_of, supplier_part
 from .normalise import (
     normalise_charity_number,
     normalise_company_number,
@@ -152,17 +152,17 @@ class LineChecker:
         self._keys = tuple(mapping.get(f) or None for f in self._FIELDS)  # None: unmapped, reads ""
         self._blanks = ("",) * len(self._keys)
         self._limits = tuple(TEXT_LIMITS[f] for f in self._FIELDS[7:11])
-        self._dates: dict = {}  # cell text -> (date, first of its month)
-        self._suppliers: dict = {}  # supplier cells as written -> (SupplierKey or None, normalised cells)
+        self._dates: dict = {}  # cell text -> (date, first of its month, ISO text)
+        self._suppliers: dict = {}  # supplier cells as written -> (SupplierKey or None, name, its part of the key)
 
     def check(self, line_number: int, values: dict) -> tuple:
         """(transaction_ref, payment_date, month, amount_pence, supplier or None, supplier name as written,
         expense_type, service_area, category, content_key), or LineProblem with every reason, as ``parse_line`` gives them."""
         try:
             cells = tuple(map(str.strip, map(values.get, self._keys, self._blanks)))
-            day, month = self._day(cells[0])
+            day, month, iso = self._day(cells[0])
             amount = parse_amount(cells[1])
-            supplier, (name, postcode, company, charity, vcse) = self._supplier(cells[2:7])
+            supplier, name, part = self._supplier(cells[2:7])
             texts = [cell or None for cell in cells[7:11]]
             for text, limit in zip(texts, self._limits):
                 if text is not None and len(text) > limit:
@@ -172,17 +172,16 @@ class LineChecker:
             return (line.transaction_ref, line.payment_date, line.month, line.amount_pence, line.supplier,
                     line.supplier_name, line.expense_type, line.service_area, line.category, line.content_key)
         ref, expense, service, category = texts
-        key = content_key(day, amount, name, ref, expense, service, category, postcode, company, charity, vcse,
-                          cells[11], cells[12])
+        key = key_of(iso, amount, part, ref, expense, service, category, cells[11], cells[12])
         return (ref, day, month, amount, supplier, name, expense, service, category, key)
 
-    def _day(self, text: str) -> tuple[date, date]:
+    def _day(self, text: str) -> tuple[date, date, str]:
         found = self._dates.get(text)
         if found is None:
             if not text:
                 raise ValueError("date is missing")
             day = parse_date(text)
-            found = (day, day.replace(day=1))
+            found = (day, day.replace(day=1), day.isoformat())
             _remember(self._dates, text, found)
         return found
 
@@ -196,7 +195,8 @@ class LineChecker:
             company = normalise_company_number(company) if company else None
             charity = normalise_charity_number(charity) if charity else None
             vcse = parse_yes_no(vcse) if vcse else None
-            found = (supplier_key(name, postcode, company, charity, vcse), (name, postcode, company, charity, vcse))
+            found = (supplier_key(name, postcode, company, charity, vcse), name,
+                     supplier_part(name, postcode, company, charity, vcse))
             _remember(self._suppliers, cells, found)
         return found
 
