@@ -75,6 +75,7 @@ def upgrade():
         batch_op.add_column(sa.Column('choice_by_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('net_total_pence', sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column('months', sa.JSON(), nullable=False, server_default='[]'))
+        batch_op.add_column(sa.Column('total_lines', sa.JSON(), nullable=False, server_default='[]'))
         batch_op.add_column(sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('withdrawn_by_id', sa.Integer(), nullable=True))
         batch_op.create_check_constraint(batch_op.f('ck_spend_imports_status'), _statuses(NEW_STATUSES))
@@ -83,7 +84,7 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_spend_imports_withdrawn_by_id_users'), 'users', ['withdrawn_by_id'], ['id'], ondelete='SET NULL')
     # The defaults only filled the rows already there; the models give every new row its values.
     with op.batch_alter_table('spend_imports', schema=None) as batch_op:
-        for name in ('new_count', 'missing_count', 'changed_count', 'replaced_count', 'shared_reference_lines', 'months'):
+        for name in ('new_count', 'missing_count', 'changed_count', 'replaced_count', 'shared_reference_lines', 'months', 'total_lines'):
             batch_op.alter_column(name, server_default=None)
 
     # On SQLite the table is rebuilt with AUTOINCREMENT: a deleted (retired) line's id is never reused.
@@ -186,7 +187,7 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_spend_imports_choice_by_id_users'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('ck_spend_imports_overlap_choice'), type_='check')
         batch_op.drop_constraint(batch_op.f('ck_spend_imports_status'), type_='check')
-        for name in ('withdrawn_by_id', 'withdrawn_at', 'months', 'net_total_pence', 'choice_by_id',
+        for name in ('withdrawn_by_id', 'withdrawn_at', 'months', 'total_lines', 'net_total_pence', 'choice_by_id',
                      'overlap_choice', 'phase', 'shared_reference_lines', 'replaced_count', 'changed_count', 'missing_count', 'new_count'):
             batch_op.drop_column(name)
         batch_op.alter_column('already_held_count', new_column_name='duplicate_count', existing_type=sa.Integer(), existing_nullable=False)

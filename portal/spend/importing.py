@@ -234,6 +234,7 @@ class _Checked:
     suppliers: dict = field(default_factory=dict)
     months: set = field(default_factory=set)
     net_total_pence: int = 0
+    total_lines: list = field(default_factory=list)  # rows that add up the file, not payments
 
 
 def _check_lines(path: Path, spend_import: SpendImport, spool, progress: _Progress) -> _Checked:
@@ -252,6 +253,9 @@ def _check_lines(path: Path, spend_import: SpendImport, spool, progress: _Progre
                 raise LineProblem(raw.problem)
             ref, day, month, amount, supplier, name, expense, service, category, key = checker.check(raw.line_number, raw.values)
         except LineProblem as problem:
+            if raw.is_total:  # the file adding itself up: counting it would count every line twice
+                checked.total_lines.append(raw.line_number)
+                continue
             checked.problems.append((raw.line_number, str(problem)[:500], {k: v for k, v in raw.values.items() if k != EXTRA}))
         else:
             index = suppliers.setdefault(name if supplier is None else supplier, len(suppliers))
@@ -300,6 +304,7 @@ def _reject(session: Session, spend_import: SpendImport, checked: _Checked) -> I
     session.expire(spend_import, ["phase"])  # _Progress set it on its own connection: the value held here is stale
     spend_import.status = "rejected"
     spend_import.phase = None
+    spend_import.total_lines = checked.total_lines[:100]
     spend_import.rejected_count = len(checked.problems)
     spend_import.imported_count = spend_import.already_held_count = 0
     spend_import.total_rows = spend_import.rows_done = checked.rows
@@ -364,6 +369,7 @@ def _load(session: Session, spend_import: SpendImport, network: Network, spool, 
     spend_import.shared_reference_lines = placed.shared_reference_lines
     spend_import.rejected_count = len(checked.problems)
     spend_import.net_total_pence = checked.net_total_pence
+    spend_import.total_lines = checked.total_lines[:100]
     spend_import.months = [m.isoformat() for m in sorted(checked.months)]
     spend_import.total_rows = spend_import.rows_done = checked.rows
     spend_import.finished_at = utcnow()

@@ -72,6 +72,8 @@ class SpendImport(TenantScoped, db.Model):
     shared_reference_lines: Mapped[int] = mapped_column(Integer, default=0)
     # ISO months the file's lines fall in.
     months: Mapped[list] = mapped_column(JSON, default=list)
+    # Line numbers of rows that add the file up ("Total", a sum): read, not counted (the first 100).
+    total_lines: Mapped[list] = mapped_column(JSON, default=list)
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     failure_reason: Mapped[str | None] = mapped_column(Text)

@@ -14,6 +14,7 @@ import codecs
 import csv
 import datetime as dt
 import math
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -58,6 +59,9 @@ class SpendFileProblem(Exception):
     """The file cannot be read as spend lines; the message says why, in the uploader's words."""
 
 
+_TOTAL_LABEL = re.compile(r"(?i)(grand |sub ?|overall |net |gross )?totals?( [a-z £():]*)?:?")
+
+
 @dataclass(frozen=True)
 class RawRow:
     """One data row: where it is in the file and its cells as text, keyed by column name."""
@@ -66,6 +70,16 @@ class RawRow:
     values: dict[str, str]
     cell_count: int  # cells in the row (trailing blank cells past the header not counted)
     header_count: int
+
+    @property
+    def is_total(self) -> bool:
+        """A row that adds up the file ("Total", "Grand total" and a sum, little else): not a payment.
+
+        Asked only of a row that is not a good line (a total row has no date), so a firm called
+        "Total Gas & Power Ltd" on a full line is never taken for one.
+        """
+        filled = [value.strip() for key, value in self.values.items() if key != EXTRA and value.strip()]
+        return 0 < len(filled) <= 3 and any(_TOTAL_LABEL.fullmatch(value) for value in filled)
 
     @property
     def problem(self) -> str | None:

@@ -203,3 +203,16 @@ def test_the_same_import_run_twice_at_once_places_its_lines_once(app, partner):
     assert tuple(line_totals(partner)) == (2000, 540_000)
     with tenant_context(partner.id):
         assert db.session.get(SpendImport, import_id).imported_count == 2000
+
+
+def test_a_row_that_adds_up_the_file_is_read_but_not_counted(partner):
+    rows = [["01/04/2024", "T1", "Acme Ltd", "", "100.00", "Food"], ["02/04/2024", "T2", "Total Gas & Power Ltd", "", "50.00", "Care"],
+            ["", "", "Total", "", "150.00", ""], ["", "", "", "", "", ""]]
+    import_id, outcome = imported_file(partner, rows)
+    assert (outcome.status, outcome.imported, outcome.rejected) == ("imported", 2, 0)
+    assert tuple(line_totals(partner)) == (2, 15_000)
+    with tenant_context(partner.id):
+        assert db.session.get(SpendImport, import_id).total_lines == [4]
+    # a short row that is no total is still a bad line, reported as one
+    import_id, outcome = imported_file(partner, [["03/05/2024", "T3", "Acme Ltd", "", "1.00", ""], ["", "", "Acme", "", "9.00", ""]])
+    assert (outcome.status, outcome.rejected) == ("rejected", 1)
