@@ -239,7 +239,7 @@ class _Checked:
 
 def _check_lines(path: Path, spend_import: SpendImport, spool, progress: _Progress) -> _Checked:
     spend_file = read_spend_file(path, spend_import.filename)
-    checker = LineChecker(spend_import.column_mapping)
+    checker = LineChecker(spend_import.column_mapping, spend_file.headers)
     checked = _Checked()
     suppliers = checked.suppliers
     write = csv.writer(spool).writerow
@@ -251,7 +251,7 @@ def _check_lines(path: Path, spend_import: SpendImport, spool, progress: _Progre
         try:
             if raw.problem:
                 raise LineProblem(raw.problem)
-            ref, day, month, amount, supplier, name, expense, service, category, key = checker.check(raw.line_number, raw.values)
+            ref, day, month, amount, supplier, name, expense, service, category, key = checker.check_row(raw)
         except LineProblem as problem:
             if raw.is_total:  # the file adding itself up: counting it would count every line twice
                 checked.total_lines.append(raw.line_number)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 
 from portal.suppliers.services import SupplierKey
 
@@ -147,10 +148,15 @@ class LineChecker:
                "charity_number", "vcse_flag", "transaction_ref", "expense_type", "service_area", "category",
                "supplier_ref", "body_name")
 
-    def __init__(self, mapping: dict):
+    def __init__(self, mapping: dict, headers: list[str] | None = None):
         self._mapping = mapping
         self._keys = tuple(mapping.get(f) or None for f in self._FIELDS)  # None: unmapped, reads ""
         self._blanks = ("",) * len(self._keys)
+        # By position, for rows that keep their cells as a list: an unmapped field reads the "" put past the last cell.
+        self._pick = None
+        if headers is not None:
+            where = {header: position for position, header in enumerate(headers)}
+            self._pick = itemgetter(*(where.get(key, len(headers)) for key in self._keys))
         self._limits = tuple(TEXT_LIMITS[f] for f in self._FIELDS[7:11])
         self._dates: dict = {}  # cell text -> (date, first of its month, ISO text)
         self._suppliers: dict = {}  # supplier cells as written -> (SupplierKey or None, name, its part of the key)
@@ -158,8 +164,23 @@ class LineChecker:
     def check(self, line_number: int, values: dict) -> tuple:
         """(transaction_ref, payment_date, month, amount_pence, supplier or None, supplier name as written,
         expense_type, service_area, category, content_key), or LineProblem with every reason, as ``parse_line`` gives them."""
+        return self._check(line_number, map(values.get, self._keys, self._blanks), lambda: values)
+
+    def check_row(self, raw) -> tuple:
+        """``check`` for a row of the file (a ``reading.RawRow``), reading its cells by position where it can."""
+        cells = raw.cells
+        if cells is None or self._pick is None:
+            return self.check(raw.line_number, raw.values)
+        cells.append("")
         try:
-            cells = tuple(map(str.strip, map(values.get, self._keys, self._blanks)))
+            picked = self._pick(cells)
+        finally:
+            cells.pop()
+        return self._check(raw.line_number, picked, lambda: raw.values)
+
+    def _check(self, line_number: int, picked, values) -> tuple:
+        try:
+            cells = tuple(map(str.strip, picked))
             day, month, iso = self._day(cells[0])
             amount = parse_amount(cells[1])
             supplier, name, part = self._supplier(cells[2:7])
@@ -168,7 +189,7 @@ class LineChecker:
                 if text is not None and len(text) > limit:
                     raise ValueError("too long")
         except (ValueError, TypeError):
-            line = parse_line(line_number, values, self._mapping)  # raises with the reasons
+            line = parse_line(line_number, values(), self._mapping)  # raises with the reasons
             return (line.transaction_ref, line.payment_date, line.month, line.amount_pence, line.supplier,
                     line.supplier_name, line.expense_type, line.service_area, line.category, line.content_key)
         ref, expense, service, category = texts

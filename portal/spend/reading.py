@@ -62,14 +62,41 @@ class SpendFileProblem(Exception):
 _TOTAL_LABEL = re.compile(r"(?i)(grand |sub ?|overall |net |gross )?totals?( [a-z £():]*)?:?")
 
 
-@dataclass(frozen=True)
 class RawRow:
-    """One data row: where it is in the file and its cells as text, keyed by column name."""
+    """One data row: where it is in the file and its cells as text, keyed by column name.
 
-    line_number: int  # the row number the officer sees in Excel (the header row has its own)
-    values: dict[str, str]
-    cell_count: int  # cells in the row (trailing blank cells past the header not counted)
-    header_count: int
+    A row with one cell per column keeps its cells as a list (``cells``) and builds the
+    by-name ``values`` only when asked: the import picks its cells by position, and a million
+    rows need not each become a dict.
+    """
+
+    __slots__ = ("line_number", "cell_count", "header_count", "cells", "_headers", "_values")
+
+    def __init__(self, line_number: int, values: dict[str, str] | None, cell_count: int, header_count: int,
+                 cells: list[str] | None = None, headers: list[str] | None = None):
+        self.line_number = line_number  # the row number the officer sees in Excel (the header row has its own)
+        self.cell_count = cell_count  # cells in the row (trailing blank cells past the header not counted)
+        self.header_count = header_count
+        self.cells = cells  # the row's cells in column order, when it has one per column
+        self._headers = headers
+        self._values = values
+
+    @property
+    def values(self) -> dict[str, str]:
+        if self._values is None:
+            self._values = dict(zip(self._headers, self.cells))
+        return self._values
+
+    def _compared(self) -> tuple:
+        return (self.line_number, self.values, self.cell_count, self.header_count)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RawRow) and self._compared() == other._compared()
+
+    __hash__ = None  # its values are a dict: rows are compared, never kept in sets
+
+    def __repr__(self) -> str:
+        return f"RawRow(line_number={self.line_number}, values={self.values!r}, cell_count={self.cell_count})"
 
     @property
     def is_total(self) -> bool:
@@ -487,7 +514,7 @@ class SpendFile:
                     continue  # the header repeated, as when files are concatenated month by month
                 count = len(cells)
                 if count == width:  # the common case, without the slicing below
-                    yield RawRow(line, dict(zip(headers, cells)), width, width)
+                    yield RawRow(line, None, width, width, cells, headers)
                     continue
                 while count > width and not cells[count - 1].strip():
                     count -= 1  # blank cells past the last column: Excel pads rows like that

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.spend import importing, lines
+from portal.spend.reading import read_spend_file
 from portal.spend.models import SpendImport, SpendImportProblem, SpendLine
 from portal.suppliers.models import Supplier, SupplierAlias, SupplierMatchCandidate
 from portal.suppliers.services import SupplierKey, SupplierResolver
@@ -417,3 +418,17 @@ def test_resolving_a_file_at_once_takes_a_handful_of_statements(partner):
             event.remove(engine, "before_cursor_execute", listener)
         db.session.rollback()
     assert len(statements) <= 12, statements
+
+
+def test_reading_a_row_by_position_gives_what_reading_it_by_name_gives(tmp_path):
+    rows = [["Ref", "Date", "Supplier", "Net Amount", "Expense Type"], ["T1", "01/04/2024", "Acme", "5", "Food"],
+            ["T2", "02/04/2024", "", "-1.00", ""], ["T3", "31/02/2024", "Beta", "x", "Care"], ["T4", "03/04/2024", "Acme", "5"],
+            ["T5", "03/04/2024", "Acme", "5", "Food", "extra cell"]]
+    path = tmp_path / "spend.csv"
+    path.write_bytes(csv_bytes(rows))
+    spend_file = read_spend_file(path, "spend.csv")
+    mapping = {**spend_file.guess_mapping(), "category": "Not a column of this file"}
+    by_position, by_name = lines.LineChecker(mapping, spend_file.headers), lines.LineChecker(mapping)
+    for raw in spend_file.rows():
+        assert _outcome(lambda: by_position.check_row(raw)) == _outcome(lambda: by_name.check(raw.line_number, raw.values))
+        assert raw.cells is None or raw.values == dict(zip(spend_file.headers, raw.cells))
