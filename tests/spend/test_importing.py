@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.spend import importing, lines
-from portal.spend.reading import read_spend_file
 from portal.spend.models import SpendImport, SpendImportProblem, SpendLine
+from portal.spend.reading import read_spend_file
 from portal.suppliers.models import Supplier, SupplierAlias, SupplierMatchCandidate
 from portal.suppliers.services import SupplierKey, SupplierResolver
 from tenants import tenant_context
