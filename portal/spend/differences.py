@@ -24,22 +24,25 @@ DIFFERENCE_HEADER = ["Line in this file", "Transaction reference", "Date", "Amou
 ALREADY_HELD_WHY = "An earlier import holds this same line: every column the same, as many times as this file has it"
 
 
+def _group(spend_import: SpendImport, kind: str):
+    """One group of the comparison, in file order (held lines by id)."""
+    return (select(SpendImportDifference)
+            .where(SpendImportDifference.spend_import_id == spend_import.id, SpendImportDifference.kind == kind)
+            .order_by(SpendImportDifference.line_number, SpendImportDifference.held_line_id))
+
+
 def difference_rows(session: Session, spend_import: SpendImport, kind: str) -> Iterator[list]:
-    """Every line of one difference group, in file order (held lines by id), as download rows."""
-    query = (select(SpendImportDifference).where(SpendImportDifference.spend_import_id == spend_import.id,
-                                                 SpendImportDifference.kind == kind)
-             .order_by(SpendImportDifference.line_number, SpendImportDifference.held_line_id))
-    for d in session.scalars(query).yield_per(2000):
+    """Every line of one difference group as download rows."""
+    for d in session.scalars(_group(spend_import, kind)).yield_per(2000):
         yield [d.line_number, d.transaction_ref, d.payment_date, _maybe_pounds(d.amount_pence), d.supplier_name,
                d.held_line_id, d.held_payment_date, _maybe_pounds(d.held_amount_pence), d.held_supplier_name]
 
 
 def first_differences(session: Session, spend_import: SpendImport, kind: str, limit: int = 20) -> list[SpendImportDifference]:
-    return session.scalars(
-        select(SpendImportDifference).where(SpendImportDifference.spend_import_id == spend_import.id,
-                                            SpendImportDifference.kind == kind)
-        .order_by(SpendImportDifference.line_number, SpendImportDifference.held_line_id).limit(limit)
-    ).all()
+    """The first lines of one difference group, for the page; none read when the comparison found none."""
+    if not getattr(spend_import, f"{kind}_count"):
+        return []
+    return session.scalars(_group(spend_import, kind).limit(limit)).all()
 
 
 def already_held_rows(session: Session, spend_import: SpendImport) -> tuple[list[str], Iterator[list]]:

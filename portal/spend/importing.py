@@ -86,15 +86,6 @@ STAGING_SUPPLIERS = Table(
     prefixes=["TEMPORARY"],
 )
 
-# An import in one of these states is not run again: its lines are placed, or wait for the officer.
-SETTLED = ("imported", "withdrawn", "needs_choice")
-
-
-def _settled(spend_import: SpendImport) -> ImportOutcome:
-    return ImportOutcome(spend_import.status, spend_import.imported_count, spend_import.already_held_count,
-                         spend_import.rejected_count)
-
-
 class ImportRefused(ValueError):
     """The upload cannot be imported at all; the message says why."""
 
@@ -107,6 +98,15 @@ class ImportOutcome:
     rejected: int = 0
     # The months whose counted lines this import changed: their totals are due a refresh.
     months: list[date] = field(default_factory=list)
+
+
+# An import in one of these states is not run again: its lines are placed, or wait for the officer.
+SETTLED = ("imported", "withdrawn", "needs_choice")
+
+
+def _settled(spend_import: SpendImport) -> ImportOutcome:
+    return ImportOutcome(spend_import.status, spend_import.imported_count, spend_import.already_held_count,
+                         spend_import.rejected_count)
 
 
 def uploads_dir(organisation_id: int) -> Path:

@@ -15,6 +15,14 @@ from .keyboard import submit_by_keyboard
 
 
 @pytest.fixture
+def officer(make_network, make_partner, make_user):
+    """A council officer in the Rother Valley network (journeys needing more of the world define their own)."""
+    network = make_network(name="Rother Valley Anchor Network", local_area=("S60", "S61"))
+    partner = make_partner(name="Rotherham Metropolitan Borough Council", network=network)
+    return make_user(partner=partner, role="officer", name="Priya Officer")
+
+
+@pytest.fixture
 def journey(page, live_server):
     return Journey(page, live_server)
 

@@ -29,13 +29,6 @@ def upload(journey, path):
     expect(page).to_have_url(re.compile(r"/spend/imports/\d+$"))
 
 
-@pytest.fixture
-def officer(make_network, make_partner, make_user):
-    network = make_network(name="Rother Valley Anchor Network", local_area=("S60", "S61"))
-    partner = make_partner(name="Rotherham Metropolitan Borough Council", network=network)
-    return make_user(partner=partner, role="officer", name="Priya Officer")
-
-
 def test_an_officer_replaces_a_corrected_month_and_withdraws_an_import(journey, officer, tmp_path, celery_worker_process):
     page = journey.page
     april, corrected = tmp_path / "april-2024.csv", tmp_path / "april-2024-corrected.csv"

@@ -19,13 +19,6 @@ SPEND_FILE = "Date,Transaction Number,Supplier Name,Supplier Postcode,Net Amount
 )
 
 
-@pytest.fixture
-def officer(make_network, make_partner, make_user):
-    network = make_network(name="Rother Valley Anchor Network", local_area=("S60", "S61"))
-    partner = make_partner(name="Rotherham Metropolitan Borough Council", network=network)
-    return make_user(partner=partner, role="officer", name="Priya Officer")
-
-
 def test_an_officer_imports_a_spend_file_and_reads_the_dashboard(journey, officer, tmp_path, celery_worker_process):
     page = journey.page
     spend_file = tmp_path / "april-december-2024.csv"
