@@ -97,6 +97,7 @@ def _import_features() -> None:
     import portal.social_value.models  # noqa: F401
     import portal.social_value.tasks  # noqa: F401
     import portal.suppliers.models  # noqa: F401
+    import portal.registers.models  # noqa: F401
     import portal.smes.models  # noqa: F401
     import portal.smes.tasks  # noqa: F401
     import portal.opportunities.models  # noqa: F401

@@ -32,6 +32,24 @@ BEGIN
 END $$"""
 
 
+def read_only_statement(table: str) -> str:
+    """SQL (run as the table's owner) that leaves every role but the owner only SELECT on ``table``:
+    the reference registers, which loads (run as the owner) replace whole and the app only reads."""
+    return f"""
+DO $$
+DECLARE grantee text;
+BEGIN
+  IF to_regclass('{table}') IS NULL THEN RETURN; END IF;
+  FOR grantee IN
+    SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END
+    FROM pg_class c, aclexplode(c.relacl) a
+    WHERE c.oid = '{table}'::regclass AND a.grantee <> c.relowner
+  LOOP
+    EXECUTE format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {table} FROM %s', grantee);
+  END LOOP;
+END $$"""
+
+
 def editable_statement(table: str) -> str:
     """The reverse of append_only_statement: roles that may INSERT may UPDATE and DELETE again."""
     return f"""
@@ -83,6 +101,10 @@ def prepare_postgres(admin_url: str, database: str, owner: str, app_role: str, p
         # The grant above covers every table; take edits of the log back again.
         for table in APPEND_ONLY_TABLES:
             conn.execute(text(append_only_statement(table)))
+        from portal.registers.models import REFERENCE_TABLES
+
+        for table in REFERENCE_TABLES:
+            conn.execute(text(read_only_statement(table)))
     owner_engine.dispose()
     render = lambda u: u.render_as_string(hide_password=False)  # noqa: E731
     return render(owner_url), render(app_url)

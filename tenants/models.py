@@ -30,8 +30,18 @@ class Network(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
-    # Outward codes (postcode districts) such as S60, S61 ... S66.
+    # Outward codes (postcode districts) such as S60, S61 ... S66: the area as first kept.
+    # Superseded by area_codes (districts straddle boroughs); read only to migrate from.
     local_area: Mapped[list] = mapped_column(JSON, default=list)
+    # The local area: local authority districts by GSS code (E08000018 ...), as councils report it.
+    area_codes: Mapped[list] = mapped_column(JSON, default=list)
+    # An optional wider tier (a combined authority, say): more districts, and its name.
+    wider_area_codes: Mapped[list] = mapped_column(JSON, default=list)
+    wider_area_name: Mapped[str | None] = mapped_column(String(120))
+    # The region tier (E12000003, ...); None: the region the area's districts lie in.
+    region_code: Mapped[str | None] = mapped_column(String(9))
+    # Supplier classes left out of procurable spend (portal/suppliers/models.py SUPPLIER_KINDS).
+    excluded_kinds: Mapped[list] = mapped_column(JSON, default=lambda: ["public", "tax", "pension", "individual"])
     financial_year_start_month: Mapped[int] = mapped_column(Integer, default=4)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

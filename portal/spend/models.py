@@ -32,7 +32,8 @@ OVERLAP_CHOICES = ("replace", "add")
 DIFFERENCE_KINDS = ("new", "missing", "changed")
 RETIRED_REASONS = ("replaced", "withdrawn")
 PERIOD_TYPES = ("year", "quarter", "month")
-BREAKDOWNS = ("all", "district", "category")
+# "district": the supplier's local authority district (GSS code); "ward" and "imd" (decile 1-10) likewise.
+BREAKDOWNS = ("all", "district", "category", "ward", "imd")
 
 
 class SpendImport(TenantScoped, db.Model):
@@ -249,8 +250,16 @@ class _TotalsColumns:
     # '' for the "all" breakdown; the district or category otherwise.
     key: Mapped[str] = mapped_column(String(200), default="")
     total_pence: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Total less the classes the network excludes: every share below is of this.
+    procurable_pence: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # Procurable spend with suppliers based or branched in the area (local = based + branched).
     local_pence: Mapped[int] = mapped_column(BigInteger, default=0)
-    # Spend with no supplier postcode known: neither local nor not.
+    based_pence: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    branched_pence: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # Procurable spend in the wider tier and in the region, outside the area.
+    wider_pence: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    region_pence: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # Procurable spend with no supplier place known: neither local nor not.
     unplaced_pence: Mapped[int] = mapped_column(BigInteger, default=0)
     sme_pence: Mapped[int] = mapped_column(BigInteger, default=0)
     vcse_pence: Mapped[int] = mapped_column(BigInteger, default=0)

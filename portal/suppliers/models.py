@@ -1,15 +1,27 @@
 """Suppliers are shared by the whole network; what a partner spent with one stays that partner's."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from tenants.models import utcnow
 
-SUPPLIER_KINDS = ("private", "vcse", "public", "sole_trader", "unknown")
+# A supplier's class. "private": a company (sized by its accounts); "vcse": a charity, CIC,
+# co-operative, community benefit society or non-profit company limited by guarantee;
+# "public": councils, NHS bodies, police, government; "tax" and "pension": HMRC and pension
+# funds, kept apart so a network can exclude them by name; "individual": a person or a
+# redacted payee; "sole_trader": a named person trading (procurable, usually small).
+SUPPLIER_KINDS = ("private", "vcse", "public", "tax", "pension", "individual", "sole_trader", "unknown")
+# Where a supplier's place came from (``place_source``).
+PLACE_SOURCES = ("spend_file", "companies", "charities", "mutuals", "api", "lead")
+# How the supplier was tied to a register entry (``match_method``).
+MATCH_METHODS = ("number", "name", "previous_name", "fuzzy", "hand")
+# A supplier's place against its network's area (``locality``): registered office in the
+# area ("based"), a local branch the lead recorded ("branched"), the wider tier, the region, elsewhere.
+LOCALITIES = ("based", "branched", "wider", "region", "elsewhere")
 
 
 class Supplier(db.Model):
@@ -32,12 +44,39 @@ class Supplier(db.Model):
     # Derived from the postcode district against the network's area, or the override;
     # kept on the row so totals are one join, not a lookup per line.
     is_local: Mapped[bool | None] = mapped_column(Boolean)
+    mutual_number: Mapped[str | None] = mapped_column(String(20))
+    # Where the supplier's address is (the register's, the spend file's or the lead's) and what it lies in.
+    district_code: Mapped[str | None] = mapped_column(String(9))
+    ward_code: Mapped[str | None] = mapped_column(String(9))
+    lsoa_code: Mapped[str | None] = mapped_column(String(9))
+    region_code: Mapped[str | None] = mapped_column(String(9))
+    imd_decile: Mapped[int | None] = mapped_column(SmallInteger)
+    # A local branch of a firm registered elsewhere (CLES "based or branched"), set by the lead.
+    branch_postcode: Mapped[str | None] = mapped_column(String(8))
+    branch_district_code: Mapped[str | None] = mapped_column(String(9))
+    # None: not placed (no postcode, or one the directory does not hold).
+    locality: Mapped[str | None] = mapped_column(String(10))
+    place_source: Mapped[str | None] = mapped_column(String(12))
+    # The register file's date, for a placement from a register.
+    place_source_date: Mapped[date | None] = mapped_column(Date)
+    placed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    match_method: Mapped[str | None] = mapped_column(String(14))
+    # 0-100: 100 for a number or an exact name; the fuzzy score otherwise.
+    match_confidence: Mapped[int | None] = mapped_column(SmallInteger)
+    # The lead's word on class and size stands: automatic classing never overwrites it.
+    kind_by_lead: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    sme_by_lead: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Numbers and postcode the lead set by hand: register refreshes leave them alone.
+    place_by_lead: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     aliases: Mapped[list["SupplierAlias"]] = relationship(back_populates="supplier")
 
     __table_args__ = (
         CheckConstraint("kind IN (" + ", ".join(f"'{k}'" for k in SUPPLIER_KINDS) + ")", name="kind"),
+        CheckConstraint("locality IN (" + ", ".join(f"'{k}'" for k in LOCALITIES) + ")", name="locality"),
+        Index("ix_suppliers_network_mutual", "network_id", "mutual_number"),
+        Index("ix_suppliers_network_postcode", "network_id", "postcode"),
         Index("ix_suppliers_network_company", "network_id", "company_number"),
         Index("ix_suppliers_network_charity", "network_id", "charity_number"),
         Index("ix_suppliers_network_name", "network_id", "normalised_name"),
@@ -89,4 +128,32 @@ class SupplierMatchCandidate(db.Model):
     __table_args__ = (
         UniqueConstraint("supplier_id", "candidate_id"),
         CheckConstraint("status IN ('pending', 'merged', 'distinct')", name="status"),
+    )
+
+
+class SupplierRegisterCandidate(db.Model):
+    """A register entry that may be this supplier, for the lead to confirm or refuse (one at a time)."""
+
+    __tablename__ = "supplier_register_candidates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), index=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id", ondelete="CASCADE"), index=True)
+    # "companies", "charities" or "mutuals", and the entry's number there.
+    register: Mapped[str] = mapped_column(String(12))
+    number: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(300))
+    postcode: Mapped[str | None] = mapped_column(String(8))
+    method: Mapped[str] = mapped_column(String(14))
+    score: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    supplier: Mapped[Supplier] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("supplier_id", "register", "number"),
+        CheckConstraint("status IN ('pending', 'accepted', 'refused')", name="status"),
+        CheckConstraint("register IN ('companies', 'charities', 'mutuals')", name="register"),
     )
