@@ -12,6 +12,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .audit import views as audit
     from .config import load_settings
     from .cpv import cli as cpv_cli
+    from .registers import lookup_cli
     from .dashboard import views as dashboard
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .gaps import views as gaps
@@ -64,6 +65,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     cpv_cli.init_app(app)
+    lookup_cli.init_app(app)
     app.register_blueprint(home.bp)
     app.register_blueprint(smes.bp)
     app.register_blueprint(network.bp)
@@ -98,6 +100,7 @@ def _import_features() -> None:
     import portal.social_value.tasks  # noqa: F401
     import portal.suppliers.models  # noqa: F401
     import portal.registers.models  # noqa: F401
+    import portal.registers.lookup_tasks  # noqa: F401
     import portal.smes.models  # noqa: F401
     import portal.smes.tasks  # noqa: F401
     import portal.opportunities.models  # noqa: F401
