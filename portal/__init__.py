@@ -13,6 +13,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .config import load_settings
     from .cpv import cli as cpv_cli
     from .registers import lookup_cli
+    from .registers import lookup_views as companies_house
     from .dashboard import views as dashboard
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .gaps import views as gaps
@@ -78,6 +79,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(opportunities.bp)
     app.register_blueprint(gaps.bp)
     app.register_blueprint(matching.bp)
+    app.register_blueprint(companies_house.bp)
     formatting.init_app(app)
     workers.celery_init_app(app)
     _import_features()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import uuid
 from datetime import timedelta
 
@@ -404,3 +405,38 @@ def test_the_command_runs_the_lookup_and_prints_what_it_did(lookup_app, stub, su
     assert "matched: 2, to review: 1, no match: 1" in result.output
     again = lookup_app.test_cli_runner().invoke(args=["look-up-suppliers", "--network", network.slug])
     assert again.exit_code == 0 and "Nothing to look up" in again.output
+
+
+# The lead's page
+
+
+def test_the_lead_sees_the_lookup_is_off_and_no_button(app, suppliers, make_user, sign_in):
+    network, _ = suppliers
+    page = sign_in(make_user(lead_of=network)).get(f"/network/{network.id}/suppliers/companies-house")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert 'data-testid="lookup-off"' in body and "COMPANIES_HOUSE_API_KEY" in body
+    assert "Look up 4 suppliers" not in body
+
+
+def test_the_lead_starts_the_lookup_and_sees_what_it_found(lookup_app, stub, suppliers, make_user, sign_in, monkeypatch):
+    from portal.registers.lookup_tasks import look_up_unmatched
+
+    network, _ = suppliers
+    client = sign_in(make_user(lead_of=network))
+    url = f"/network/{network.id}/suppliers/companies-house"
+    body = client.get(url).get_data(as_text=True)
+    assert "Look up 4 suppliers" in body and 'data-testid="lookup-off"' not in body
+    queued = []
+    monkeypatch.setattr(look_up_unmatched, "apply_async", lambda args=(), kwargs=None, **options: queued.append(args))
+    response = client.post(url)
+    assert response.status_code == 302 and queued == [(network.id,)]
+    # What the worker would do, then the page again.
+    script_the_register(stub)
+    look_up_unmatched(*queued[0])
+    body = client.get(url).get_data(as_text=True)
+    summary = body[body.index('data-testid="lookup-summary"'):]
+    for label, count in (("Waiting to be looked up", 0), ("Matched to a company", 2), ("Sent to your review", 1),
+                         ("Nothing close found", 1)):
+        assert re.search(rf"{label}\s*</dt>\s*<dd class=\"govuk-summary-list__value\">\s*{count}\s*</dd>", summary), label
+    assert "Look up 0" not in body and "<button" not in summary
