@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from flask import current_app
+from sqlalchemy import select
 
 from portal.extensions import db
 from tenants.models import Network
@@ -56,6 +57,18 @@ def look_up_unmatched(self, network_id: int, supplier_ids: list[int] | None = No
         log.warning("Companies House lookup for network %s paused: %s", network_id, error)
         raise self.retry(exc=error, countdown=UNAVAILABLE_RETRY_SECONDS, max_retries=3)
     return {"status": "done", **report.as_dict()}
+
+
+@shared_task
+def look_up_all_networks() -> int:
+    """Nightly, when the lookup is on: queue each network's lookup (suppliers new since, or due again)."""
+    if not lookup_is_on(current_app.config):
+        return 0
+    network_ids = db.session.scalars(select(Network.id).order_by(Network.id)).all()
+    db.session.rollback()
+    for network_id in network_ids:
+        look_up_unmatched.delay(network_id)
+    return len(network_ids)
 
 
 def _look_up_and_place(session, network_id: int, batch: list[int], client) -> LookupReport:

@@ -440,3 +440,21 @@ def test_the_lead_starts_the_lookup_and_sees_what_it_found(lookup_app, stub, sup
                          ("Nothing close found", 1)):
         assert re.search(rf"{label}\s*</dt>\s*<dd class=\"govuk-summary-list__value\">\s*{count}\s*</dd>", summary), label
     assert "Look up 0" not in body and "<button" not in summary
+
+
+def test_the_nightly_job_queues_every_network_only_when_the_lookup_is_on(app, suppliers, make_network, monkeypatch):
+    from portal.registers.lookup_tasks import look_up_all_networks, look_up_unmatched
+    from workers.schedule import PERIODIC_JOBS
+
+    assert PERIODIC_JOBS["look-up-unmatched-suppliers"]["task"] == look_up_all_networks.name
+    network, _ = suppliers
+    other = make_network()
+    queued = []
+    monkeypatch.setattr(look_up_unmatched, "delay", lambda *args: queued.append(args))
+    assert look_up_all_networks() == 0 and queued == []
+    app.config["COMPANIES_HOUSE_API_KEY"] = "test-key"
+    try:
+        assert look_up_all_networks() == 2
+    finally:
+        app.config["COMPANIES_HOUSE_API_KEY"] = ""
+    assert queued == [(network.id,), (other.id,)]
