@@ -289,3 +289,26 @@ def client_from_settings(config, **kwargs) -> CompaniesHouseClient | None:
         window_kwargs = {k: kwargs[k] for k in ("clock", "sleep") if k in kwargs}
         kwargs["window"] = window_for(config.get("COMPANIES_HOUSE_LIMITER_URL", "memory://"), api_key, **window_kwargs)
     return CompaniesHouseClient(api_key, config.get("COMPANIES_HOUSE_API_URL") or PUBLIC_URL, **kwargs)
+
+
+class CompaniesHouseLookupOff(CompaniesHouseError):
+    """No API key is set, so the live lookup is off."""
+
+
+def _app_client() -> CompaniesHouseClient:
+    from flask import current_app
+
+    client = client_from_settings(current_app.config)
+    if client is None:
+        raise CompaniesHouseLookupOff("The live Companies House lookup is off: set COMPANIES_HOUSE_API_KEY.")
+    return client
+
+
+def search_companies(name: str, items_per_page: int = 20) -> list[CompanySearchHit]:
+    """Search with the app's settings (inside an app context); raises CompaniesHouseLookupOff without a key."""
+    return _app_client().search_companies(name, items_per_page)
+
+
+def get_company(number: str) -> CompanyProfile | None:
+    """A company's profile with the app's settings (inside an app context); None when there is no such company."""
+    return _app_client().get_company(number)

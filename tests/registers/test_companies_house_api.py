@@ -458,3 +458,17 @@ def test_the_nightly_job_queues_every_network_only_when_the_lookup_is_on(app, su
     finally:
         app.config["COMPANIES_HOUSE_API_KEY"] = ""
     assert queued == [(network.id,), (other.id,)]
+
+
+def test_the_app_settings_give_the_client_its_key_and_address(lookup_app, stub):
+    from portal.registers import companies_house_api as api
+
+    stub.on("/company/00000001", Answer(200, profile("00000001", "ACME LIMITED")))
+    stub.on_search("acme", Answer(200, search_results(search_item("00000001", "ACME LIMITED"))))
+    with lookup_app.app_context():
+        assert api.get_company("1").name == "ACME LIMITED"
+        assert [h.number for h in api.search_companies("acme")] == ["00000001"]
+        lookup_app.config["COMPANIES_HOUSE_API_KEY"] = ""
+        with pytest.raises(api.CompaniesHouseLookupOff):
+            api.get_company("1")
+    assert {s.authorization for s in stub.seen} == {"Basic " + base64.b64encode(b"test-key:").decode()}
