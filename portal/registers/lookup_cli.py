@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 
 import click
 from flask import Flask, current_app
@@ -29,8 +30,6 @@ def look_up_suppliers_command(slug, supplier_ids, wait):
     if network is None:
         raise click.ClickException(f"no network with slug {slug}")
     again_days = current_app.config.get("COMPANIES_HOUSE_LOOKUP_AGAIN_DAYS", 30)
-    from datetime import timedelta
-
     count = len(suppliers_to_look_up(db.session, network.id, supplier_ids or None, again_after=timedelta(days=again_days)))
     if count == 0:
         click.echo(f"Nothing to look up for {network.name}: every supplier is matched, waiting for review, "
