@@ -254,7 +254,7 @@ def _score_blocks(session: Session, suppliers: list[_Supplier], report: MatchRep
         report.comparisons += len(members) * len(choices)
         matrix = process.cdist(
             [s.fuzzy_key for s in members], [c.normalised_name for c in choices],
-            scorer=fuzz.token_sort_ratio, score_cutoff=REVIEW_SCORE, dtype="uint8", workers=1,
+            scorer=fuzz.token_sort_ratio, score_cutoff=REVIEW_SCORE, dtype="float32", workers=1,
         )
         for row, supplier in enumerate(members):
             hits = matrix[row].nonzero()[0]
