@@ -6,7 +6,12 @@ from itertools import count
 import pytest
 
 from portal.extensions import db
-from portal.registers.models import RegisterCharity, RegisterCompany, RegisterCompanyName, RegisterMutual
+from portal.registers.models import (
+    RegisterCharity,
+    RegisterCompany,
+    RegisterCompanyName,
+    RegisterMutual,
+)
 from portal.registers.names import register_key
 from portal.spend.normalise import normalise_supplier_name
 from portal.suppliers.models import Supplier
