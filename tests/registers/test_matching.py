@@ -323,10 +323,7 @@ def test_a_register_refresh_moves_a_register_place_and_is_reported(make_network,
     registers.company("01234567", "ACME LIMITED", postcode="S60 1AA")
     supplier = make_supplier(network, "Acme")
     _run(network)
-    from portal.registers.models import RegisterCompany
-
-    db.session.get(RegisterCompany, "01234567").postcode = "S61 9ZZ"
-    db.session.commit()
+    registers.move_company("01234567", "S61 9ZZ")
     report = _run(network)
     supplier = db.session.get(Supplier, supplier.id)
     assert report.changed_ids == [supplier.id] and supplier.postcode == "S61 9ZZ" and supplier.match_method == "name"
