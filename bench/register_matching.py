@@ -222,6 +222,7 @@ def main() -> None:
     parser.add_argument("--companies", type=int, default=5_700_000)
     parser.add_argument("--suppliers", type=int, default=30_000)
     parser.add_argument("--reuse", action="store_true", help="keep the loaded registers of the last run")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of the first run")
     args = parser.parse_args()
 
     from sqlalchemy import delete, insert, select
@@ -265,7 +266,15 @@ def main() -> None:
 
             timings = {}
             start = time.perf_counter()
-            report = match_suppliers(session, network)
+            if args.profile:
+                import cProfile
+                import pstats
+
+                profiler = cProfile.Profile()
+                report = profiler.runcall(match_suppliers, session, network)
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+            else:
+                report = match_suppliers(session, network)
             session.commit()
             timings["first"] = time.perf_counter() - start
             start = time.perf_counter()

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import String, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from portal.spend.normalise import normalise_postcode
@@ -34,6 +35,14 @@ def chunks(values: Iterable, size: int = IN_CHUNK) -> Iterator[list]:
             batch = []
     if batch:
         yield batch
+
+
+def one_of(session: Session, column, values: list):
+    """``column IN values``; on PostgreSQL ``column = ANY(:array)``, one parameter however many values
+    (thousands of placeholders cost psycopg more to send than the index costs to search)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(String)))
+    return column.in_(values)
 
 
 def is_live(status: str | None) -> bool:
@@ -164,7 +173,7 @@ _MUTUAL_COLUMNS = (RegisterMutual.mutual_number, RegisterMutual.name, RegisterMu
 def companies_by_number(session: Session, numbers: Iterable[str]) -> dict[str, Entry]:
     found = {}
     for chunk in chunks(sorted(set(numbers))):
-        for row in session.execute(select(*_COMPANY_COLUMNS).where(RegisterCompany.company_number.in_(chunk))):
+        for row in session.execute(select(*_COMPANY_COLUMNS).where(one_of(session, RegisterCompany.company_number, chunk))):
             found[row.company_number] = _company_entry(row)
     return found
 
@@ -172,7 +181,7 @@ def companies_by_number(session: Session, numbers: Iterable[str]) -> dict[str, E
 def charities_by_number(session: Session, numbers: Iterable[str]) -> dict[str, Entry]:
     found = {}
     for chunk in chunks(sorted(set(numbers))):
-        for row in session.execute(select(*_CHARITY_COLUMNS).where(RegisterCharity.charity_number.in_(chunk))):
+        for row in session.execute(select(*_CHARITY_COLUMNS).where(one_of(session, RegisterCharity.charity_number, chunk))):
             found[row.charity_number] = _charity_entry(row)
     return found
 
@@ -180,7 +189,7 @@ def charities_by_number(session: Session, numbers: Iterable[str]) -> dict[str, E
 def mutuals_by_number(session: Session, numbers: Iterable[str]) -> dict[str, Entry]:
     found = {}
     for chunk in chunks(sorted(set(numbers))):
-        for row in session.execute(select(*_MUTUAL_COLUMNS).where(RegisterMutual.mutual_number.in_(chunk))):
+        for row in session.execute(select(*_MUTUAL_COLUMNS).where(one_of(session, RegisterMutual.mutual_number, chunk))):
             found[row.mutual_number] = _mutual_entry(row)
     return found
 
@@ -201,23 +210,29 @@ class NamedEntries:
 
 def entries_by_name(session: Session, keys: Iterable[str]) -> NamedEntries:
     """Every company (current and previous names), charity and society whose normalised name is one of ``keys``."""
+    names = RegisterCompanyName.__table__
+    companies = RegisterCompany.__table__
+    charities, mutuals = RegisterCharity.__table__, RegisterMutual.__table__
+    connection = session.connection()
     current: dict[str, list[Entry]] = {}
     previous: dict[str, list[Entry]] = {}
     for chunk in chunks(sorted(set(keys))):
-        rows = session.execute(
-            select(RegisterCompanyName.normalised_name, RegisterCompanyName.is_current, *_COMPANY_COLUMNS)
-            .join(RegisterCompany, RegisterCompany.company_number == RegisterCompanyName.company_number)
-            .where(RegisterCompanyName.normalised_name.in_(chunk))
-        )
+        rows = connection.execute(
+            select(names.c.normalised_name, names.c.is_current, *(companies.c[c.key] for c in _COMPANY_COLUMNS))
+            .join(companies, companies.c.company_number == names.c.company_number)
+            .where(one_of(session, names.c.normalised_name, chunk))
+        ).all()
         for row in rows:
             (current if row.is_current else previous).setdefault(row.normalised_name, []).append(_company_entry(row))
-        for row in session.execute(
-            select(RegisterCharity.normalised_name, *_CHARITY_COLUMNS).where(RegisterCharity.normalised_name.in_(chunk))
-        ):
+        for row in connection.execute(
+            select(charities.c.normalised_name, *(charities.c[c.key] for c in _CHARITY_COLUMNS))
+            .where(one_of(session, charities.c.normalised_name, chunk))
+        ).all():
             current.setdefault(row.normalised_name, []).append(_charity_entry(row))
-        for row in session.execute(
-            select(RegisterMutual.normalised_name, *_MUTUAL_COLUMNS).where(RegisterMutual.normalised_name.in_(chunk))
-        ):
+        for row in connection.execute(
+            select(mutuals.c.normalised_name, *(mutuals.c[c.key] for c in _MUTUAL_COLUMNS))
+            .where(one_of(session, mutuals.c.normalised_name, chunk))
+        ).all():
             current.setdefault(row.normalised_name, []).append(_mutual_entry(row))
     # A company's current name is sometimes also listed among its previous ones: one listing is enough.
     for key, entries in previous.items():
@@ -226,30 +241,32 @@ def entries_by_name(session: Session, keys: Iterable[str]) -> NamedEntries:
     return NamedEntries(current, previous)
 
 
-@dataclass(frozen=True)
-class BlockName:
-    """A name in a block, for fuzzy scoring: which register, which number."""
+def names_in_blocks(session: Session, blocks: Iterable[str]) -> dict[str, list[tuple[str, str, str]]]:
+    """(register, number, normalised name) of the current names of companies, charities and societies in each
+    block: fuzzy matching's only candidates.
 
-    register: str
-    number: str
-    normalised_name: str
-
-
-def names_in_blocks(session: Session, blocks: Iterable[str]) -> dict[str, list[BlockName]]:
-    """Current names of companies, charities and societies in each block (fuzzy matching's only candidates)."""
-    found: dict[str, list[BlockName]] = {}
+    Read through Core, as plain tuples: a common first word's block holds tens of thousands of
+    names, and ORM rows or a dataclass each cost more than scoring them does.
+    """
+    names, charities, mutuals = RegisterCompanyName.__table__, RegisterCharity.__table__, RegisterMutual.__table__
+    connection = session.connection()
+    found: dict[str, list[tuple[str, str, str]]] = {}
     for chunk in chunks(sorted(set(blocks))):
         queries = (
-            ("companies", select(RegisterCompanyName.block, RegisterCompanyName.company_number, RegisterCompanyName.normalised_name)
-             .where(RegisterCompanyName.block.in_(chunk), RegisterCompanyName.is_current.is_(True))),
-            ("charities", select(RegisterCharity.block, RegisterCharity.charity_number, RegisterCharity.normalised_name)
-             .where(RegisterCharity.block.in_(chunk))),
-            ("mutuals", select(RegisterMutual.block, RegisterMutual.mutual_number, RegisterMutual.normalised_name)
-             .where(RegisterMutual.block.in_(chunk))),
+            ("companies", select(names.c.block, names.c.company_number, names.c.normalised_name)
+             .where(one_of(session, names.c.block, chunk), names.c.is_current.is_(True))),
+            ("charities", select(charities.c.block, charities.c.charity_number, charities.c.normalised_name)
+             .where(one_of(session, charities.c.block, chunk))),
+            ("mutuals", select(mutuals.c.block, mutuals.c.mutual_number, mutuals.c.normalised_name)
+             .where(one_of(session, mutuals.c.block, chunk))),
         )
         for register, query in queries:
-            for block, number, name in session.execute(query):
-                found.setdefault(block, []).append(BlockName(register, number, name))
+            for block, number, name in connection.execute(query).all():
+                entry = (register, number, name)
+                try:
+                    found[block].append(entry)
+                except KeyError:
+                    found[block] = [entry]
     return found
 
 

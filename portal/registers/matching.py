@@ -253,13 +253,13 @@ def _score_blocks(session: Session, suppliers: list[_Supplier], report: MatchRep
             continue
         report.comparisons += len(members) * len(choices)
         matrix = process.cdist(
-            [s.fuzzy_key for s in members], [c.normalised_name for c in choices],
+            [s.fuzzy_key for s in members], [name for _, _, name in choices],
             scorer=fuzz.token_sort_ratio, score_cutoff=REVIEW_SCORE, dtype="float32", workers=1,
         )
         for row, supplier in enumerate(members):
             hits = matrix[row].nonzero()[0]
             if len(hits):
-                scored[supplier.id] = [(choices[i].register, choices[i].number, float(matrix[row][i])) for i in hits]
+                scored[supplier.id] = [(*choices[i][:2], float(matrix[row][i])) for i in hits]
     return scored
 
 
