@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import String, any_, bindparam, select
+from sqlalchemy import Integer, String, and_, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -241,27 +241,48 @@ def entries_by_name(session: Session, keys: Iterable[str]) -> NamedEntries:
     return NamedEntries(current, previous)
 
 
-def names_in_blocks(session: Session, blocks: Iterable[str]) -> dict[str, list[tuple[str, str, str]]]:
+def names_in_blocks(session: Session, lengths: dict[str, tuple[int, int]]) -> dict[str, list[tuple[str, str, str]]]:
     """(register, number, normalised name) of the current names of companies, charities and societies in each
-    block: fuzzy matching's only candidates.
+    block whose length lies in the block's (shortest, longest): fuzzy matching's only candidates.
 
-    Read through Core, as plain tuples: a common first word's block holds tens of thousands of
-    names, and ORM rows or a dataclass each cost more than scoring them does.
+    ``lengths`` maps each block to the name lengths worth reading (a name outside them cannot
+    score enough, see matching.py). On PostgreSQL the bounds go in with the blocks (an
+    ``unnest`` of three arrays joined on the block index), so a common first word's block is
+    not read whole; elsewhere the block is read and the lengths checked here. Read through
+    Core, as plain tuples: ORM rows or a dataclass each cost more than scoring them does.
     """
     names, charities, mutuals = RegisterCompanyName.__table__, RegisterCharity.__table__, RegisterMutual.__table__
     connection = session.connection()
+    postgresql = connection.dialect.name == "postgresql"
     found: dict[str, list[tuple[str, str, str]]] = {}
-    for chunk in chunks(sorted(set(blocks))):
+    for chunk in chunks(sorted(lengths)):
+        if postgresql:
+            wanted = func.unnest(
+                bindparam(None, chunk, type_=ARRAY(String)),
+                bindparam(None, [lengths[b][0] for b in chunk], type_=ARRAY(Integer)),
+                bindparam(None, [lengths[b][1] for b in chunk], type_=ARRAY(Integer)),
+            ).table_valued("block", "shortest", "longest").render_derived(with_types=False)
+
+            def within(table, wanted=wanted):
+                return table.join(wanted, and_(table.c.block == wanted.c.block, func.length(table.c.normalised_name)
+                                              .between(wanted.c.shortest, wanted.c.longest)))
+        else:
+            def within(table, chunk=chunk):
+                return table
+
         queries = (
             ("companies", select(names.c.block, names.c.company_number, names.c.normalised_name)
-             .where(one_of(session, names.c.block, chunk), names.c.is_current.is_(True))),
+             .select_from(within(names)).where(one_of(session, names.c.block, chunk), names.c.is_current.is_(True))),
             ("charities", select(charities.c.block, charities.c.charity_number, charities.c.normalised_name)
-             .where(one_of(session, charities.c.block, chunk))),
+             .select_from(within(charities)).where(one_of(session, charities.c.block, chunk))),
             ("mutuals", select(mutuals.c.block, mutuals.c.mutual_number, mutuals.c.normalised_name)
-             .where(one_of(session, mutuals.c.block, chunk))),
+             .select_from(within(mutuals)).where(one_of(session, mutuals.c.block, chunk))),
         )
         for register, query in queries:
             for block, number, name in connection.execute(query).all():
+                shortest, longest = lengths[block]
+                if not shortest <= len(name) <= longest:
+                    continue
                 entry = (register, number, name)
                 try:
                     found[block].append(entry)

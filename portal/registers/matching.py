@@ -31,6 +31,7 @@ District, ward and locality are ``portal.registers.placing``'s work, for ``chang
 """
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -240,12 +241,28 @@ def _by_name(supplier: _Supplier, named, companies, refused: set) -> _Decision |
     return None
 
 
+def _length_bounds(length: int) -> tuple[int, int]:
+    """The lengths a name may have and still score REVIEW_SCORE against a key of this length.
+
+    token_sort_ratio is the Indel ratio of the sorted words, 100 * (1 - distance / (a + b)), and
+    the distance is at least the difference in length (sorting keeps the length of a key whose
+    words are single-spaced); so a name of length b can reach the score only if
+    |a - b| / (a + b) <= 1 - score / 100.
+    """
+    slack = 1 - REVIEW_SCORE / 100
+    return math.floor(length * (1 - slack) / (1 + slack)), math.ceil(length * (1 + slack) / (1 - slack))
+
+
 def _score_blocks(session: Session, suppliers: list[_Supplier], report: MatchReport) -> dict[int, list[tuple]]:
     """Each supplier's scored (register, number, score) at or above REVIEW_SCORE, from its own block only."""
     by_block: dict[str, list[_Supplier]] = defaultdict(list)
     for supplier in suppliers:
         by_block[block_of(supplier.fuzzy_key)].append(supplier)
-    names = names_in_blocks(session, by_block)
+    lengths = {}
+    for block, members in by_block.items():
+        bounds = [_length_bounds(len(s.fuzzy_key)) for s in members]
+        lengths[block] = (min(b[0] for b in bounds), max(b[1] for b in bounds))
+    names = names_in_blocks(session, lengths)
     scored: dict[int, list[tuple]] = {}
     for block, members in by_block.items():
         choices = names.get(block, [])

@@ -247,8 +247,10 @@ def test_fuzzy_candidates_come_only_from_the_suppliers_block(make_network, regis
     network = make_network()
     # One letter away, but in the "akme" block: never compared with an "acme ..." supplier.
     registers.company("00000060", "AKME BUILDING SERVICES LIMITED")
-    registers.company("00000061", "ACME WINDOWS LIMITED")
-    registers.company("00000062", "ACME DOORS LIMITED")
+    registers.company("00000061", "ACME WINDOWS AND DOORS LIMITED")
+    registers.company("00000062", "ACME PLUMBING SUPPLIES LIMITED")
+    # In the block, but too short to reach the review score whatever its letters: never read.
+    registers.company("00000063", "ACME LIMITED")
     for n in range(20):
         registers.company(f"0000010{n:02d}"[-8:], f"ZEBRA {n} TRADING LIMITED")
     supplier = make_supplier(network, "Acme Building Services")
@@ -256,7 +258,7 @@ def test_fuzzy_candidates_come_only_from_the_suppliers_block(make_network, regis
     report = _run(network)
 
     assert _candidates(supplier) == [] and db.session.get(Supplier, supplier.id).company_number is None
-    # Scored against the two names of its block, not the 23 of the register.
+    # Scored against the two names of its block that could score, not the 24 of the register.
     assert report.comparisons == 2
 
 
@@ -349,3 +351,15 @@ def test_refused_candidates_are_not_offered_again(make_network, registers, make_
     db.session.commit()
     _run(network)
     assert db.session.get(Supplier, supplier.id).company_number == "00000011"
+
+
+def test_names_outside_the_length_bounds_could_never_reach_the_review_score():
+    from rapidfuzz import fuzz
+
+    for length in range(1, 120):
+        shortest, longest = matching._length_bounds(length)
+        key = "a" * length
+        # A name sharing every letter it can with the key is the best a name of that length can do.
+        assert fuzz.token_sort_ratio(key, "a" * (shortest - 1)) < matching.REVIEW_SCORE if shortest > 1 else True
+        assert fuzz.token_sort_ratio(key, "a" * (longest + 1)) < matching.REVIEW_SCORE
+        assert shortest <= length <= longest
