@@ -63,8 +63,8 @@ MARGIN = 5
 REVIEW_SCORE = 82
 # Candidates offered to the lead for one supplier, best first.
 REVIEW_LIMIT = 5
-# Where a postcode may be replaced by the register's: it came from a register (or the API) before, or there was none.
-REPLACEABLE_SOURCES = (None, "companies", "charities", "mutuals", "api")
+# A postcode these placed may be replaced by the register's (a refresh); one from a spend file may not.
+REGISTER_SOURCES = ("companies", "charities", "mutuals", "api")
 TRADING_AS = " trading as "
 _NUMBER_COLUMNS = {"companies": "company_number", "charities": "charity_number", "mutuals": "mutual_number"}
 
@@ -321,9 +321,12 @@ def match_values(supplier, entity: Entity, method: str, confidence: int, dates: 
     else:
         values.update(match_method=method, match_confidence=confidence, placed_by_id=placed_by_id)
     place = entity.place
-    if place is not None and (supplier.postcode is None or supplier.place_source in REPLACEABLE_SOURCES):
+    if place is not None and (supplier.postcode is None or supplier.place_source in REGISTER_SOURCES):
         values.update(postcode=place.postcode, postcode_district=place.postcode.split(" ")[0],
                       place_source=place.register, place_source_date=dates.get(place.register))
+    elif supplier.postcode is not None and supplier.place_source is None:
+        # A postcode with no source came with the supplier's first line (the importer sets none).
+        values["place_source"] = "spend_file"
     return values
 
 

@@ -7,7 +7,12 @@ import pytest
 from sqlalchemy import create_engine, insert, update
 
 from portal.extensions import db
-from portal.registers.models import RegisterCharity, RegisterCompany, RegisterCompanyName, RegisterMutual
+from portal.registers.models import (
+    RegisterCharity,
+    RegisterCompany,
+    RegisterCompanyName,
+    RegisterMutual,
+)
 from portal.registers.names import register_key
 from portal.spend.normalise import normalise_supplier_name
 from portal.suppliers.models import Supplier

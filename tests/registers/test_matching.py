@@ -267,15 +267,19 @@ def test_the_spend_files_postcode_stays_and_the_lead_s_suppliers_are_left_alone(
     registers.company("01234567", "ACME LIMITED", postcode="LS1 4AP")
     registers.company("07654321", "BETA LIMITED", postcode="LS1 4AP")
     from_file = make_supplier(network, "Acme", postcode="S60 1AA", postcode_district="S60", place_source="spend_file")
+    # As the importer creates a supplier: a postcode from the file, no source written.
+    imported = make_supplier(network, "Acme Ltd", postcode="S63 7AA", postcode_district="S63")
     by_lead = make_supplier(network, "Beta", postcode="S61 1AA", place_source="lead", place_by_lead=True)
 
     report = _run(network)
 
     from_file = db.session.get(Supplier, from_file.id)
     assert (from_file.company_number, from_file.postcode, from_file.place_source) == ("01234567", "S60 1AA", "spend_file")
+    imported = db.session.get(Supplier, imported.id)
+    assert (imported.company_number, imported.postcode, imported.place_source) == ("01234567", "S63 7AA", "spend_file")
     by_lead = db.session.get(Supplier, by_lead.id)
     assert (by_lead.company_number, by_lead.postcode, by_lead.match_method) == (None, "S61 1AA", None)
-    assert report.considered == 1
+    assert report.considered == 2
 
 
 def test_only_the_suppliers_asked_for_are_matched(make_network, registers, make_supplier):
