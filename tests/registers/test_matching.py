@@ -1,6 +1,7 @@
 """Does matching tie each supplier to the right register entry, and only when it should?"""
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import pytest
@@ -367,3 +368,37 @@ def test_names_outside_the_length_bounds_could_never_reach_the_review_score():
         assert fuzz.token_sort_ratio(key, "a" * (shortest - 1)) < matching.REVIEW_SCORE if shortest > 1 else True
         assert fuzz.token_sort_ratio(key, "a" * (longest + 1)) < matching.REVIEW_SCORE
         assert shortest <= length <= longest
+
+
+def _statements_to_match(network):
+    from sqlalchemy import event
+
+    seen = []
+    engine = db.session.get_bind()
+
+    def count(*_):
+        seen.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        report = _run(network)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen), report
+
+
+def test_the_number_of_statements_does_not_grow_with_the_suppliers(make_network, registers, make_supplier):
+    """Set-based: ten times the suppliers (exact, fuzzy, review and none alike) costs the same statements."""
+    statements = []
+    for size in (3, 30):
+        network = make_network()
+        for n in range(size):
+            code = hashlib.md5(f"{size} {n}".encode()).hexdigest()[:10]  # names far apart from each other
+            registers.company(f"{size:02d}{n:06d}", f"FIRM {code} BUILDERS LIMITED")
+            make_supplier(network, f"Firm {code} Builders")  # exact
+            make_supplier(network, f"Firm {code} Bulders")  # fuzzy
+            make_supplier(network, f"Nobody {code} At All")  # none
+        count, report = _statements_to_match(network)
+        assert (report.matched["name"], report.matched["fuzzy"], report.unmatched) == (size, size, size)
+        statements.append(count)
+    assert statements[0] == statements[1]
