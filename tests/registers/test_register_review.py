@@ -64,6 +64,12 @@ def test_the_supplier_with_most_spend_comes_first_with_its_spend_and_candidates(
     assert 'type="radio"' in page and "<script" not in page.split("</main>")[0].split("<main")[1]
 
 
+def test_the_supplier_register_links_to_the_review(review_world):
+    network, _, _, _, _, client = review_world
+    page = client.get(f"/network/{network.id}/suppliers").get_data(as_text=True)
+    assert f'href="{_url(network)}"' in page
+
+
 def test_accepting_a_candidate_matches_the_supplier_and_moves_on(review_world):
     network, council, lead, twin, _pennine, client = review_world
     chosen = _candidate_id(twin, "00000011")
