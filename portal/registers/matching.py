@@ -37,13 +37,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.spend.normalise import normalise_supplier_name
 from portal.suppliers.models import Supplier, SupplierRegisterCandidate
 from tenants.models import Network, utcnow
 
+from .applying import NUMBER_COLUMNS, apply_decisions, register_dates
 from .entries import (
     Entity,
     charities_by_number,
@@ -55,18 +56,17 @@ from .entries import (
     mutuals_by_number,
     names_in_blocks,
 )
-from .models import RegisterLoad
 from .names import block_of
 
+# One slip in a name of 15 letters or more still scores 93; two firms whose names differ by a
+# letter ("acme building services" and "acme buildings service") score within 5 of each other
+# against the same typo, so neither is taken; 82 is as low as a candidate is worth the lead's time.
 AUTO_SCORE = 93
 MARGIN = 5
 REVIEW_SCORE = 82
 # Candidates offered to the lead for one supplier, best first.
 REVIEW_LIMIT = 5
-# A postcode these placed may be replaced by the register's (a refresh); one from a spend file may not.
-REGISTER_SOURCES = ("companies", "charities", "mutuals", "api")
 TRADING_AS = " trading as "
-_NUMBER_COLUMNS = {"companies": "company_number", "charities": "charity_number", "mutuals": "mutual_number"}
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ class _Supplier:
     placed_by_id: int | None
 
     def own(self, register: str) -> str | None:
-        return getattr(self, _NUMBER_COLUMNS[register])
+        return getattr(self, NUMBER_COLUMNS[register])
 
     @property
     def keys(self) -> list[str]:
@@ -140,16 +140,6 @@ class _Decision:
     confidence: int | None = None
     candidates: list[tuple[Entity, str, float]] = field(default_factory=list)
     conflict: Conflict | None = None
-
-
-def register_dates(session: Session) -> dict[str, date | None]:
-    """Each register's date: the published date of its latest loaded file."""
-    latest = (
-        select(RegisterLoad.register, func.max(RegisterLoad.id).label("id"))
-        .where(RegisterLoad.status == "loaded").group_by(RegisterLoad.register).subquery()
-    )
-    rows = session.execute(select(RegisterLoad.register, RegisterLoad.published_on).join(latest, RegisterLoad.id == latest.c.id))
-    return {register: published for register, published in rows}
 
 
 def _load_suppliers(session: Session, network: Network, supplier_ids) -> list[_Supplier]:
@@ -305,35 +295,6 @@ def _fuzzy(supplier: _Supplier, hits: list[tuple], entries: dict, companies: dic
     return _Decision("review", candidates=offered[:REVIEW_LIMIT]) if offered else None
 
 
-def match_values(supplier, entity: Entity, method: str, confidence: int, dates: dict, placed_by_id=None) -> dict:
-    """The supplier's columns after matching it to ``entity`` (``supplier`` is a Supplier or the matcher's row)."""
-    numbers = entity.numbers
-    same_entity = all(
-        not numbers[register] or getattr(supplier, column) == numbers[register] for register, column in _NUMBER_COLUMNS.items()
-    ) and supplier.match_method is not None
-    values = {
-        column: numbers[register] or getattr(supplier, column) for register, column in _NUMBER_COLUMNS.items()
-    }
-    # A run that finds again what was found before keeps how it was first found (and who confirmed it).
-    if same_entity:
-        values.update(match_method=supplier.match_method, match_confidence=supplier.match_confidence,
-                      placed_by_id=placed_by_id or supplier.placed_by_id)
-    else:
-        values.update(match_method=method, match_confidence=confidence, placed_by_id=placed_by_id)
-    place = entity.place
-    if place is not None and (supplier.postcode is None or supplier.place_source in REGISTER_SOURCES):
-        values.update(postcode=place.postcode, postcode_district=place.postcode.split(" ")[0],
-                      place_source=place.register, place_source_date=dates.get(place.register))
-    elif supplier.postcode is not None and supplier.place_source is None:
-        # A postcode with no source came with the supplier's first line (the importer sets none).
-        values["place_source"] = "spend_file"
-    return values
-
-
-def _changes(supplier: _Supplier, values: dict) -> dict:
-    return {k: v for k, v in values.items() if k != "postcode_district" and getattr(supplier, k) != v}
-
-
 def match_suppliers(session: Session, network: Network, supplier_ids=None, *, now: datetime | None = None) -> MatchReport:
     """Match the network's suppliers (or those ids) to the registers; the caller commits.
 
@@ -381,7 +342,7 @@ def match_suppliers(session: Session, network: Network, supplier_ids=None, *, no
         hits = scored.get(supplier.id)
         decisions[supplier.id] = (_fuzzy(supplier, hits, entries, companies, refused[supplier.id]) if hits else None) or _Decision("none")
 
-    _apply(session, network, suppliers, decisions, existing, dates, now, report)
+    apply_decisions(session, network, suppliers, decisions, existing, dates, now, report)
     return report
 
 
@@ -389,51 +350,3 @@ def _add_linked_companies(session: Session, companies: dict, entries) -> None:
     """The companies that charities found by name belong to, so a charitable company is one entity."""
     wanted = {e.company_number for e in entries if e.register == "charities" and e.company_number} - set(companies)
     companies.update(companies_by_number(session, wanted))
-
-
-def _apply(session, network, suppliers, decisions, existing, dates, now, report: MatchReport) -> None:
-    updates = []
-    drop_ids: list[int] = []
-    new_candidates = []
-    for supplier in suppliers:
-        decision = decisions[supplier.id]
-        pending = {pair: c for pair, c in existing.get(supplier.id, {}).items() if c.status == "pending"}
-        if decision.kind == "match":
-            report.matched[decision.method] += 1
-            values = match_values(supplier, decision.entity, decision.method, decision.confidence, dates, None)
-            changes = _changes(supplier, values)
-            if changes:
-                updates.append({"id": supplier.id, **values})
-                report.changed_ids.append(supplier.id)
-            drop_ids.extend(c.id for c in pending.values())
-            continue
-        if decision.kind == "conflict":
-            report.conflicts.append(decision.conflict)
-        elif decision.kind == "none":
-            report.unmatched += 1
-        if decision.kind != "review":
-            drop_ids.extend(c.id for c in pending.values())
-            continue
-        report.to_review.append(supplier.id)
-        offered = {}
-        for entity, method, score in decision.candidates:
-            entry = entity.primary
-            offered[(entry.register, entry.number)] = (entry, method, score)
-        drop_ids.extend(c.id for pair, c in pending.items() if pair not in offered)
-        for pair, (entry, method, score) in offered.items():
-            held = existing.get(supplier.id, {}).get(pair)
-            if held is None:
-                new_candidates.append({
-                    "network_id": network.id, "supplier_id": supplier.id, "register": entry.register,
-                    "number": entry.number, "name": entry.name[:300], "postcode": entry.postcode, "method": method,
-                    "score": score, "status": "pending", "created_at": now,
-                })
-            elif held.status == "pending" and (held.score, held.method, held.name, held.postcode) != (score, method, entry.name[:300], entry.postcode):
-                held.score, held.method, held.name, held.postcode = score, method, entry.name[:300], entry.postcode
-    if updates:
-        session.execute(update(Supplier), updates)
-    for chunk in chunks(drop_ids):
-        session.execute(delete(SupplierRegisterCandidate).where(SupplierRegisterCandidate.id.in_(chunk)))
-    if new_candidates:
-        session.execute(SupplierRegisterCandidate.__table__.insert(), new_candidates)
-    session.flush()
