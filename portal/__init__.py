@@ -23,6 +23,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .network import views as network
     from .opportunities import views as opportunities
     from .partner import views as partner
+    from .registers import review_views as register_matches
     from .social_value import report_views as sv_report
     from .social_value import views as social_value
     from .spend import views as spend
@@ -80,6 +81,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(gaps.bp)
     app.register_blueprint(matching.bp)
     app.register_blueprint(companies_house.bp)
+    app.register_blueprint(register_matches.bp)
     formatting.init_app(app)
     workers.celery_init_app(app)
     _import_features()

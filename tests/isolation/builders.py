@@ -18,3 +18,10 @@ def opportunities(base, other_sme):
     from tests.cross_tenant.opportunities import matrix_targets
 
     return matrix_targets(base, other_sme)
+
+
+@builder
+def register_matches(base, other_sme):
+    from tests.cross_tenant.register_matches import matrix_targets
+
+    return matrix_targets(base, other_sme)

@@ -110,6 +110,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "network.decide": Expect("lead", data={"decision": "merge"}),
     "network.split_spelling": L,
     "companies_house.lookup": L,
+    "register_matches.review_matches": Expect("lead", data={"supplier_id": "{supplier_id}", "choice": "none"}),
     # Social value
     "social_value.contract_list": P,
     "social_value.new_contract": P,
