@@ -64,7 +64,7 @@ def download(fmt: str):
 @bp.route("/spend/lines.<any(csv, xlsx):fmt>")
 @partner_required("viewer")
 def lines_download(fmt: str):
-    line_filter = LineFilter.from_args(request.args)
+    line_filter = LineFilter.from_args(request.args, current_partner().organisation.network.excluded_kinds)
     return WRITERS[fmt]("spend-lines", tables.LINES_HEADER, tables.line_rows(db.session, line_filter))
 
 
