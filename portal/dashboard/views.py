@@ -42,12 +42,13 @@ def _partner_charts(dashboard: figures.PartnerDashboard) -> dict:
     return {
         "months": charts.bar_chart(f"Spend by month, {year}", [(m.short_label, m.total_pence) for m in dashboard.months]),
         "local_share": charts.line_chart(
-            "Local share of spend by quarter", [(q.short_label, q.local_share) for q in dashboard.quarters]
+            "Local share of procurable spend by quarter", [(q.short_label, q.local_share) for q in dashboard.quarters]
         ),
         "categories": charts.horizontal_bar_chart(
             f"Top {len(dashboard.categories)} categories by spend, {year}, with the local part",
             [(c.label, c.total_pence, c.local_pence) for c in dashboard.categories],
         ),
+        **charts.place_charts(dashboard.places, f"Procurable spend, {year},"),
     }
 
 
