@@ -79,7 +79,10 @@ def network_summary(slug: str):
     if network is None:
         abort(404)
     summary = public.network_summary(db.session, network)
-    chart = None
+    chart, place_charts = None, None
     if summary is not None:
         chart = charts.bar_chart(f"Combined spend by month, {summary.label}", [(m.short_label, m.total_pence) for m in summary.months])
-    return render_template("dashboard/network_summary.html", network=network, summary=summary, chart=chart)
+        if summary.places is not None:
+            place_charts = charts.place_charts(summary.places, f"Combined procurable spend, {summary.label},")
+    return render_template("dashboard/network_summary.html", network=network, summary=summary, chart=chart,
+                           place_charts=place_charts)
