@@ -17,8 +17,8 @@ from tenants import NoTenantContext, current_organisation_id
 
 from .models import SpendLine
 from .payees import UNNAMED_PAYEE
+from .procurable import effective_locality
 from .totals import add_months
-
 
 PLACE_LABELS = {"based": "Based in the area", "branched": "Branch in the area", "wider": "Wider area",
                 "region": "Elsewhere in the region", "elsewhere": "Outside the region"}
@@ -73,7 +73,8 @@ def top_suppliers(session: Session, year_start: date, limit: int = 10) -> list[S
     )
     name = func.coalesce(Supplier.name, groups.c.unresolved_name)
     query = (
-        select(groups.c.supplier_id, name.label("name"), groups.c.total, groups.c.lines, Supplier.is_local, Supplier.locality)
+        select(groups.c.supplier_id, name.label("name"), groups.c.total, groups.c.lines, Supplier.is_local,
+               effective_locality().label("locality"))
         .select_from(groups)
         .outerjoin(Supplier, Supplier.id == groups.c.supplier_id)
         .order_by(groups.c.total.desc(), name)

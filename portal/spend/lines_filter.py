@@ -4,11 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from sqlalchemy import Select, and_, func, not_, or_, true
+from sqlalchemy import Select, and_, not_, or_
 
 from portal.suppliers.models import Supplier
 
 from .models import SpendLine
+from .procurable import LOCAL_LOCALITIES, PLACES, effective_locality, procurable_condition
 
 
 def _month(value: str | None) -> date | None:
@@ -16,11 +17,6 @@ def _month(value: str | None) -> date | None:
         return date.fromisoformat(value).replace(day=1) if value else None
     except ValueError:
         return None
-
-
-PLACES = ("based", "branched", "wider", "region", "elsewhere")
-# A line with no supplier is an unnamed or redacted payee: this class (as in portal.spend.totals).
-NO_SUPPLIER_KIND = "individual"
 
 
 def _one_of(args, name: str, allowed) -> str | None:
@@ -73,12 +69,6 @@ class LineFilter:
                 values[f.name] = value.isoformat() if isinstance(value, date) else value
         return values
 
-    def _procurable_condition(self):
-        if not self.excluded_kinds:
-            return true()
-        kind = func.coalesce(Supplier.kind, NO_SUPPLIER_KIND)
-        return kind.not_in(sorted(set(self.excluded_kinds)))
-
     def apply(self, query: Select) -> Select:
         conditions = []
         if self.start:
@@ -99,17 +89,18 @@ class LineFilter:
         if self.imd is not None:
             conditions.append(Supplier.imd_decile == int(self.imd) if self.imd else Supplier.imd_decile.is_(None))
         if self.procurable == "yes":
-            conditions.append(self._procurable_condition())
+            conditions.append(procurable_condition(self.excluded_kinds))
         elif self.procurable == "no":
-            conditions.append(not_(self._procurable_condition()))
+            conditions.append(not_(procurable_condition(self.excluded_kinds)))
+        place = effective_locality()
         if self.local == "yes":
-            conditions.append(Supplier.locality.in_(("based", "branched")))
+            conditions.append(place.in_(LOCAL_LOCALITIES))
         elif self.local == "no":
-            conditions.append(Supplier.locality.in_(("wider", "region", "elsewhere")))
+            conditions.append(place.in_(("wider", "region", "elsewhere")))
         elif self.local == "unplaced":
-            conditions.append(or_(SpendLine.supplier_id.is_(None), Supplier.locality.is_(None)))
+            conditions.append(or_(SpendLine.supplier_id.is_(None), place.is_(None)))
         if self.place:
-            conditions.append(Supplier.locality == self.place)
+            conditions.append(place == self.place)
         if self.flag == "sme":
             conditions.append(Supplier.is_sme.is_(True))
         elif self.flag == "vcse":

@@ -11,7 +11,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import String, and_, case, cast, delete, false, func, insert, literal, or_, select, text, true, union_all
+from sqlalchemy import (
+    String,
+    and_,
+    case,
+    cast,
+    delete,
+    false,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from portal.suppliers.models import Supplier
@@ -19,6 +34,7 @@ from tenants import network_wide, tenant_context
 from tenants.models import Network, Organisation, utcnow
 
 from .models import BREAKDOWNS, PERIOD_TYPES, NetworkSpendTotal, SpendLine, SpendPeriod, SpendTotal
+from .procurable import LOCAL_LOCALITIES, effective_locality, procurable_condition
 
 MEASURES = (
     "total_pence", "procurable_pence", "local_pence", "based_pence", "branched_pence", "wider_pence",
@@ -28,9 +44,6 @@ MEASURES = (
 # The network's totals count the partners behind these measures: the public summary shows a
 # combined figure only when at least two partners' spend went into it (dashboard/public.py).
 PARTNER_COUNTED = ("procurable", "local", "based", "branched", "wider", "region", "unplaced", "sme", "vcse")
-# A line with no supplier is an unnamed or redacted payee: counted as this class.
-NO_SUPPLIER_KIND = "individual"
-LOCAL_LOCALITIES = ("based", "branched")
 # Namespaces for pg_advisory_xact_lock(namespace, id): one recompute of a partner, one
 # writer of a network's calendar, one of its network totals at a time (two would write
 # the same keys). Always taken in that order, partners by ascending id: no deadlocks.
@@ -201,8 +214,9 @@ def _partner_insert(network, organisation_id, periods, computed_at):
         .cte("fine_spend")
     )
     amount, lines = fine.c.amount, fine.c.lines
-    procurable = _procurable(network)
-    local = and_(procurable, Supplier.locality.in_(LOCAL_LOCALITIES))
+    procurable = procurable_condition(network.excluded_kinds)
+    place = effective_locality()
+    local = and_(procurable, place.in_(LOCAL_LOCALITIES))
 
     def pence_where(*conditions):
         return case((and_(procurable, *conditions), amount), else_=0)
@@ -211,9 +225,9 @@ def _partner_insert(network, organisation_id, periods, computed_at):
         "total_pence": amount,
         "procurable_pence": case((procurable, amount), else_=0),
         "local_pence": case((local, amount), else_=0),
-        **{f"{tier}_pence": pence_where(Supplier.locality == tier) for tier in ("based", "branched", "wider", "region")},
+        **{f"{tier}_pence": pence_where(place == tier) for tier in ("based", "branched", "wider", "region")},
         # No place known: NULL locality (the outer join gives NULL for a line with no supplier too).
-        "unplaced_pence": pence_where(Supplier.locality.is_(None)),
+        "unplaced_pence": pence_where(place.is_(None)),
         "sme_pence": pence_where(Supplier.is_sme.is_(True)),
         "vcse_pence": pence_where(Supplier.kind == "vcse"),
         "employee_owned_pence": pence_where(Supplier.employee_owned.is_(True)),
@@ -303,17 +317,6 @@ def _network_insert(network, partner_ids, periods):
         .group_by(*group)
     )
     return insert(NetworkSpendTotal.__table__).from_select(list(columns), query)
-
-
-def _procurable(network: Network):
-    """SQL for "this line's spend is procurable": its supplier's class is not one the network excludes.
-
-    A line with no supplier (an unnamed or redacted payee) counts as NO_SUPPLIER_KIND.
-    """
-    excluded = sorted(set(network.excluded_kinds or ()))
-    if not excluded:
-        return true()
-    return func.coalesce(Supplier.kind, NO_SUPPLIER_KIND).not_in(excluded)
 
 
 def _partners_with(pence):

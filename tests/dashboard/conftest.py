@@ -3,7 +3,15 @@ from datetime import date
 
 import pytest
 
-from .world import LOCAL_AREA, WARD_NAMES, DashboardWorld, import_lines, load_reference_rows, recompute, set_register_flags
+from .world import (
+    LOCAL_AREA,
+    WARD_NAMES,
+    DashboardWorld,
+    import_lines,
+    load_reference_rows,
+    recompute,
+    set_register_flags,
+)
 
 AREA_NAMES = {"E08000018": "Rotherham", "E08000019": "Sheffield", "E08000016": "Barnsley", **WARD_NAMES}
 REGISTER_DATES = {"companies": date(2026, 11, 1), "postcodes": date(2026, 8, 1)}

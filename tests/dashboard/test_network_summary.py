@@ -7,7 +7,17 @@ from portal.formatting import percent, pounds
 from portal.spend.queries import share
 
 from .pages import Page, bars
-from .world import SUPPLIERS, YEAR, by, headline, import_lines, in_year, partner_b_lines, procurable_by, recompute
+from .world import (
+    SUPPLIERS,
+    YEAR,
+    by,
+    headline,
+    import_lines,
+    in_year,
+    partner_b_lines,
+    procurable_by,
+    recompute,
+)
 
 
 def summary(client, world) -> Page:

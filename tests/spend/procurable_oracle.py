@@ -3,7 +3,9 @@
 Written from the rule as the issue states it, not from the SQL: procurable spend is total
 spend less the classes the network excludes (a line with no supplier is an unnamed or
 redacted payee, class "individual"); local is procurable spend with suppliers based or
-branched in the area; every other share is of procurable spend.
+branched in the area; every other share is of procurable spend. The network lead's word on
+whether a supplier is local beats its place: local and not based counts as branched; not
+local counts as elsewhere.
 """
 from __future__ import annotations
 
@@ -15,12 +17,21 @@ MEASURES = (
 PARTNER_COUNTED = ("procurable", "local", "based", "branched", "wider", "region", "unplaced", "sme", "vcse")
 
 
+def place(locality: str | None, local_override: bool | None) -> str | None:
+    """Where a supplier counts, the lead's override applied."""
+    if local_override is True:
+        return "based" if locality == "based" else "branched"
+    if local_override is False:
+        return locality if locality in ("wider", "region", "elsewhere") else "elsewhere"
+    return locality
+
+
 def line_measures(amount: int, supplier: dict | None, excluded_kinds) -> dict[str, int]:
     """Each measure's share of one line: its amount or nothing (and 1 or 0 for the counts)."""
     s = supplier or {}
     kind = s.get("kind", "unknown") if supplier is not None else "individual"
     procurable = kind not in set(excluded_kinds)
-    locality = s.get("locality")
+    locality = place(s.get("locality"), s.get("local_override"))
 
     def when(condition: bool) -> int:
         return amount if procurable and condition else 0

@@ -115,11 +115,13 @@ def test_a_real_files_totals_equal_every_measure_worked_out_line_by_line(council
     suppliers = {}
     for supplier in db.session.scalars(select(Supplier).where(Supplier.network_id == network.id)):
         n = supplier.id
-        values = dict(locality=places[n % 6], kind=kinds[n % 9], is_sme=(True, False, None)[n % 3],
-                      employee_owned=n % 7 == 0, living_wage_accredited=n % 4 == 0,
-                      district_code=None if n % 6 == 5 else f"E0800{n % 40:04d}",
-                      ward_code=None if n % 5 == 0 else f"E0500{n % 90:04d}",
-                      imd_decile=None if n % 8 == 0 else n % 10 + 1)
+        values = {"locality": places[n % 6], "kind": kinds[n % 9], "is_sme": (True, False, None)[n % 3],
+                  "employee_owned": n % 7 == 0, "living_wage_accredited": n % 4 == 0,
+                  "district_code": None if n % 6 == 5 else f"E0800{n % 40:04d}",
+                  "ward_code": None if n % 5 == 0 else f"E0500{n % 90:04d}",
+                  "imd_decile": None if n % 8 == 0 else n % 10 + 1,
+                  # The lead's word on a few: local, or not.
+                  "local_override": (None, None, None, True, None, False, None)[n % 7]}
         for key, value in values.items():
             setattr(supplier, key, value)
         suppliers[n] = values

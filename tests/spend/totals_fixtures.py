@@ -16,7 +16,6 @@ from tenants.models import Organisation
 
 from .procurable_oracle import MEASURES, PARTNER_COUNTED, breakdown_keys, line_measures
 
-
 FIRST_MONTH = date(2023, 1, 1)
 MONTH_COUNT = 18  # January 2023 to June 2024: crosses both networks' year ends
 # Local authority districts (GSS codes): Rotherham, Sheffield, Barnsley, Doncaster, Leeds, Manchester, Birmingham, Westminster.
@@ -95,6 +94,8 @@ def _add_supplier(rng: random.Random, network, n: int) -> dict:
         ward_code=rng.choice(WARDS) if placed and rng.random() > 0.1 else None,
         imd_decile=rng.randint(1, 10) if placed and rng.random() > 0.1 else None,
         locality=rng.choice(("based", "based", "branched", "wider", "region", "elsewhere")) if placed else None,
+        # The lead's word on some: local (a branch) or not, placed or not.
+        local_override=rng.choice((None,) * 8 + (True, False)),
         is_sme=rng.choice((True, False, None)),
         kind=rng.choice(KINDS),
         employee_owned=rng.random() < 0.15,
