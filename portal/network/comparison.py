@@ -46,7 +46,7 @@ class Figures:
     living_wage_pence: int | None = None
 
     @classmethod
-    def of(cls, name: str, organisation_id: int | None, measures, shares_lines: bool = False) -> "Figures":
+    def of(cls, name: str, organisation_id: int | None, measures, shares_lines: bool = False) -> Figures:
         """From a totals row or a dict of measures (None: no spend that year)."""
         def value(measure):
             if measures is None:

@@ -71,7 +71,7 @@ def test_spend_by_ward_is_named_largest_first_and_leads_to_its_lines(spend_world
         *((WARD_NAMES.get(k, k), pounds(expected[k])) for k in order), ("Ward not known", pounds(unknown))]
     assert "E05011111" in [r[0][0] for r in rows]  # a ward with no name loaded shows its code
     # Each ward's link leads to procurable lines that add up to its figure.
-    label, href = rows[0][0]
+    _label, href = rows[0][0]
     csv_text = client.get("/spend/lines.csv?" + urlsplit(href).query).get_data(as_text=True).lstrip("\ufeff")
     assert sum(Decimal(r.rsplit(",", 1)[1]) for r in csv_text.strip().splitlines()[1:]) * 100 == expected[order[0]]
     assert len(bars(page.charts()[4])) == len(rows)

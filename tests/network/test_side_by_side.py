@@ -106,5 +106,5 @@ def test_shares_are_of_procurable_spend_when_the_lead_excludes_a_class(anchors, 
     assert expected["network"]["procurable"] < expected["network"]["total"]
     page = sign_in(anchors.lead).get(f"/network/{network.id}?year=2023-04-01").get_data(as_text=True)
     assert "less payments to voluntary, community and social enterprise organisations:" in page
-    network_cells = re.search(r'data-testid="network-row">(.*?)</tr>', page, re.S).group(1)
+    network_cells = re.search(r'data-testid="network-row">(.*?)</tr>', page, re.DOTALL).group(1)
     assert f"£{expected['network']['procurable'] // 100:,}.{expected['network']['procurable'] % 100:02d}" in network_cells
