@@ -132,7 +132,7 @@ def headlines(row, year_args: dict, rule: method.CountingRule) -> list[Headline]
                  share_of=""),
         Headline("procurable", "Procurable spend", procurable, share(procurable, total), {**year_args, **PROCURABLE},
                  f"Total spend less the payments the network leaves out as not open to influence: {rule.excluded_text}. "
-                 "Payees not named or redacted count as individuals. Every share below is of this.",
+                 "A payee not named or redacted counts as an individual. Every share below is of this.",
                  share_of="total spend"),
         figure("local", "Local spend (based or branched)", row.local_pence, {"local": "yes"},
                f"Procurable spend with suppliers based in the area ({rule.area_text}) by their registered office "
