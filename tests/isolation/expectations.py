@@ -109,6 +109,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "network.review": L,
     "network.decide": Expect("lead", data={"decision": "merge"}),
     "network.split_spelling": L,
+    "companies_house.lookup": L,
     # Social value
     "social_value.contract_list": P,
     "social_value.new_contract": P,
