@@ -6,7 +6,7 @@ wider, region, unplaced): each needs to know how many partners it sums, as local
 SME and VCSE spend already do.
 
 Revision ID: c5e1d2a7b940
-Revises: b291a1f467fb
+Revises: c4e8a2f61d37
 Create Date: 2026-12-03 06:40:00.000000
 
 """
@@ -17,7 +17,7 @@ MEASURES = ("procurable", "based", "branched", "wider", "region", "unplaced")
 
 # revision identifiers, used by Alembic.
 revision = 'c5e1d2a7b940'
-down_revision = 'b291a1f467fb'
+down_revision = 'c4e8a2f61d37'
 branch_labels = None
 depends_on = None
 
