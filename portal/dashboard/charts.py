@@ -144,9 +144,12 @@ def line_chart(title: str, points: Sequence[tuple[str, Number | None]], high: fl
     return Markup("".join(out))
 
 
-def horizontal_bar_chart(title: str, rows: Sequence[tuple[str, Number, Number]], part_label: str = "local",
+def horizontal_bar_chart(title: str, rows: Sequence[tuple[str, Number, Number]], part_label: str | None = "local",
                          format_value: Callable[[Number], str] = short_pounds) -> Markup:
-    """One bar per (label, whole, part): the whole in a light tint, the part of it in full colour."""
+    """One bar per (label, whole, part): the whole in a light tint, the part of it in full colour.
+
+    With ``part_label`` None there is no part: each bar is its whole, in full colour, and no key.
+    """
     bar_h, gap, top, label_w, value_w = 20, 8, 28, 160, 56
     height = top + len(rows) * (bar_h + gap) + 4
     plot_left, plot_right = label_w, WIDTH - value_w
@@ -158,11 +161,11 @@ def horizontal_bar_chart(title: str, rows: Sequence[tuple[str, Number, Number]],
         return plot_left + (plot_right - plot_left) * (float(value) - low) / (high - low)
 
     out = _open(title, height, "horizontal")
+    if part_label is None:
+        rows = [(label, whole, whole) for label, whole, _ in rows]
     # The key: what the two shades mean.
-    out.append(f'<rect x="{plot_left}" y="4" width="12" height="12" fill="{BLUE}"/>')
-    out.append(f'<text class="app-chart__label" x="{plot_left + 18}" y="15" fill="{TEXT}">{escape(part_label.capitalize())}</text>')
-    out.append(f'<rect x="{plot_left + 90}" y="4" width="12" height="12" fill="{LIGHT_BLUE}"/>')
-    out.append(f'<text class="app-chart__label" x="{plot_left + 108}" y="15" fill="{TEXT}">Not {escape(part_label)}</text>')
+    if part_label is not None:
+        out += _key(plot_left, part_label)
     for index, (label, whole, part) in enumerate(rows):
         y = top + index * (bar_h + gap)
         x0, x1 = sorted((x(0), x(whole)))
@@ -173,7 +176,8 @@ def horizontal_bar_chart(title: str, rows: Sequence[tuple[str, Number, Number]],
         )
         out.append(
             f'<rect class="app-chart__bar" x="{x0:.1f}" y="{y}" width="{x1 - x0:.1f}" height="{bar_h}" fill="{LIGHT_BLUE}">'
-            f"<title>{escape(label)}: {escape(format_value(whole))}, {escape(part_label)} {escape(format_value(part))}</title></rect>"
+            f"<title>{escape(label)}: {escape(format_value(whole))}"
+            f"{'' if part_label is None else f', {escape(part_label)} {escape(format_value(part))}'}</title></rect>"
         )
         out.append(f'<rect class="app-chart__bar-part" x="{p0:.1f}" y="{y}" width="{p1 - p0:.1f}" height="{bar_h}" fill="{BLUE}"/>')
         out.append(
@@ -182,6 +186,25 @@ def horizontal_bar_chart(title: str, rows: Sequence[tuple[str, Number, Number]],
     out.append(f'<line x1="{x(0):.1f}" x2="{x(0):.1f}" y1="{top - 4}" y2="{height}" stroke="{TEXT}" stroke-width="1"/>')
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def _key(left: float, part_label: str) -> list[str]:
+    """What the two shades of a horizontal bar mean."""
+    return [
+        f'<rect x="{left}" y="4" width="12" height="12" fill="{BLUE}"/>',
+        f'<text class="app-chart__label" x="{left + 18}" y="15" fill="{TEXT}">{escape(part_label.capitalize())}</text>',
+        f'<rect x="{left + 90}" y="4" width="12" height="12" fill="{LIGHT_BLUE}"/>',
+        f'<text class="app-chart__label" x="{left + 108}" y="15" fill="{TEXT}">Not {escape(part_label)}</text>',
+    ]
+
+
+def place_charts(places, what: str) -> dict:
+    """Bar charts of procurable spend by IMD decile and by ward (a withheld figure: no bar)."""
+    return {
+        "imd": bar_chart(f"{what} by IMD decile, 1 most deprived", [(row.key or "?", row.procurable_pence) for row in places.deciles]),
+        "wards": horizontal_bar_chart(f"{what} by ward", [(row.label, row.procurable_pence, 0) for row in places.wards],
+                                      part_label=None),
+    }
 
 
 def _axis(ticks: list[float], y: Callable[[float], float], left: float, right: float, format_value) -> list[str]:

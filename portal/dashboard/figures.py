@@ -1,7 +1,8 @@
 """The figures a partner's dashboard shows for one financial year, read from the stored totals.
 
 Plain functions on a session, inside the partner's tenant context. Money stays
-integer pence; shares are ``queries.share`` Decimals. Each figure carries the
+integer pence; shares are ``queries.share`` Decimals, every one of procurable spend
+(total spend less the classes the network excludes) but procurable spend's own. Each figure carries the
 filter of the lines behind it, so the page can link to them.
 """
 from __future__ import annotations
@@ -18,6 +19,8 @@ from portal.spend.queries import share
 from portal.spend.totals import add_months
 from tenants.models import Organisation
 
+from . import method, places
+
 QUARTERS_SHOWN = 12  # local share over time: three years of quarters
 
 
@@ -33,7 +36,7 @@ def month_range(first: date, months: int) -> dict:
 
 @dataclass(frozen=True)
 class Headline:
-    """One headline figure: pence, its share of total spend, and the lines behind it."""
+    """One headline figure: pence, its share (of total spend for procurable, of procurable for the rest), and its lines."""
 
     key: str
     label: str
@@ -41,11 +44,12 @@ class Headline:
     share: Decimal | None
     line_args: dict
     how: str
+    share_of: str = "procurable spend"
 
 
 @dataclass(frozen=True)
 class PeriodRow:
-    """A month or quarter: total, local and the local share, with the lines behind it."""
+    """A month or quarter: total, procurable, local and the local share of procurable, with the lines behind it."""
 
     start: date
     label: str
@@ -54,6 +58,7 @@ class PeriodRow:
     local_pence: int
     local_share: Decimal | None
     line_args: dict
+    procurable_pence: int = 0
 
 
 @dataclass(frozen=True)
@@ -61,9 +66,10 @@ class CategoryRow:
     category: str  # '' for lines with no category
     total_pence: int
     local_pence: int
-    leaving_pence: int
-    local_share: Decimal | None
+    leaving_pence: int  # procurable spend not known to be local
+    local_share: Decimal | None  # of procurable spend
     line_args: dict
+    procurable_pence: int = 0
 
     @property
     def label(self) -> str:
@@ -75,12 +81,14 @@ class PartnerDashboard:
     year_start: date
     years: list[date]
     headlines: list[Headline]
-    local_line_share: Decimal | None
+    local_line_count: int
     months: list[PeriodRow]
     quarters: list[PeriodRow]
     categories: list[CategoryRow]
     leaving: list[CategoryRow]
     suppliers: list[spend_dashboard.SupplierSpend]
+    rule: method.CountingRule
+    places: places.PlaceFigures
 
     @property
     def label(self) -> str:
@@ -89,6 +97,9 @@ class PartnerDashboard:
     @property
     def year_args(self) -> dict:
         return month_range(self.year_start, 12)
+
+    def headline(self, key: str) -> Headline:
+        return next(h for h in self.headlines if h.key == key)
 
 
 def financial_years(session: Session) -> list[date]:
@@ -104,39 +115,63 @@ def chosen_year(years: list[date], asked: str | None) -> date | None:
     return years[0] if years else None
 
 
-def _headlines(row, year_args: dict, local_area: str) -> list[Headline]:
-    total = row.total_pence
+PROCURABLE = {"procurable": "yes"}
+
+
+def headlines(row, year_args: dict, rule: method.CountingRule) -> list[Headline]:
+    """The headline figures of one totals row (a partner's or the network's year), every share of procurable spend."""
+    total, procurable = row.total_pence, row.procurable_pence
 
     def figure(key, label, pence, extra, how):
-        return Headline(key, label, pence, share(pence, total), {**year_args, **extra}, how)
+        return Headline(key, label, pence, share(pence, procurable), {**year_args, **PROCURABLE, **extra}, how)
 
+    wider = rule.wider_name or "the wider area"
     return [
-        figure("total", "Total spend", total, {},
-               "Every spend line with a payment date in the year, with credit notes (negative lines) taken off."),
-        figure("local", "Local spend", row.local_pence, {"local": "yes"},
-               f"Spend with suppliers whose postcode is in the network's local area ({local_area}), "
-               "or that the network lead has marked as local. The share is of total spend."),
+        Headline("total", "Total spend", total, None, dict(year_args),
+                 "Every spend line with a payment date in the year, with credit notes (negative lines) taken off.",
+                 share_of=""),
+        Headline("procurable", "Procurable spend", procurable, share(procurable, total), {**year_args, **PROCURABLE},
+                 f"Total spend less the payments the network leaves out as not open to influence: {rule.excluded_text}. "
+                 "A payee not named or redacted counts as an individual. Every share below is of this.",
+                 share_of="total spend"),
+        figure("local", "Local spend (based or branched)", row.local_pence, {"local": "yes"},
+               f"Procurable spend with suppliers based in the area ({rule.area_text}) by their registered office "
+               "postcode, or with a local branch the network lead has recorded."),
+        figure("based", "Based in the area", row.based_pence, {"place": "based"},
+               "Procurable spend with suppliers whose registered office postcode is in one of the area's "
+               "local authority districts."),
+        figure("branched", "Branched in the area", row.branched_pence, {"place": "branched"},
+               "Procurable spend with suppliers registered elsewhere that have a branch in the area, "
+               "as the network lead recorded."),
+        figure("wider", f"Spend in {wider}", row.wider_pence, {"place": "wider"},
+               f"Procurable spend with suppliers outside the area but in {wider}"
+               f"{' (' + method.in_words([a.label for a in rule.wider]) + ')' if rule.wider else ''}."),
+        figure("region", "Elsewhere in the region", row.region_pence, {"place": "region"},
+               "Procurable spend with suppliers in the region"
+               f"{' (' + rule.region.label + ')' if rule.region else ''}, outside the area and the wider tier."),
+        figure("unplaced", "Spend we could not place", row.unplaced_pence, {"local": "unplaced"},
+               "Procurable spend with suppliers we could not place: no postcode, or one the ONS postcode directory "
+               "does not hold. We cannot say whether these suppliers are local until they have one, from a register, "
+               "your file or the network lead."),
         figure("sme", "Spend with SMEs", row.sme_pence, {"flag": "sme"},
-               "Spend with suppliers known to be small or medium-sized: fewer than 250 staff and turnover "
-               "up to £50m or a balance sheet up to £43m. Suppliers whose size we do not know are not counted."),
+               "Procurable spend with suppliers known to be small or medium-sized (micro, small or medium accounts "
+               "at Companies House, or as the network lead says). Suppliers whose size we do not know are not counted."),
         figure("vcse", "Spend with VCSEs", row.vcse_pence, {"flag": "vcse"},
-               "Spend with voluntary, community and social enterprise suppliers, as marked in your file "
-               "or the network's supplier register."),
+               "Procurable spend with charities, community interest companies, co-operatives, community benefit "
+               "societies and non-profit companies limited by guarantee."),
         figure("employee_owned", "Spend with employee-owned firms", row.employee_owned_pence, {"flag": "employee_owned"},
-               "Spend with suppliers owned by their staff, for example through an Employee Ownership Trust, "
+               "Procurable spend with suppliers owned by their staff, for example through an Employee Ownership Trust, "
                "as recorded in the supplier register."),
         figure("living_wage", "Spend with Real Living Wage employers", row.living_wage_pence, {"flag": "living_wage"},
-               "Spend with suppliers accredited by the Living Wage Foundation, as recorded in the supplier register. "
-               "It says nothing about whether a particular contract pays the Real Living Wage."),
-        figure("unplaced", "Spend we could not place", row.unplaced_pence, {"local": "unplaced"},
-               "We could not place: no supplier postcode. We cannot say whether these suppliers are local "
-               "until they have a postcode in your file or the supplier register."),
+               "Procurable spend with suppliers accredited by the Living Wage Foundation, as recorded in the supplier "
+               "register. It says nothing about whether a particular contract pays the Real Living Wage."),
     ]
 
 
 def _period_row(row, label: str, short_label: str, months: int) -> PeriodRow:
     return PeriodRow(row.period_start, label, short_label, row.total_pence, row.local_pence,
-                     share(row.local_pence, row.total_pence), month_range(row.period_start, months))
+                     share(row.local_pence, row.procurable_pence), month_range(row.period_start, months),
+                     row.procurable_pence)
 
 
 def _months(session: Session, year_start: date) -> list[PeriodRow]:
@@ -146,9 +181,9 @@ def _months(session: Session, year_start: date) -> list[PeriodRow]:
     for n in range(12):
         month = add_months(year_start, n)
         row = found.get(month)
-        total, local = (row.total_pence, row.local_pence) if row else (0, 0)
+        total, procurable, local = (row.total_pence, row.procurable_pence, row.local_pence) if row else (0, 0, 0)
         rows.append(PeriodRow(month, month.strftime("%B %Y"), month.strftime("%b"), total, local,
-                              share(local, total), month_range(month, 1)))
+                              share(local, procurable), month_range(month, 1), procurable))
     return rows
 
 
@@ -163,8 +198,16 @@ def _quarters(session: Session, year_start: date) -> list[PeriodRow]:
 
 
 def _category_row(row, year_args: dict) -> CategoryRow:
-    return CategoryRow(row.key, row.total_pence, row.local_pence, row.total_pence - row.local_pence,
-                       share(row.local_pence, row.total_pence), {**year_args, "category": row.key})
+    return CategoryRow(row.key, row.total_pence, row.local_pence, row.procurable_pence - row.local_pence,
+                       share(row.local_pence, row.procurable_pence), {**year_args, "category": row.key},
+                       row.procurable_pence)
+
+
+def line_args_for(year_args: dict):
+    """The drill-down from a decile or ward row to its procurable lines."""
+    def args(breakdown: str, key: str) -> dict:
+        return {**year_args, **PROCURABLE, breakdown: key}
+    return args
 
 
 def partner_dashboard(session: Session, organisation: Organisation, year_start: date, years: list[date]) -> PartnerDashboard | None:
@@ -174,18 +217,24 @@ def partner_dashboard(session: Session, organisation: Organisation, year_start: 
         return None
     row = year_rows[0]
     year_args = month_range(year_start, 12)
-    local_area = ", ".join(organisation.network.local_area or []) or "not set yet"
+    rule = method.counting_rule(session, organisation.network)
     categories = sorted(queries.partner_totals(session, "year", "category", year_start),
                         key=lambda r: (-r.total_pence, r.key))[:10]
     leaving = queries.largest_categories_leaving(session, organisation, "year", year_start, limit=10)
+    wards = queries.partner_totals(session, "year", "ward", year_start)
     return PartnerDashboard(
         year_start=year_start,
         years=years,
-        headlines=_headlines(row, year_args, local_area),
-        local_line_share=share(row.local_line_count, row.line_count),
+        headlines=headlines(row, year_args, rule),
+        local_line_count=row.local_line_count,
         months=_months(session, year_start),
         quarters=_quarters(session, year_start),
         categories=[_category_row(r, year_args) for r in categories],
         leaving=[_category_row(r, year_args) for r in leaving],
         suppliers=spend_dashboard.top_suppliers(session, year_start),
+        rule=rule,
+        places=places.place_figures(
+            queries.partner_totals(session, "year", "imd", year_start), wards, row.procurable_pence,
+            method.area_names(session, [r.key for r in wards]), line_args_for(year_args),
+        ),
     )

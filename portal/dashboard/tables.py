@@ -17,7 +17,8 @@ from portal.spend.payees import shown_payee
 
 from .figures import PartnerDashboard
 
-DASHBOARD_HEADER = ["Table", "Item", "Spend (£)", "Share of total spend (%)", "Local spend (£)", "Local share (%)", "Lines"]
+DASHBOARD_HEADER = ["Table", "Item", "Spend (£)", "Share (%)", "Share of", "Procurable spend (£)", "Local spend (£)",
+                    "Local share of procurable (%)", "Lines"]
 LINES_HEADER = ["Payment date", "Transaction reference", "Supplier", "Expense type", "Service area", "Category", "Amount (£)"]
 
 
@@ -30,19 +31,29 @@ def dashboard_rows(dashboard: PartnerDashboard) -> Iterator[list]:
     """Every table on the dashboard, one after another, told apart by the first column."""
     year = dashboard.label
     for h in dashboard.headlines:
-        yield [f"Headline figures {year}", h.label, pounds_number(h.pence), h.share, None, None, None]
+        yield [f"Headline figures {year}", h.label, pounds_number(h.pence), h.share, h.share_of or None, None, None, None, None]
     for m in dashboard.months:
-        yield [f"Spend by month {year}", m.label, pounds_number(m.total_pence), None, pounds_number(m.local_pence), m.local_share, None]
+        yield [f"Spend by month {year}", m.label, pounds_number(m.total_pence), None, None, pounds_number(m.procurable_pence),
+               pounds_number(m.local_pence), m.local_share, None]
     for q in dashboard.quarters:
-        yield ["Local share by quarter", q.label, pounds_number(q.total_pence), None, pounds_number(q.local_pence), q.local_share, None]
+        yield ["Local share by quarter", q.label, pounds_number(q.total_pence), None, None, pounds_number(q.procurable_pence),
+               pounds_number(q.local_pence), q.local_share, None]
     for c in dashboard.categories:
-        yield [f"Top categories {year}", c.label, pounds_number(c.total_pence), None, pounds_number(c.local_pence), c.local_share, None]
-    for c in dashboard.leaving:
-        yield [f"Largest categories leaving the area {year}", c.label, pounds_number(c.leaving_pence), None,
+        yield [f"Top categories {year}", c.label, pounds_number(c.total_pence), None, None, pounds_number(c.procurable_pence),
                pounds_number(c.local_pence), c.local_share, None]
+    for c in dashboard.leaving:
+        yield [f"Largest categories leaving the area {year}", c.label, pounds_number(c.leaving_pence), None, None,
+               pounds_number(c.procurable_pence), pounds_number(c.local_pence), c.local_share, None]
+    for row in dashboard.places.deciles:
+        yield [f"Procurable spend by IMD decile {year}", row.label, pounds_number(row.procurable_pence), row.share,
+               "procurable spend", pounds_number(row.procurable_pence), None, None, None]
+    for row in dashboard.places.wards:
+        yield [f"Procurable spend by ward {year}", row.label, pounds_number(row.procurable_pence), row.share,
+               "procurable spend", pounds_number(row.procurable_pence), None, None, None]
     for s in dashboard.suppliers:
-        local = s.total_pence if s.is_local else (None if s.is_local is None else 0)
-        yield [f"Top suppliers {year}", s.name, pounds_number(s.total_pence), None, pounds_number(local), None, s.line_count]
+        local = s.total_pence if s.locality in ("based", "branched") else (None if s.locality is None else 0)
+        yield [f"Top suppliers {year}", s.name, pounds_number(s.total_pence), None, s.place_label, None,
+               pounds_number(local), None, s.line_count]
 
 
 def line_rows(session: Session, line_filter: LineFilter) -> Iterator[list]:

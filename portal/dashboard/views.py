@@ -42,12 +42,13 @@ def _partner_charts(dashboard: figures.PartnerDashboard) -> dict:
     return {
         "months": charts.bar_chart(f"Spend by month, {year}", [(m.short_label, m.total_pence) for m in dashboard.months]),
         "local_share": charts.line_chart(
-            "Local share of spend by quarter", [(q.short_label, q.local_share) for q in dashboard.quarters]
+            "Local share of procurable spend by quarter", [(q.short_label, q.local_share) for q in dashboard.quarters]
         ),
         "categories": charts.horizontal_bar_chart(
             f"Top {len(dashboard.categories)} categories by spend, {year}, with the local part",
             [(c.label, c.total_pence, c.local_pence) for c in dashboard.categories],
         ),
+        **charts.place_charts(dashboard.places, f"Procurable spend, {year},"),
     }
 
 
@@ -64,7 +65,7 @@ def download(fmt: str):
 @bp.route("/spend/lines.<any(csv, xlsx):fmt>")
 @partner_required("viewer")
 def lines_download(fmt: str):
-    line_filter = LineFilter.from_args(request.args)
+    line_filter = LineFilter.from_args(request.args, current_partner().organisation.network.excluded_kinds)
     return WRITERS[fmt]("spend-lines", tables.LINES_HEADER, tables.line_rows(db.session, line_filter))
 
 
@@ -78,7 +79,10 @@ def network_summary(slug: str):
     if network is None:
         abort(404)
     summary = public.network_summary(db.session, network)
-    chart = None
+    chart, place_charts = None, None
     if summary is not None:
         chart = charts.bar_chart(f"Combined spend by month, {summary.label}", [(m.short_label, m.total_pence) for m in summary.months])
-    return render_template("dashboard/network_summary.html", network=network, summary=summary, chart=chart)
+        if summary.places is not None:
+            place_charts = charts.place_charts(summary.places, f"Combined procurable spend, {summary.label},")
+    return render_template("dashboard/network_summary.html", network=network, summary=summary, chart=chart,
+                           place_charts=place_charts)

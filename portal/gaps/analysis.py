@@ -28,22 +28,23 @@ class GapRow:
     key: str  # '45' (division), '452' (group) or queries.WHOLE_DIVISION
     label: str
     total_pence: int
+    procurable_pence: int  # the spend the network can influence: local, leaving and unplaced are parts of it
     local_pence: int
     unplaced_pence: int
     supply: queries.LocalSupply
 
     @property
     def leaving_pence(self) -> int:
-        """Spend with suppliers known to be outside the area (not local, and not of unknown place)."""
-        return self.total_pence - self.local_pence - self.unplaced_pence
+        """Procurable spend with suppliers known to be outside the area (not local, and not of unknown place)."""
+        return self.procurable_pence - self.local_pence - self.unplaced_pence
 
     @property
     def leaving_share(self) -> Decimal | None:
-        return share(self.leaving_pence, self.total_pence)
+        return share(self.leaving_pence, self.procurable_pence)
 
     @property
     def local_share(self) -> Decimal | None:
-        return share(self.local_pence, self.total_pence)
+        return share(self.local_pence, self.procurable_pence)
 
     @property
     def leaving_per_business_pence(self) -> int:
@@ -133,13 +134,13 @@ def gap_analysis(session: Session, network: Network, year_start: date | None = N
                        uncoded.total_pence if uncoded else 0, uncoded.categories if uncoded else 0)
 
 
-def _spend_figures(spend: queries.SpendByCode | None) -> tuple[int, int, int]:
-    return (spend.total_pence, spend.local_pence, spend.unplaced_pence) if spend else (0, 0, 0)
+def _spend_figures(spend: queries.SpendByCode | None) -> tuple[int, int, int, int]:
+    return (spend.total_pence, spend.procurable_pence, spend.local_pence, spend.unplaced_pence) if spend else (0, 0, 0, 0)
 
 
 DOWNLOAD_HEADER = [
-    "Rank", "CPV code", "CPV division or group", "Spend (£)", "Local spend (£)", "Place not known (£)",
-    "Spent outside the area (£)", "Share spent outside the area (%)", "Local SMEs and VCSEs registered",
+    "Rank", "CPV code", "CPV division or group", "Spend (£)", "Procurable spend (£)", "Local spend (£)", "Place not known (£)",
+    "Spent outside the area (£)", "Share of procurable spent outside the area (%)", "Local SMEs and VCSEs registered",
     "Co-operatives", "Employee-owned", "Social enterprises", "Spent outside the area per local business (£)",
 ]
 
@@ -150,11 +151,12 @@ def download_rows(analysis: GapAnalysis):
 
     for rank, r in enumerate(analysis.rows, start=1):
         yield [
-            rank, r.cpv_code, r.label, pounds_number(r.total_pence), pounds_number(r.local_pence),
+            rank, r.cpv_code, r.label, pounds_number(r.total_pence), pounds_number(r.procurable_pence),
+            pounds_number(r.local_pence),
             pounds_number(r.unplaced_pence), pounds_number(r.leaving_pence), r.leaving_share, r.supply.businesses,
             r.supply.cooperatives, r.supply.employee_owned, r.supply.social_enterprises,
             pounds_number(r.leaving_per_business_pence),
         ]
     if analysis.uncoded_categories:
         yield [None, "", f"Categories with no CPV code yet ({analysis.uncoded_categories})",
-               pounds_number(analysis.uncoded_pence), None, None, None, None, None, None, None, None, None]
+               pounds_number(analysis.uncoded_pence), None, None, None, None, None, None, None, None, None, None]

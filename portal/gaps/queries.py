@@ -29,6 +29,7 @@ class SpendByCode:
 
     key: str | None
     total_pence: int
+    procurable_pence: int
     local_pence: int
     unplaced_pence: int
     categories: int
@@ -58,6 +59,7 @@ def spend_by_code(session: Session, network: Network, year_start: date, division
         select(
             key,
             func.sum(NetworkSpendTotal.total_pence),
+            func.sum(NetworkSpendTotal.procurable_pence),
             func.sum(NetworkSpendTotal.local_pence),
             func.sum(NetworkSpendTotal.unplaced_pence),
             func.count(NetworkSpendTotal.id),
@@ -77,7 +79,7 @@ def spend_by_code(session: Session, network: Network, year_start: date, division
     )
     if division is not None:
         query = query.where(func.substr(CategoryCpv.cpv_code, 1, 2) == division)
-    return [SpendByCode(k, int(t or 0), int(lo or 0), int(u or 0), n) for k, t, lo, u, n in session.execute(query)]
+    return [SpendByCode(k, int(t or 0), int(p or 0), int(lo or 0), int(u or 0), n) for k, t, p, lo, u, n in session.execute(query)]
 
 
 def _small_or_social(profile=SmeProfile):

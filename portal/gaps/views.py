@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import login_required
 
 from portal.cpv import InvalidCpvCode, label, significant
-from portal.dashboard import charts
+from portal.dashboard import charts, method
 from portal.downloads import csv_response, xlsx_response
 from portal.extensions import db
 from portal.network.views import _led_network_or_404
@@ -43,10 +43,11 @@ def show(network_id: int):
     if gaps is not None and gaps.rows:
         top = gaps.rows[:CHART_ROWS]
         chart = charts.horizontal_bar_chart(
-            f"Spend and its local part, {gaps.year_label}: the {len(top)} first places to grow local supply",
-            [(r.label, r.total_pence, r.local_pence) for r in top],
+            f"Procurable spend and its local part, {gaps.year_label}: the {len(top)} first places to grow local supply",
+            [(r.label, r.procurable_pence, r.local_pence) for r in top],
         )
     return render_template("gaps/show.html", network=network, gaps=gaps, chart=chart,
+                           rule=method.counting_rule(db.session, network),
                            year_options=[(y.isoformat(), analysis.year_label(y)) for y in (gaps.years if gaps else [])])
 
 

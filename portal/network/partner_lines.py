@@ -35,7 +35,7 @@ def partner_lines(network_id: int, organisation_id: int):
         abort(404)
     if not partner.shares_lines_with_lead:
         return render_template("network/lines_not_shared.html", network=network, partner=partner), 404
-    line_filter = LineFilter.from_args(request.args)
+    line_filter = LineFilter.from_args(request.args, network.excluded_kinds)
     query = line_filter.apply(db.select(SpendLine)).order_by(SpendLine.payment_date.desc(), SpendLine.id.desc())
     # This partner's lines only: its own tenant context, never network_wide.
     with tenant_context(partner.id):

@@ -10,6 +10,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from portal.dashboard import charts
 from portal.extensions import db
 from tenants.models import Network
 from tenants.web import is_lead_of, networks_led_by
@@ -49,9 +50,10 @@ def show(network_id: int):
     year = _chosen_year(years)
     comparison = compare_partners(db.session, network, year) if year else None
     chart = local_share_chart(comparison.partners, comparison.network.local_share) if comparison else None
+    place_charts = charts.place_charts(comparison.places, f"Combined procurable spend, {year_label(year)},") if comparison else None
     return render_template(
         "network/show.html", network=network, partners=services.partner_rows(db.session, network),
-        years=[(y, year_label(y)) for y in years], comparison=comparison, chart=chart,
+        years=[(y, year_label(y)) for y in years], comparison=comparison, chart=chart, place_charts=place_charts,
         year_text=year_label(year) if year else None,
         pending_reviews=services.pending_review_count(db.session, network),
     )

@@ -17,7 +17,11 @@ from tenants import NoTenantContext, current_organisation_id
 
 from .models import SpendLine
 from .payees import UNNAMED_PAYEE
+from .procurable import effective_locality
 from .totals import add_months
+
+PLACE_LABELS = {"based": "Based in the area", "branched": "Branch in the area", "wider": "Wider area",
+                "region": "Elsewhere in the region", "elsewhere": "Outside the region"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,12 @@ class SupplierSpend:
     total_pence: int
     line_count: int
     is_local: bool | None
+    locality: str | None = None
+
+    @property
+    def place_label(self) -> str:
+        """Where the supplier is, against the network's area, in the users' words."""
+        return PLACE_LABELS.get(self.locality, "Not known")
 
 
 def _current_partner() -> int:
@@ -63,14 +73,16 @@ def top_suppliers(session: Session, year_start: date, limit: int = 10) -> list[S
     )
     name = func.coalesce(Supplier.name, groups.c.unresolved_name)
     query = (
-        select(groups.c.supplier_id, name.label("name"), groups.c.total, groups.c.lines, Supplier.is_local)
+        select(groups.c.supplier_id, name.label("name"), groups.c.total, groups.c.lines, Supplier.is_local,
+               effective_locality().label("locality"))
         .select_from(groups)
         .outerjoin(Supplier, Supplier.id == groups.c.supplier_id)
         .order_by(groups.c.total.desc(), name)
         .limit(limit)
     )
     return [
-        SupplierSpend(row.supplier_id, row.name, int(row.total), row.lines, None if row.is_local is None else bool(row.is_local))
+        SupplierSpend(row.supplier_id, row.name, int(row.total), row.lines,
+                      None if row.is_local is None else bool(row.is_local), row.locality)
         for row in session.execute(query)
     ]
 

@@ -247,7 +247,7 @@ class _TotalsColumns:
     period_type: Mapped[str] = mapped_column(String(8))
     period_start: Mapped[date] = mapped_column(Date)
     breakdown: Mapped[str] = mapped_column(String(12))
-    # '' for the "all" breakdown; the district or category otherwise.
+    # '' for the "all" breakdown; the district, ward, IMD decile ('1'..'10') or category otherwise ('' unknown).
     key: Mapped[str] = mapped_column(String(200), default="")
     total_pence: Mapped[int] = mapped_column(BigInteger, default=0)
     # Total less the classes the network excludes: every share below is of this.
@@ -309,6 +309,13 @@ class NetworkSpendTotal(_TotalsColumns, db.Model):
     local_partner_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     sme_partner_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     vcse_partner_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Likewise for procurable spend and each place tier, which the public summary shows as shares.
+    procurable_partner_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    based_partner_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    branched_partner_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    wider_partner_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    region_partner_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    unplaced_partner_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (
         UniqueConstraint("network_id", "period_type", "period_start", "breakdown", "key"),

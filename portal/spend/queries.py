@@ -85,7 +85,7 @@ def partners_side_by_side(session: Session, network: Network, period_type: str, 
 def largest_categories_leaving(
     session: Session, owner: Network | Organisation, period_type: str, period_start: date, limit: int = 10
 ) -> list[SpendTotal] | list[NetworkSpendTotal]:
-    """The categories with most spend not known to be local (total - local), largest first.
+    """The categories with most procurable spend not known to be local (procurable - local), largest first.
 
     ``owner`` is a Network (its combined rows) or an Organisation (its own rows,
     read inside that partner's tenant context).
@@ -96,7 +96,7 @@ def largest_categories_leaving(
         if _current_partner() != owner.id:
             raise PermissionError("a partner's categories are read inside its own tenant context")
         model, mine = SpendTotal, SpendTotal.organisation_id == owner.id
-    leaving = model.total_pence - model.local_pence
+    leaving = model.procurable_pence - model.local_pence
     query = (
         select(model)
         .where(mine, model.period_type == period_type, model.period_start == period_start, model.breakdown == "category")

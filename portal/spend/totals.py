@@ -11,7 +11,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import and_, case, delete, false, func, insert, literal, or_, select, text, true, union_all
+from sqlalchemy import (
+    String,
+    and_,
+    case,
+    cast,
+    delete,
+    false,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from portal.suppliers.models import Supplier
@@ -19,11 +34,16 @@ from tenants import network_wide, tenant_context
 from tenants.models import Network, Organisation, utcnow
 
 from .models import BREAKDOWNS, PERIOD_TYPES, NetworkSpendTotal, SpendLine, SpendPeriod, SpendTotal
+from .procurable import LOCAL_LOCALITIES, effective_locality, procurable_condition
 
 MEASURES = (
-    "total_pence", "local_pence", "unplaced_pence", "sme_pence", "vcse_pence",
-    "employee_owned_pence", "living_wage_pence", "line_count", "local_line_count",
+    "total_pence", "procurable_pence", "local_pence", "based_pence", "branched_pence", "wider_pence",
+    "region_pence", "unplaced_pence", "sme_pence", "vcse_pence", "employee_owned_pence", "living_wage_pence",
+    "line_count", "local_line_count",
 )
+# The network's totals count the partners behind these measures: the public summary shows a
+# combined figure only when at least two partners' spend went into it (dashboard/public.py).
+PARTNER_COUNTED = ("procurable", "local", "based", "branched", "wider", "region", "unplaced", "sme", "vcse")
 # Namespaces for pg_advisory_xact_lock(namespace, id): one recompute of a partner, one
 # writer of a network's calendar, one of its network totals at a time (two would write
 # the same keys). Always taken in that order, partners by ascending id: no deadlocks.
@@ -167,7 +187,8 @@ def _partner_insert(network, organisation_id, periods, computed_at):
     The lines are added up once, to the finest grain the figures need (month x supplier x
     category: a supplier fixes the district and every flag, so each measure of a group is
     its sum or nothing). That small set, joined to the calendar and the suppliers, is then
-    rolled up nine ways (month / quarter / year by all / district / category) with UNION ALL:
+    rolled up fifteen ways (month / quarter / year by all / district / category / ward / IMD
+    decile) with UNION ALL:
     plain SQL both dialects run, sums of integers all the way, so the figures are exactly
     those of a GROUP BY over the lines.
     """
@@ -193,16 +214,20 @@ def _partner_insert(network, organisation_id, periods, computed_at):
         .cte("fine_spend")
     )
     amount, lines = fine.c.amount, fine.c.lines
-    local = Supplier.is_local.is_(True)
+    procurable = procurable_condition(network.excluded_kinds)
+    place = effective_locality()
+    local = and_(procurable, place.in_(LOCAL_LOCALITIES))
 
-    def pence_where(condition):
-        return case((condition, amount), else_=0)
+    def pence_where(*conditions):
+        return case((and_(procurable, *conditions), amount), else_=0)
 
     measures = {
         "total_pence": amount,
-        "local_pence": pence_where(local),
-        # No supplier, or one whose place is not known: the outer join gives NULL for both.
-        "unplaced_pence": pence_where(Supplier.is_local.is_(None)),
+        "procurable_pence": case((procurable, amount), else_=0),
+        "local_pence": case((local, amount), else_=0),
+        **{f"{tier}_pence": pence_where(place == tier) for tier in ("based", "branched", "wider", "region")},
+        # No place known: NULL locality (the outer join gives NULL for a line with no supplier too).
+        "unplaced_pence": pence_where(place.is_(None)),
         "sme_pence": pence_where(Supplier.is_sme.is_(True)),
         "vcse_pence": pence_where(Supplier.kind == "vcse"),
         "employee_owned_pence": pence_where(Supplier.employee_owned.is_(True)),
@@ -215,7 +240,9 @@ def _partner_insert(network, organisation_id, periods, computed_at):
             fine.c.month,
             SpendPeriod.quarter_start.label("quarter"),
             SpendPeriod.year_start.label("year"),
-            func.coalesce(Supplier.postcode_district, "").label("district"),
+            func.coalesce(Supplier.district_code, "").label("district"),
+            func.coalesce(Supplier.ward_code, "").label("ward"),
+            func.coalesce(cast(Supplier.imd_decile, String), "").label("imd"),
             func.coalesce(fine.c.category, "").label("category"),
             *(value.label(name) for name, value in measures.items()),
         )
@@ -281,7 +308,7 @@ def _network_insert(network, partner_ids, periods):
         # Partners with lines behind this row: a partner has a row only where it has lines.
         "partner_count": func.count(SpendTotal.organisation_id.distinct()),
         **{f"{measure}_partner_count": _partners_with(getattr(SpendTotal, f"{measure}_pence"))
-           for measure in ("local", "sme", "vcse")},
+           for measure in PARTNER_COUNTED},
         "computed_at": literal(utcnow(), NetworkSpendTotal.computed_at.type),
     }
     query = (

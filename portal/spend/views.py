@@ -236,7 +236,7 @@ def new_line():
 @bp.route("/lines")
 @partner_required("viewer")
 def lines():
-    line_filter = LineFilter.from_args(request.args)
+    line_filter = LineFilter.from_args(request.args, current_partner().organisation.network.excluded_kinds)
     query = line_filter.apply(select(SpendLine)).order_by(SpendLine.payment_date.desc(), SpendLine.id.desc())
     page = db.paginate(query, per_page=50, error_out=False)
     return render_template("spend/lines.html", page=page, line_filter=line_filter)

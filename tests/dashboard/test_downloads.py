@@ -34,7 +34,12 @@ def test_the_dashboard_tables_download_as_csv_with_the_page_figures(spend_world,
     assert r_pence(next(r for r in rows if r[1] == "Spend we could not place")[2]) == expected["unplaced"]
     tables = {r[0] for r in rows[1:]}
     assert {"Headline figures 2024 to 2025", "Spend by month 2024 to 2025", "Local share by quarter",
-            "Top categories 2024 to 2025", "Largest categories leaving the area 2024 to 2025", "Top suppliers 2024 to 2025"} == tables
+            "Top categories 2024 to 2025", "Largest categories leaving the area 2024 to 2025", "Top suppliers 2024 to 2025",
+            "Procurable spend by IMD decile 2024 to 2025", "Procurable spend by ward 2024 to 2025"} == tables
+    procurable = next(r for r in rows if r[1] == "Procurable spend")
+    assert r_pence(procurable[2]) == expected["procurable"] and procurable[4] == "total spend"
+    local = next(r for r in rows if r[1] == "Local spend (based or branched)")
+    assert r_pence(local[2]) == expected["local"] and local[4] == "procurable spend"
 
 
 def r_pence(cell: str) -> int:

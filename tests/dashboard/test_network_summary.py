@@ -7,7 +7,17 @@ from portal.formatting import percent, pounds
 from portal.spend.queries import share
 
 from .pages import Page, bars
-from .world import SUPPLIERS, YEAR, by, headline, import_lines, in_year, partner_b_lines, recompute
+from .world import (
+    SUPPLIERS,
+    YEAR,
+    by,
+    headline,
+    import_lines,
+    in_year,
+    partner_b_lines,
+    procurable_by,
+    recompute,
+)
 
 
 def summary(client, world) -> Page:
@@ -22,8 +32,13 @@ def test_anyone_can_read_the_combined_figures_without_signing_in(spend_world, cl
     expected = headline(both)
     assert page.text("headline-total-pence") == pounds(expected["total"], whole=True)
     assert page.text("headline-local-pence") == pounds(expected["local"], whole=True)
-    assert page.text("headline-local-share") == f"{percent(share(expected['local'], expected['total']))} of combined spend"
-    assert page.text("headline-vcse-share") == percent(share(expected["vcse"], expected["total"]))
+    assert page.text("headline-procurable-pence") == pounds(expected["procurable"], whole=True)
+    assert page.text("headline-procurable-share") == f"{percent(share(expected['procurable'], expected['total']))} of combined spend"
+    assert page.text("headline-local-share") == f"{percent(share(expected['local'], expected['procurable']))} of procurable spend"
+    assert page.text("headline-vcse-share") == percent(share(expected["vcse"], expected["procurable"]))
+    # Valley Care (branched) has both partners' spend; unplaced spend too (B's secret supplier and A's).
+    for key in ("branched", "unplaced"):
+        assert page.text(f"headline-{key}-share") == percent(share(expected[key], expected["procurable"])), key
     assert page.text("headline-partners") == "by 2 partners"
     assert "Sign out" not in page.html
 
@@ -37,9 +52,12 @@ def test_a_headline_measure_only_one_partner_had_is_not_shown(spend_world, clien
     assert expected["sme"] == a_only["sme"] > 0
     assert page.text("headline-sme-share") == "Not shown*"
     assert "of combined spend" not in page.text("headline-sme")
-    assert percent(share(expected["sme"], expected["total"])) not in page.html
+    assert percent(share(expected["sme"], expected["procurable"])) not in page.html
     assert "Only one partner had spend of this kind" in page.text("measures-withheld")
-    assert page.text("headline-local-share").endswith("of combined spend")
+    assert page.text("headline-local-share").endswith("of procurable spend")
+    # Based (Rotherham Builders), wider (Sheffield Foods) and region: partner A's alone.
+    for key in ("based", "wider", "region"):
+        assert page.text(f"headline-{key}-share") == "Not shown*", key
 
 
 def test_months_and_districts_where_only_one_partner_spent_are_not_shown(spend_world, client):
@@ -53,9 +71,11 @@ def test_months_and_districts_where_only_one_partner_spent_are_not_shown(spend_w
     assert rows["February 2025"] == "£0"
     assert rows["April 2024"].startswith("Not shown")
     assert len(bars(page.charts()[0])) == 3  # May, September and the empty February
-    # S61 has both partners' spend with Valley Care; S60 only partner A's.
-    s61 = sum(line.pence for line in both if line.supplier == "Valley Care CIC")
-    assert [(r[0][0], r[1][0]) for r in page.table("table-districts")] == [("S61", pounds(s61, whole=True))]
+    # Sheffield (the wider tier) has both partners' spend with Valley Care and A's with Sheffield Foods;
+    # Rotherham (the area) only partner A's, with Rotherham Builders.
+    sheffield = procurable_by(both, lambda s: s.get("district_code"))["E08000019"]
+    assert [(r[0][0], r[1][0], r[2][0]) for r in page.table("table-districts")] == [
+        ("Sheffield (E08000019)", "Sheffield City Region", pounds(sheffield, whole=True))]
     assert "1 district is not shown" in page.text("districts-withheld")
 
 

@@ -13,7 +13,8 @@ from portal.spend.queries import share
 from .pages import Page, bars
 from .world import CATEGORIES, YEAR, by, headline, import_lines, in_year, partner_a_lines
 
-HEADLINES = ("total", "local", "sme", "vcse", "employee_owned", "living_wage", "unplaced")
+HEADLINES = ("total", "procurable", "local", "based", "branched", "wider", "region", "unplaced", "sme", "vcse",
+             "employee_owned", "living_wage")
 
 
 def dashboard(world, sign_in, query: str = "") -> Page:
@@ -26,10 +27,16 @@ def test_the_headline_figures_equal_the_lines_added_up(spend_world, sign_in):
     page = dashboard(spend_world, sign_in)
     expected = headline(in_year(spend_world.a_lines, YEAR))
     assert set(expected) == set(HEADLINES) and all(expected.values())
+    # Tax is left out of procurable spend, and each share is of procurable spend, not of the total.
+    assert 0 < expected["procurable"] < expected["total"]
+    assert expected["local"] == expected["based"] + expected["branched"]
+    assert page.text("headline-procurable-share") == f"{percent(share(expected['procurable'], expected['total']))} of total spend"
     for key in HEADLINES:
         assert page.text(f"headline-{key}-pence") == pounds(expected[key], whole=True), key
-        if key != "total":
-            assert page.text(f"headline-{key}-share") == f"{percent(share(expected[key], expected['total']))} of total spend"
+        if key not in ("total", "procurable"):
+            assert page.text(f"headline-{key}-share") == f"{percent(share(expected[key], expected['procurable']))} of procurable spend"
+    summary = page.text("procurable-summary")
+    assert pounds(expected["total"], whole=True) in summary and pounds(expected["procurable"], whole=True) in summary
     assert "2024 to 2025" in page.text("headlines") or "Headline figures, 2024 to 2025" in page.html
 
 
@@ -40,9 +47,10 @@ def test_the_month_table_and_chart_match_the_lines(spend_world, sign_in):
     rows = page.table("table-months")
     assert [r[0][0] for r in rows][:2] == ["April 2024", "May 2024"] and len(rows) == 12
     for row in rows:
-        (label, _), (amount, _), _ = row
+        (label, _), (amount, _), (procurable, _), _ = row
         month = date(int(label.split()[1]), [date(2000, m, 1).strftime("%B") for m in range(1, 13)].index(label.split()[0]) + 1, 1)
         assert amount == pounds(monthly.get(month, 0)), label
+        assert procurable == pounds(headline([line for line in lines if line.month == month])["procurable"]), label
     assert rows[10][1][0] == "£0.00"  # February 2025: nothing paid, still shown
     months_chart = page.charts()[0]
     assert months_chart.get("role") == "img" and months_chart.get("aria-label") == "Spend by month, 2024 to 2025"
@@ -59,8 +67,10 @@ def test_categories_show_the_top_ten_with_a_bar_each_and_the_largest_leaving(spe
     assert [(r[0][0], r[1][0]) for r in rows] == [(c, pounds(spend[c])) for c in top]
     chart = page.charts()[2]
     assert len(bars(chart)) == 10 and len(bars(chart, "app-chart__bar-part")) == 10
-    local = by([line for line in lines if line.supplier in ("Rotherham Builders Ltd", "Valley Care CIC")], lambda line: line.category)
-    leaving = {c: spend[c] - local.get(c, 0) for c in spend}
+    # Leaving the area: procurable spend not known to be local (tax, say, is not counted as leaving).
+    figures = {c: headline([line for line in lines if line.category == c]) for c in spend}
+    leaving = {c: figures[c]["procurable"] - figures[c]["local"] for c in spend}
+    assert [r[3][0] for r in rows] == [percent(share(figures[c]["local"], figures[c]["procurable"])) for c in top]
     expected = sorted(leaving, key=lambda c: (-leaving[c], c))[:10]
     assert [(r[0][0], r[1][0]) for r in page.table("table-leaving")] == [(c, pounds(leaving[c])) for c in expected]
 
@@ -80,9 +90,9 @@ def test_local_share_over_time_has_a_point_per_quarter(spend_world, sign_in):
     assert [r[0][0] for r in rows] == ["January to March 2024", "April to June 2024", "July to September 2024",
                                        "October to December 2024", "January to March 2025"]
     lines = spend_world.a_lines
-    local_names = ("Rotherham Builders Ltd", "Valley Care CIC")
-    q3 = [line for line in lines if date(2024, 7, 1) <= line.month < date(2024, 10, 1)]
-    assert rows[2][3][0] == percent(share(sum(line.pence for line in q3 if line.supplier in local_names), sum(line.pence for line in q3)))
+    q3 = headline([line for line in lines if date(2024, 7, 1) <= line.month < date(2024, 10, 1)])
+    assert rows[2][2][0] == pounds(q3["procurable"])
+    assert rows[2][4][0] == percent(share(q3["local"], q3["procurable"]))
     chart = page.charts()[1]
     points = list(chart.iter("{http://www.w3.org/2000/svg}circle"))
     assert len(points) == 5 and chart.get("role") == "img"
@@ -137,8 +147,9 @@ def test_choosing_another_year_works_without_javascript(spend_world, sign_in):
 def test_every_figure_says_how_it_is_counted(spend_world, sign_in):
     page = dashboard(spend_world, sign_in)
     summaries = [n.text() for n in page.root.walk() if n.attrs.get("class", "").startswith("govuk-details__summary-text")]
-    assert summaries.count("How we count this") == len(HEADLINES) + 5
-    assert "We could not place: no supplier postcode" in page.text("headline-unplaced")
+    # Each headline, the five tables' own, and the rule for the whole page.
+    assert summaries.count("How we count this") == len(HEADLINES) + 5 + 1
+    assert "suppliers we could not place: no postcode" in page.text("headline-unplaced")
 
 
 def test_the_page_has_no_inline_styles_and_only_the_layouts_own_scripts(spend_world, sign_in):
@@ -148,7 +159,7 @@ def test_the_page_has_no_inline_styles_and_only_the_layouts_own_scripts(spend_wo
     assert not [n for n in page.root.walk() if "style" in n.attrs or n.tag == "style"]
     nonce = response.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
     assert all(script.attrs.get("nonce") == nonce for script in page.root.find_all("script"))
-    assert len(page.charts()) == 3
+    assert len(page.charts()) == 5
 
 
 def test_with_no_lines_the_page_says_what_to_do_next(make_partner, make_user, sign_in):

@@ -16,20 +16,30 @@ from portal.suppliers.models import Supplier
 from tenants import tenant_context
 
 LOCAL_AREA = ("S60", "S61")
+# The area by GSS code (Rotherham) and the wider tier (Sheffield City Region): what the network's settings hold.
+AREA_CODES = ["E08000018"]
+WIDER_CODES = ["E08000019", "E08000016"]
 HEADER = ["Date", "Transaction Number", "Supplier Name", "Supplier Postcode", "Net Amount", "Category"]
 MAPPING = {"payment_date": "Date", "transaction_ref": "Transaction Number", "supplier_name": "Supplier Name",
            "supplier_postcode": "Supplier Postcode", "amount": "Net Amount", "category": "Category"}
 EVIL = '=HYPERLINK("http://evil.example/x","Click me")'
 
-# name -> (postcode, flags set in the supplier register after the import)
+# name -> (postcode, what placing and classing leave on the supplier after the import)
 SUPPLIERS = {
-    "Rotherham Builders Ltd": ("S60 1AE", {"is_sme": True, "employee_owned": True}),
-    "Valley Care CIC": ("S61 2BB", {"kind": "vcse", "living_wage_accredited": True}),
-    "Sheffield Foods Ltd": ("S1 4AB", {"is_sme": True, "living_wage_accredited": True}),
-    "National IT plc": ("M1 1AA", {"is_sme": False}),
+    "Rotherham Builders Ltd": ("S60 1AE", {"is_sme": True, "employee_owned": True, "kind": "private", "locality": "based",
+                                           "district_code": "E08000018", "ward_code": "E05001000", "imd_decile": 1}),
+    "Valley Care CIC": ("S61 2BB", {"kind": "vcse", "living_wage_accredited": True, "locality": "branched",
+                                    "district_code": "E08000019", "ward_code": "E05010101", "imd_decile": 2}),
+    "Sheffield Foods Ltd": ("S1 4AB", {"is_sme": True, "living_wage_accredited": True, "kind": "private",
+                                       "locality": "wider", "district_code": "E08000019", "ward_code": "E05010101",
+                                       "imd_decile": 5}),
+    "National IT plc": ("M1 1AA", {"is_sme": False, "kind": "private", "locality": "elsewhere",
+                                   "district_code": "E08000003", "ward_code": "E05011111", "imd_decile": 9}),
     "No Postcode Traders": ("", {}),
-    EVIL: ("LS1 4AP", {}),
+    "HM Revenue & Customs": ("BX9 1AS", {"kind": "tax", "locality": "elsewhere", "district_code": "E08000012"}),
+    EVIL: ("LS1 4AP", {"kind": "private", "locality": "region", "district_code": "E08000035", "imd_decile": 3}),
 }
+WARD_NAMES = {"E05001000": "Boston Castle", "E05010101": "Manor Castle"}  # E05011111 has no name loaded
 CATEGORIES = ["Construction", "Social care", "Food", "IT", "Facilities", "Transport", "Legal", "Energy",
               "Consultancy", "Printing", "Waste", "Cleaning"]
 
@@ -96,6 +106,8 @@ def import_lines(partner, lines: list[Line]) -> None:
 
 
 def set_register_flags(network) -> None:
+    """What the registers' matching, placing and classing would leave: set directly, as their code is not under test."""
+    network.area_codes, network.wider_area_codes, network.wider_area_name = AREA_CODES, WIDER_CODES, "Sheffield City Region"
     for name, (_, flags) in SUPPLIERS.items():
         if flags:
             db.session.execute(update(Supplier).where(Supplier.network_id == network.id, Supplier.name == name).values(**flags))
@@ -111,13 +123,15 @@ def recompute(network, partners) -> None:
 
 # --- the oracle ------------------------------------------------------------------------
 
-def _is_local(supplier: str) -> bool | None:
-    postcode = SUPPLIERS.get(supplier, ("S2 1AA", {}))[0]
-    return None if not postcode else postcode.split()[0] in LOCAL_AREA
+def _supplier(name: str) -> dict:
+    """The supplier a line's name resolves to, as the oracle sees it (unknown class and place when no flags)."""
+    return {"kind": "unknown", **SUPPLIERS.get(name, ("", {}))[1]}
 
 
-def _flags(supplier: str) -> dict:
-    return SUPPLIERS.get(supplier, ("", {}))[1]
+def _measures(line: Line, excluded) -> dict:
+    from tests.spend.procurable_oracle import line_measures
+
+    return line_measures(line.pence, _supplier(line.supplier), excluded)
 
 
 def in_year(lines: list[Line], year_start: date) -> list[Line]:
@@ -125,19 +139,28 @@ def in_year(lines: list[Line], year_start: date) -> list[Line]:
     return [line for line in lines if year_start <= line.month < end]
 
 
-def headline(lines: list[Line]) -> dict[str, int]:
-    """Pence for each headline figure, added up line by line."""
+DEFAULT_EXCLUDED = ("public", "tax", "pension", "individual")
+HEADLINE_MEASURES = {"total": "total_pence", "procurable": "procurable_pence", "local": "local_pence",
+                     "based": "based_pence", "branched": "branched_pence", "wider": "wider_pence",
+                     "region": "region_pence", "unplaced": "unplaced_pence", "sme": "sme_pence", "vcse": "vcse_pence",
+                     "employee_owned": "employee_owned_pence", "living_wage": "living_wage_pence"}
+
+
+def headline(lines: list[Line], excluded=DEFAULT_EXCLUDED) -> dict[str, int]:
+    """Pence for each headline figure, added up line by line by the procurable rule."""
+    out = dict.fromkeys(HEADLINE_MEASURES, 0)
+    for line in lines:
+        measures = _measures(line, excluded)
+        for key, measure in HEADLINE_MEASURES.items():
+            out[key] += measures[measure]
+    return out
+
+
+def procurable_by(lines: list[Line], key, excluded=DEFAULT_EXCLUDED) -> dict:
+    """Procurable pence by ``key(supplier dict)``."""
     out = defaultdict(int)
     for line in lines:
-        flags = _flags(line.supplier)
-        local = _is_local(line.supplier)
-        out["total"] += line.pence
-        out["local"] += line.pence if local is True else 0
-        out["unplaced"] += line.pence if local is None else 0
-        out["sme"] += line.pence if flags.get("is_sme") is True else 0
-        out["vcse"] += line.pence if flags.get("kind") == "vcse" else 0
-        out["employee_owned"] += line.pence if flags.get("employee_owned") else 0
-        out["living_wage"] += line.pence if flags.get("living_wage_accredited") else 0
+        out[key(_supplier(line.supplier))] += _measures(line, excluded)["procurable_pence"]
     return dict(out)
 
 
@@ -160,3 +183,26 @@ class DashboardWorld:
 
 
 YEAR = date(2024, 4, 1)
+
+
+def load_reference_rows(app, area_names: dict[str, str], loads: dict[str, date]) -> None:
+    """Names of GSS codes and loaded register files, written as the owner role (the app role may only read them)."""
+    from sqlalchemy import create_engine, insert
+
+    from portal.registers.models import RegisterAreaName, RegisterLoad
+
+    engine = create_engine(app.config["MIGRATION_DATABASE_URL"])
+    with engine.begin() as conn:
+        if area_names:
+            conn.execute(insert(RegisterAreaName.__table__), [{"code": c, "name": n} for c, n in area_names.items()])
+        for register, published_on in loads.items():
+            conn.execute(insert(RegisterLoad.__table__), [
+                # An older file, and a newer one that failed: neither is the date the page gives.
+                {"register": register, "file_name": "old.zip", "published_on": date(2020, 1, 1), "status": "loaded",
+                 "bytes_read": 0, "rows_loaded": 1, "rows_skipped": 0},
+                {"register": register, "file_name": "new.zip", "published_on": date(2030, 1, 1), "status": "failed",
+                 "bytes_read": 0, "rows_loaded": 0, "rows_skipped": 0},
+                {"register": register, "file_name": "file.zip", "published_on": published_on, "status": "loaded",
+                 "bytes_read": 0, "rows_loaded": 1, "rows_skipped": 0},
+            ])
+    engine.dispose()

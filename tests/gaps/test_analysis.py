@@ -7,6 +7,7 @@ import pytest
 from portal.extensions import db
 from portal.gaps import analysis, queries, services
 from portal.spend import totals
+from tests.spend.procurable_oracle import line_measures
 from tests.spend.totals_fixtures import build_world, financial_periods
 
 YEAR = date(2023, 4, 1)
@@ -26,20 +27,18 @@ def spend_world(make_network, make_partner):
 
 
 def _direct(world, network, key_of):
-    """(total, local, unplaced) by key, from the lines themselves; key None: no CPV code."""
-    sums = defaultdict(lambda: [0, 0, 0])
+    """(total, procurable, local, unplaced) by key, from the lines themselves; key None: no CPV code."""
+    sums = defaultdict(lambda: [0, 0, 0, 0])
     for line in world.lines:
         if line.network_id != network.id or financial_periods(line.month, network.financial_year_start_month)["year"] != YEAR:
             continue
-        supplier = line.supplier or {}
         code = CODES.get(line.category or "")
         key = key_of(code)
         if key is False:
             continue
-        row = sums[key]
-        row[0] += line.amount_pence
-        row[1] += line.amount_pence if supplier.get("is_local") is True else 0
-        row[2] += line.amount_pence if supplier.get("is_local") is None else 0
+        measures = line_measures(line.amount_pence, line.supplier, network.excluded_kinds)
+        for n, measure in enumerate(("total_pence", "procurable_pence", "local_pence", "unplaced_pence")):
+            sums[key][n] += measures[measure]
     return {k: tuple(v) for k, v in sums.items()}
 
 
@@ -47,20 +46,20 @@ def test_spend_by_division_equals_the_lines_added_up(spend_world):
     april = spend_world.networks[0]
     gaps = analysis.gap_analysis(db.session, april, YEAR)
     expected = _direct(spend_world, april, lambda code: code[:2] if code else None)
-    assert {r.key: (r.total_pence, r.local_pence, r.unplaced_pence) for r in gaps.rows} == {
+    assert {r.key: (r.total_pence, r.procurable_pence, r.local_pence, r.unplaced_pence) for r in gaps.rows} == {
         k: v for k, v in expected.items() if k is not None
     }
     assert gaps.uncoded_pence == expected[None][0]
     assert gaps.total_pence == sum(v[0] for v in expected.values())
     for row in gaps.rows:
-        assert row.leaving_pence == row.total_pence - row.local_pence - row.unplaced_pence
+        assert row.leaving_pence == row.procurable_pence - row.local_pence - row.unplaced_pence
 
 
 def test_spend_by_group_within_a_division_equals_the_lines(spend_world):
     april = spend_world.networks[0]
     gaps = analysis.gap_analysis(db.session, april, YEAR, division="60")
     expected = _direct(spend_world, april, lambda code: code[:3] if code and code.startswith("60") else False)
-    assert {r.key: (r.total_pence, r.local_pence, r.unplaced_pence) for r in gaps.rows} == expected
+    assert {r.key: (r.total_pence, r.procurable_pence, r.local_pence, r.unplaced_pence) for r in gaps.rows} == expected
     # A code chosen at division level only is its own row when drilling in.
     construction = analysis.gap_analysis(db.session, april, YEAR, division="45")
     assert [r.key for r in construction.rows] == [queries.WHOLE_DIVISION]

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 
 from portal.extensions import db
 from portal.network.comparison import compare_partners, financial_years
 from portal.spend.queries import share
 from tenants.models import Network
 
-from .conftest import oracle
+from .conftest import ACME, CARE, FOOD, oracle, pence, recompute, year_start
 
 MEASURES = ("total_pence", "local_pence", "sme_pence", "vcse_pence")
 YEARS = (date(2023, 4, 1), date(2024, 4, 1))
@@ -75,3 +76,35 @@ def test_a_network_with_no_totals_says_so(make_network, make_user, sign_in):
     network = make_network("Empty network")
     page = sign_in(make_user(lead_of=network)).get(f"/network/{network.id}").get_data(as_text=True)
     assert 'data-testid="no-totals"' in page
+
+
+def test_shares_are_of_procurable_spend_when_the_lead_excludes_a_class(anchors, sign_in):
+    """With VCSEs left out (the lead's choice), is each partner's local share its local procurable spend over its procurable spend?"""
+    network = db.session.get(Network, anchors.network.id)
+    network.excluded_kinds = ["vcse"]
+    db.session.commit()
+    recompute(network)
+    vcse_names = {CARE[0], FOOD[0]}
+    local_names = {ACME[0], CARE[0], FOOD[0]}  # S60-S63
+    year = date(2023, 4, 1)
+    expected = {}
+    for partner_id, rows in anchors.rows.items():
+        for day, _ref, name, _pc, amount, _category, _vcse in rows:
+            if year_start(day) != year:
+                continue
+            for owner in (partner_id, "network"):
+                f = expected.setdefault(owner, {"total": 0, "procurable": 0, "local": 0})
+                f["total"] += pence(amount)
+                if name not in vcse_names:
+                    f["procurable"] += pence(amount)
+                    f["local"] += pence(amount) if name in local_names else 0
+    comparison = compare_partners(db.session, network, year)
+    for row in [*comparison.partners, comparison.network]:
+        want = expected[row.organisation_id or "network"]
+        assert (row.total_pence, row.procurable_pence, row.local_pence) == (want["total"], want["procurable"], want["local"])
+        assert row.local_share == share(want["local"], want["procurable"]) and row.vcse_share == Decimal("0.0")
+    assert expected["network"]["procurable"] < expected["network"]["total"]
+    page = sign_in(anchors.lead).get(f"/network/{network.id}?year=2023-04-01").get_data(as_text=True)
+    assert "less payments to voluntary, community and social enterprise organisations:" in page
+    network_cells = re.search(r'data-testid="network-row">(.*?)</tr>', page, re.DOTALL).group(1)
+    assert f"£{expected['network']['procurable'] // 100:,}.{expected['network']['procurable'] % 100:02d}" in network_cells

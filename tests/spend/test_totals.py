@@ -95,8 +95,58 @@ def test_full_recompute_equals_python_sums_for_every_row_and_measure(world):
     assert any(k[3] == "district" and k[4] == "" for k in expected)
     assert any(k[3] == "category" and k[4] == "" for k in expected)
     assert any(line.amount_pence < 0 for line in world.lines)
+    assert any(k[3] == "ward" and k[4] == "" for k in expected) and any(k[3] == "imd" and k[4] == "10" for k in expected)
+    # Both networks have spend they exclude, and unnamed payees count only where July's lead said so.
+    years = {k: v for k, v in expected.items() if k[1] == "year" and k[3] == "all"}
+    assert all(v["procurable_pence"] != v["total_pence"] for v in years.values())
+    assert all(any(v[m] for v in years.values()) for m in MEASURES)
     assert stored_partner_totals(all_partner_ids(world)) == expected
     assert stored_network_totals() == expected_network_totals(world)
+
+
+def test_procurable_spend_follows_the_classes_the_lead_excludes(world):
+    """Does editing the excluded classes change procurable spend and every share of it, as the rule says?"""
+    recompute_everything(world)
+    april, july = world.networks
+    for excluded in ([], ["public", "tax", "pension", "individual", "vcse", "unknown"], ["individual"]):
+        april.excluded_kinds = excluded
+        july.excluded_kinds = list(reversed(excluded))
+        db.session.commit()
+        recompute_everything(world)
+        assert_matches_oracle(world)
+        stored = stored_partner_totals(all_partner_ids(world))
+        if not excluded:
+            # A network that excludes nothing: procurable spend is all spend, row by row.
+            assert all(v["procurable_pence"] == v["total_pence"] for v in stored.values())
+        else:
+            assert any(v["procurable_pence"] != v["total_pence"] for v in stored.values())
+        if "vcse" in excluded:
+            assert all(v["vcse_pence"] == 0 for v in stored.values())
+
+
+def test_lines_with_no_supplier_are_individuals(make_network, make_partner):
+    """Are unnamed payees left out of procurable spend by default, and counted (unplaced) when the lead includes them?"""
+    network = make_network("Payee network")
+    partner = make_partner("Payee council", network)
+    with tenant_context(partner.id):
+        db.session.add_all([
+            SpendLine(payment_date=date(2024, 5, 2), month=date(2024, 5, 1), amount_pence=70_00,
+                      supplier_name="Redacted", payee_unnamed=True),
+            SpendLine(payment_date=date(2024, 5, 3), month=date(2024, 5, 1), amount_pence=30_00, supplier_name="Redacted"),
+        ])
+        db.session.commit()
+    totals.recompute_all(db.session, network)
+    db.session.commit()
+    with tenant_context(partner.id):
+        row = queries.partner_totals(db.session, "year", "all")[0]
+        assert (row.total_pence, row.procurable_pence, row.unplaced_pence) == (100_00, 0, 0)
+    network.excluded_kinds = ["public"]
+    db.session.commit()
+    totals.recompute_all(db.session, network)
+    db.session.commit()
+    with tenant_context(partner.id):
+        row = queries.partner_totals(db.session, "year", "all")[0]
+        assert (row.total_pence, row.procurable_pence, row.unplaced_pence, row.local_pence) == (100_00, 100_00, 100_00, 0)
 
 
 def test_the_july_network_groups_quarters_and_years_from_july(world):
@@ -277,7 +327,7 @@ def test_page_queries_read_the_right_rows(world):
         rows = queries.partner_totals(db.session, "quarter", "all", year_start=year)
         assert [r.period_start for r in rows] == [date(2023, 4, 1), date(2023, 7, 1), date(2023, 10, 1), date(2024, 1, 1)]
         mine = queries.largest_categories_leaving(db.session, partners[0], "year", year, limit=3)
-        assert [(r.key, r.total_pence - r.local_pence) for r in mine] == _largest_leaving(
+        assert [(r.key, r.procurable_pence - r.local_pence) for r in mine] == _largest_leaving(
             {k[4]: v for k, v in expected.items() if k[:4] == (partners[0].id, "year", year, "category")}, 3
         )
         with pytest.raises(PermissionError):
@@ -290,7 +340,7 @@ def test_page_queries_read_the_right_rows(world):
     assert queries.partners_side_by_side(db.session, april, "month", date(2030, 1, 1))[0].measures is None
 
     combined = queries.largest_categories_leaving(db.session, april, "year", year)
-    assert [(r.key, r.total_pence - r.local_pence) for r in combined] == _largest_leaving(
+    assert [(r.key, r.procurable_pence - r.local_pence) for r in combined] == _largest_leaving(
         {k[4]: v for k, v in network_expected.items() if k[:4] == (april.id, "year", year, "category")}, 10
     )
     months = queries.network_totals(db.session, april.id, "month", "district")
@@ -298,7 +348,7 @@ def test_page_queries_read_the_right_rows(world):
 
 
 def _largest_leaving(by_key, limit):
-    leaving = sorted(((key, v["total_pence"] - v["local_pence"]) for key, v in by_key.items()), key=lambda kv: (-kv[1], kv[0]))
+    leaving = sorted(((key, v["procurable_pence"] - v["local_pence"]) for key, v in by_key.items()), key=lambda kv: (-kv[1], kv[0]))
     return leaving[:limit]
 
 

@@ -14,13 +14,14 @@ from portal.suppliers.models import Supplier
 from tenants import network_wide, tenant_context
 from tenants.models import Organisation
 
-MEASURES = (
-    "total_pence", "local_pence", "unplaced_pence", "sme_pence", "vcse_pence",
-    "employee_owned_pence", "living_wage_pence", "line_count", "local_line_count",
-)
+from .procurable_oracle import MEASURES, PARTNER_COUNTED, breakdown_keys, line_measures
+
 FIRST_MONTH = date(2023, 1, 1)
 MONTH_COUNT = 18  # January 2023 to June 2024: crosses both networks' year ends
-DISTRICTS = ("S60", "S61", "S62", "S63", "S65", "LS1", "M1", "B2", "SW1A", "NG7")
+# Local authority districts (GSS codes): Rotherham, Sheffield, Barnsley, Doncaster, Leeds, Manchester, Birmingham, Westminster.
+DISTRICTS = ("E08000018", "E08000019", "E08000016", "E08000017", "E08000035", "E08000003", "E08000025", "E09000033")
+WARDS = ("E05001000", "E05001001", "E05001002", "E05010101", "E05010102", "E05011111")
+KINDS = ("private", "private", "private", "vcse", "public", "tax", "pension", "individual", "sole_trader", "unknown")
 CATEGORIES = ("Construction", "Social care", "IT", "Facilities", "Transport", "Food", "Consultancy")
 
 
@@ -62,6 +63,9 @@ def build_world(make_network, make_partner, seed: int = 2024, lines: int = 3000)
     april = make_network("Rotherham Anchors", local_area=("S60", "S61", "S62", "S63"))
     july = make_network("Northern Anchors", local_area=("LS1", "M1"))
     july.financial_year_start_month = 7
+    # April keeps the default exclusions (public, tax, pension, individual); July's lead edited them,
+    # so its unnamed payees and pension funds count as procurable.
+    july.excluded_kinds = ["public", "tax"]
     db.session.commit()
     partners = {
         n.id: [make_partner(f"{kind.title()} of {n.name}", n, kind=kind) for kind in ("council", "police", "health")]
@@ -80,21 +84,22 @@ def build_world(make_network, make_partner, seed: int = 2024, lines: int = 3000)
 
 
 def _add_supplier(rng: random.Random, network, n: int) -> dict:
-    district = rng.choice(DISTRICTS) if rng.random() > 0.2 else None
-    is_local = None if district is None else district in network.local_area
-    if district is not None and rng.random() < 0.1:
-        is_local = not is_local  # the lead's override
+    placed = rng.random() > 0.2
     values = dict(
         network_id=network.id,
         name=f"Supplier {network.id}-{n}",
         normalised_name=f"supplier {network.id} {n}",
-        postcode=None if district is None else f"{district} 1AA",
-        postcode_district=district,
+        # Unplaced suppliers sometimes have a district from the register but no locality yet.
+        district_code=rng.choice(DISTRICTS) if placed or rng.random() < 0.3 else None,
+        ward_code=rng.choice(WARDS) if placed and rng.random() > 0.1 else None,
+        imd_decile=rng.randint(1, 10) if placed and rng.random() > 0.1 else None,
+        locality=rng.choice(("based", "based", "branched", "wider", "region", "elsewhere")) if placed else None,
+        # The lead's word on some: local (a branch) or not, placed or not.
+        local_override=rng.choice((None,) * 8 + (True, False)),
         is_sme=rng.choice((True, False, None)),
-        kind=rng.choice(("private", "private", "vcse", "public", "sole_trader", "unknown")),
+        kind=rng.choice(KINDS),
         employee_owned=rng.random() < 0.15,
         living_wage_accredited=rng.random() < 0.3,
-        is_local=is_local,
     )
     supplier = Supplier(**values)
     db.session.add(supplier)
@@ -153,33 +158,13 @@ def financial_periods(month: date, fy_start: int) -> dict[str, date]:
     return {"month": month, "quarter": quarter_start, "year": year_start}
 
 
-def _line_measures(line: Line) -> dict[str, int]:
-    s = line.supplier or {}
-    local = s.get("is_local") is True
-    amount = line.amount_pence
-    return {
-        "total_pence": amount,
-        "local_pence": amount if local else 0,
-        "unplaced_pence": amount if s.get("is_local") is None else 0,
-        "sme_pence": amount if s.get("is_sme") is True else 0,
-        "vcse_pence": amount if s.get("kind") == "vcse" else 0,
-        "employee_owned_pence": amount if s.get("employee_owned") else 0,
-        "living_wage_pence": amount if s.get("living_wage_accredited") else 0,
-        "line_count": 1,
-        "local_line_count": 1 if local else 0,
-    }
-
-
 def expected_partner_totals(world: World) -> dict:
     """(organisation, period type, start, breakdown, key) -> measures, from the generated lines."""
+    excluded = {n.id: list(n.excluded_kinds) for n in world.networks}
     out: dict = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
     for line in world.lines:
-        keys = {
-            "all": "",
-            "district": (line.supplier or {}).get("postcode_district") or "",
-            "category": line.category or "",
-        }
-        measures = _line_measures(line)
+        keys = breakdown_keys(line.supplier, line.category)
+        measures = line_measures(line.amount_pence, line.supplier, excluded[line.network_id])
         for period_type, start in financial_periods(line.month, world.fy_start[line.network_id]).items():
             for breakdown, key in keys.items():
                 row = out[(line.organisation_id, period_type, start, breakdown, key)]
@@ -189,15 +174,22 @@ def expected_partner_totals(world: World) -> dict:
 
 
 def expected_network_totals(world: World) -> dict:
-    """(network, period type, start, breakdown, key) -> measures and partner_count."""
+    """(network, period type, start, breakdown, key) -> measures, partner_count and partners behind each measure."""
     network_of = {p.id: network_id for network_id, ps in world.partners.items() for p in ps}
-    out: dict = defaultdict(lambda: {**dict.fromkeys(MEASURES, 0), "partners": set()})
+    counted = [f"{m}_partner_count" for m in PARTNER_COUNTED]
+    out: dict = defaultdict(lambda: {**dict.fromkeys(MEASURES, 0), **{c: set() for c in counted}, "partners": set()})
     for (organisation_id, *rest), measures in expected_partner_totals(world).items():
         row = out[(network_of[organisation_id], *rest)]
         for name, value in measures.items():
             row[name] += value
         row["partners"].add(organisation_id)
-    return {k: {**{m: v[m] for m in MEASURES}, "partner_count": len(v["partners"])} for k, v in out.items()}
+        for measure in PARTNER_COUNTED:
+            if measures[f"{measure}_pence"] != 0:
+                row[f"{measure}_partner_count"].add(organisation_id)
+    return {
+        k: {**{m: v[m] for m in MEASURES}, "partner_count": len(v["partners"]), **{c: len(v[c]) for c in counted}}
+        for k, v in out.items()
+    }
 
 
 # --- what the database holds ------------------------------------------------
@@ -218,6 +210,7 @@ def stored_network_totals() -> dict:
         (r.network_id, r.period_type, r.period_start, r.breakdown, r.key): {
             **{m: getattr(r, m) for m in MEASURES},
             "partner_count": r.partner_count,
+            **{f"{m}_partner_count": getattr(r, f"{m}_partner_count") for m in PARTNER_COUNTED},
         }
         for r in db.session.scalars(select(NetworkSpendTotal))
     }
