@@ -48,6 +48,7 @@ VCSE_CATEGORIES = (
 PUBLIC_CATEGORIES = ("further education and sixth form college corps",)
 _TITLES = ("mr", "mrs", "ms", "miss", "mx")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+_JOINED = re.compile(r"['’`.]")  # H.M.R.C. -> hmrc, C.I.C. -> cic, Teachers' -> teachers
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,9 @@ class SupplierFacts:
 
 
 def plain(name: str | None) -> str:
-    """The name as the list compares it: lower-cased, "&" as "and", other marks as spaces."""
-    return " ".join(_NOT_WORD.sub(" ", (name or "").casefold().replace("&", " and ")).split())
+    """The name as the list compares it: lower-cased, "&" as "and", stops and apostrophes dropped, other marks as spaces."""
+    text = _JOINED.sub("", (name or "").casefold().replace("&", " and "))
+    return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
 @cache
@@ -138,3 +140,31 @@ def class_of(facts: SupplierFacts) -> tuple[str, bool | None]:
     if plain(facts.name).split(" ")[0] in _TITLES:
         return "individual", None
     return ("vcse" if facts.current_kind == "vcse" else "unknown"), None
+
+
+def class_suppliers(session, network, supplier_ids=None) -> set[int]:
+    """Class the network's suppliers (all, or these) without placing them; return the ids whose class changed.
+
+    place_suppliers classes as it places; this is for a change that moves only classes (the
+    maintained list edited, say). Totals of changed suppliers are marked due, as placing does.
+    """
+    from sqlalchemy import update
+
+    from portal.suppliers.models import Supplier
+
+    from .placing import _classed, _expire, _supplier_rows, mark_totals_due
+
+    changed: set[int] = set()
+    for rows in _supplier_rows(session, network, supplier_ids):
+        updates = []
+        for row in rows:
+            new = _classed(row)
+            if any(new[name] != getattr(row, name) for name in new):
+                updates.append({"id": row.id, **new})
+        if updates:
+            session.execute(update(Supplier), updates)
+            changed.update(u["id"] for u in updates)
+    if changed:
+        _expire(session, changed)
+        mark_totals_due(session, network, changed)
+    return changed
