@@ -11,7 +11,8 @@ The rules, first that applies wins (the lead's word, ``kind_by_lead`` / ``sme_by
    on the mutuals register, or a company whose category is a CIC, a registered (industrial and
    provident) society, a charitable incorporated organisation or a company limited by guarantee
    without share capital; or a name ending "CIC" / "Community Interest Company";
-5. a matched company: "private";
+5. a matched company, or a company number no loaded register holds (a society's or CIO's number
+   prefix makes it VCSE): "private";
 6. a name that starts with a personal title (Mr, Mrs, Ms, Miss): "individual";
 7. otherwise "unknown", except that a VCSE flag the spend file gave stands when nothing above applies.
 
@@ -64,6 +65,8 @@ class SupplierFacts:
     charity_status: str | None = None
     mutual_number: str | None = None
     mutual_matched: bool = False
+    # A number the spend file or the lead gave, even if no register loaded holds it.
+    company_number: str | None = None
 
 
 def plain(name: str | None) -> str:
@@ -137,6 +140,13 @@ def class_of(facts: SupplierFacts) -> tuple[str, bool | None]:
         return "vcse", sized
     if facts.company_matched:
         return "private", sized
+    if facts.company_number:
+        # Not in the register (not loaded yet, or a newer company): the number's prefix still
+        # tells a society (IP/SP/NP ... R) or a charitable incorporated organisation (CE, CS).
+        number = facts.company_number.upper()
+        if number[:2] in ("CE", "CS") or (number[:2] in ("IP", "SP", "NP") and number.endswith("R")):
+            return "vcse", None
+        return "private", None
     if plain(facts.name).split(" ")[0] in _TITLES:
         return "individual", None
     return ("vcse" if facts.current_kind == "vcse" else "unknown"), None

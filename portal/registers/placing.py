@@ -188,9 +188,11 @@ def _supplier_rows(session: Session, network: Network, supplier_ids):
 
 def _own_postcode_source(row) -> str | None:
     """Where the supplier's own postcode came from, when it outranks the registers."""
-    if row.place_by_lead and row.postcode:
+    if not row.postcode:
+        return None
+    if row.place_source == "lead":  # only the lead's correction writes this source
         return "lead"
-    if row.postcode and row.place_source in (None, "spend_file", "api"):
+    if row.place_source in (None, "spend_file", "api"):
         return row.place_source or "spend_file"
     return None
 
@@ -272,7 +274,7 @@ def _classed(row) -> dict:
         name=row.name, current_kind=row.kind, company_matched=row.company_found is not None,
         company_category=row.company_category, accounts_category=row.accounts_category,
         charity_number=row.charity_number, charity_status=row.charity_status, mutual_number=row.mutual_number,
-        mutual_matched=row.mutual_found is not None,
+        mutual_matched=row.mutual_found is not None, company_number=row.company_number,
     ))
     values = {}
     if not row.kind_by_lead:

@@ -57,6 +57,10 @@ def test_the_maintained_list_recognises_public_bodies_tax_and_pensions(name, kin
      ("public", False)),
     (SupplierFacts("NHS Property Services Ltd", company_matched=True, accounts_category="FULL"), ("public", False)),
     (SupplierFacts("Redacted"), ("individual", None)),
+    # A number no loaded register holds: a company all the same; a society's or a CIO's by its prefix.
+    (SupplierFacts("New Firm Ltd", company_number="15000001"), ("private", None)),
+    (SupplierFacts("New Society", company_number="IP00123R"), ("vcse", None)),
+    (SupplierFacts("New CIO", company_number="CE012345"), ("vcse", None)),
     (SupplierFacts("Mrs J Smith"), ("individual", None)),
     (SupplierFacts("Someone Unknown Trading"), ("unknown", None)),
     # A VCSE flag from the spend file stands when the registers say nothing ...
