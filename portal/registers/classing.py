@@ -123,7 +123,7 @@ def is_vcse(facts: SupplierFacts) -> bool:
     if any(category.startswith(vcse) for vcse in VCSE_CATEGORIES):
         return True
     text = plain(facts.name)
-    return text.endswith(" cic") or text.endswith("community interest company")
+    return text.endswith((" cic", "community interest company"))
 
 
 def class_of(facts: SupplierFacts) -> tuple[str, bool | None]:

@@ -8,7 +8,12 @@ from sqlalchemy import create_engine, insert
 
 from portal.extensions import db
 from portal.registers.models import (
-    RegisterAreaName, RegisterCharity, RegisterCompany, RegisterLoad, RegisterMutual, RegisterPostcode,
+    RegisterAreaName,
+    RegisterCharity,
+    RegisterCompany,
+    RegisterLoad,
+    RegisterMutual,
+    RegisterPostcode,
 )
 from portal.registers.names import register_key
 from portal.suppliers.models import Supplier
@@ -46,7 +51,7 @@ class Registers:
         """The fixture directory (and its names), or just these rows."""
         self.add(RegisterPostcode, [
             {"postcode": p, "district_code": d, "ward_code": w, "lsoa_code": lsoa, "region_code": r, "imd_decile": imd,
-             "imd_rank": imd * 3000, "country_code": "E92000001", "terminated": False}
+             "imd_rank": imd * 3000 if imd else None, "country_code": "E92000001", "terminated": False}
             for p, (d, w, lsoa, r, imd) in (postcodes or POSTCODES).items()
         ])
         if postcodes is None:

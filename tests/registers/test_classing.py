@@ -4,7 +4,13 @@ from __future__ import annotations
 import pytest
 
 from portal.extensions import db
-from portal.registers.classing import SupplierFacts, class_of, class_suppliers, kind_by_name, size_from_accounts
+from portal.registers.classing import (
+    SupplierFacts,
+    class_of,
+    class_suppliers,
+    kind_by_name,
+    size_from_accounts,
+)
 from portal.registers.placing import place_suppliers
 from portal.suppliers.models import SUPPLIER_KINDS, Supplier
 
