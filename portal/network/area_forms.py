@@ -7,7 +7,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
+
+from portal.registers.area import AreaProblem, parse_district_codes, parse_region_code
 
 KIND_LABELS = {
     "private": "Private companies", "vcse": "Voluntary, community and social enterprises (VCSE)",
@@ -54,3 +56,23 @@ class AreaForm(FlaskForm):
         self.wider_area_codes.data = _codes(network.wider_area_codes)
         self.region_code.data = network.region_code or ""
         self.excluded_kinds.data = list(network.excluded_kinds or [])
+
+    def validate_area_codes(self, field):
+        _read(parse_district_codes, field.data)
+
+    def validate_wider_area_codes(self, field):
+        _read(parse_district_codes, field.data)
+
+    def validate_region_code(self, field):
+        _read(parse_region_code, field.data)
+
+    def validate_wider_area_name(self, field):
+        if (self.wider_area_codes.data or "").strip() and not (field.data or "").strip():
+            raise ValidationError("Give the wider area a name, like South Yorkshire")
+
+
+def _read(reader, text):
+    try:
+        return reader(text or "")
+    except AreaProblem as problem:
+        raise ValidationError(str(problem)) from None

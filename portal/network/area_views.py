@@ -5,14 +5,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from portal.extensions import db
-from portal.registers.area import AreaProblem, named
+from portal.registers.area import named
 
 from . import area
 from .area_forms import AreaForm
 from .supplier_views import RECOMPUTING, _action
 from .views import _led_network_or_404, bp
-
-_FIELD_OF_PROBLEM = (("wider area a name", "wider_area_name"), ("region", "region_code"), ("class", "excluded_kinds"))
 
 
 @bp.route("/<int:network_id>/area", methods=["GET", "POST"])
@@ -23,29 +21,17 @@ def area_settings(network_id: int):
     if request.method == "GET":
         form.fill_from(network)
     elif form.validate_on_submit():
-        try:
-            settings = area.read_settings(form.area_codes.data or "", form.wider_area_name.data,
-                                          form.wider_area_codes.data or "", form.region_code.data, form.excluded_kinds.data)
-        except AreaProblem as problem:
-            _field(form, str(problem)).errors.append(str(problem))
+        # The form has checked every field; reading them again cannot fail.
+        settings = area.read_settings(form.area_codes.data or "", form.wider_area_name.data, form.wider_area_codes.data or "",
+                                      form.region_code.data, form.excluded_kinds.data)
+        if area.update_area(_action(network), settings):
+            db.session.commit()
+            flash(f"The area is saved and every supplier placed again. {RECOMPUTING}", "success")
         else:
-            if area.update_area(_action(network), settings):
-                db.session.commit()
-                flash(f"The area is saved and every supplier placed again. {RECOMPUTING}", "success")
-            else:
-                flash("Nothing changed.", "info")
-            return redirect(url_for("network.area_settings", network_id=network.id))
+            flash("Nothing changed.", "info")
+        return redirect(url_for("network.area_settings", network_id=network.id))
     return render_template(
         "network/area.html", network=network, form=form, area=named(db.session, network.area_codes),
         wider=named(db.session, network.wider_area_codes), region=named(db.session, [network.region_code] if network.region_code else []),
     ), (400 if form.errors else 200)
 
-
-def _field(form, message: str):
-    """The field a problem is about: the area's codes unless the message names another."""
-    for words, name in _FIELD_OF_PROBLEM:
-        if words in message:
-            return getattr(form, name)
-    # The same reader reads both lists: say which one held the bad code.
-    bad = message.split(" ")[0]
-    return form.wider_area_codes if bad in (form.wider_area_codes.data or "") and bad not in (form.area_codes.data or "") else form.area_codes
