@@ -31,7 +31,9 @@ class AreaForm(FlaskForm):
     )
     wider_area_name = StringField(
         "Name of the wider area (optional)", widget=GovTextInput(),
-        description="A combined authority or county, like South Yorkshire.", validators=[Optional(), Length(max=120)],
+        description="A combined authority or county, like South Yorkshire.",
+        # No Optional(): it would stop the check that a wider area with districts has a name.
+        validators=[Length(max=120)],
     )
     wider_area_codes = TextAreaField(
         "Local authority districts in the wider area (optional)", widget=GovTextArea(),
