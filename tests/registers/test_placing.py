@@ -178,3 +178,17 @@ def test_replace_changed_by_postcode_reaches_branches_too(area_network, register
     registers.postcodes({"S60 1AA": (ROTHERHAM, None, None, YORKSHIRE, 2)})
     assert replace_changed(db.session, "postcodes", ["S60 1AA"]) == 1
     assert reload(branch).locality == "branched"
+
+
+def test_the_workers_place_a_network_and_replace_the_changed(area_network, registers, make_supplier):
+    """The tasks are the same functions with a commit: ids in, counts out."""
+    from portal.registers.placing_tasks import place_network_suppliers, replace_changed_suppliers
+
+    registers.postcodes()
+    registers.company("06000001", "Acme Ltd", postcode="M1 1AE")
+    acme = make_supplier(area_network, "Acme Ltd", company_number="06000001")
+    assert place_network_suppliers.run(area_network.id) == 1
+    assert reload(acme).locality == "elsewhere"
+    assert place_network_suppliers.run(area_network.id) == 0
+    assert replace_changed_suppliers.run("companies", ["06000001", "99999999"]) == 1
+    assert place_network_suppliers.run(10**9) == 0
