@@ -187,6 +187,7 @@ def merge(action: LeadAction, candidate: SupplierMatchCandidate, keep_id: int) -
     action.session.flush()
     # The pair's row goes with the merged supplier (ON DELETE CASCADE); the audit log keeps the decision.
     merge_suppliers(action.session, action.network, keep, gone)
+    _place(action, keep)
     action.record("supplier.merged", **detail)
     action.recompute_after_commit()
     return keep
@@ -217,9 +218,19 @@ def split(action: LeadAction, supplier: Supplier, alias: SupplierAlias) -> Suppl
     if not others:
         raise RegisterProblem(f"{alias.name_as_given} is the only spelling of {supplier.name}: there is nothing to split it from")
     new = split_alias(action.session, action.network, alias)
+    _place(action, new)
     action.record(
         "supplier.split", supplier_id=supplier.id, supplier=supplier.name,
         spelling=alias.name_as_given, new_supplier_id=new.id,
     )
     action.recompute_after_commit()
     return new
+
+
+def _place(action: LeadAction, supplier: Supplier) -> None:
+    """Place and class a supplier a merge completed or a split made (its postcode or numbers may be new)."""
+    from portal.registers.placing import place_suppliers
+
+    action.session.flush()
+    place_suppliers(action.session, action.network, [supplier.id], user=action.user)
+    action.session.refresh(supplier)
