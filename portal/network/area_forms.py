@@ -48,7 +48,7 @@ class AreaForm(FlaskForm):
     excluded_kinds = SelectMultipleField(
         "Leave out of procurable spend", widget=GovCheckboxesInput(), choices=list(KIND_LABELS.items()),
         description="Spend the network cannot influence. Every share is of the spend that is left.",
-        validators=[Optional()],
+        # No Optional(): on a blank first value it would clear the check that every value is a class.
     )
     submit = SubmitField("Save the area", widget=GovSubmitInput())
 
