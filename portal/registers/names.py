@@ -11,7 +11,10 @@ from __future__ import annotations
 from portal.spend.normalise import normalise_supplier_name
 
 # First words too common to block on alone (the commonest first words of the company register).
-COMMON_FIRST_WORDS = frozenset(["a", "and", "abc", "all", "best", "british", "city", "east", "first", "global", "great", "green", "grand", "north", "northern", "new", "one", "royal", "south", "southern", "st", "the", "top", "uk", "united", "west", "western", "world", "central", "county", "national"])
+COMMON_FIRST_WORDS = frozenset("""
+a and abc all best british city east first global great green grand north northern new one
+royal south southern st the top uk united west western world central county national
+""".split())
 BLOCK_LENGTH = 80
 
 
