@@ -12,6 +12,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .audit import views as audit
     from .config import load_settings
     from .cpv import cli as cpv_cli
+    from .registers import lookup_cli
+    from .registers import lookup_views as companies_house
     from .dashboard import views as dashboard
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .gaps import views as gaps
@@ -64,6 +66,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     cpv_cli.init_app(app)
+    lookup_cli.init_app(app)
     app.register_blueprint(home.bp)
     app.register_blueprint(smes.bp)
     app.register_blueprint(network.bp)
@@ -76,6 +79,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(opportunities.bp)
     app.register_blueprint(gaps.bp)
     app.register_blueprint(matching.bp)
+    app.register_blueprint(companies_house.bp)
     formatting.init_app(app)
     workers.celery_init_app(app)
     _import_features()
@@ -99,6 +103,7 @@ def _import_features() -> None:
     import portal.suppliers.models  # noqa: F401
     import portal.registers.models  # noqa: F401
     import portal.registers.placing_tasks  # noqa: F401
+    import portal.registers.lookup_tasks  # noqa: F401
     import portal.smes.models  # noqa: F401
     import portal.smes.tasks  # noqa: F401
     import portal.opportunities.models  # noqa: F401

@@ -97,6 +97,16 @@ def load_settings(overrides: dict | None = None) -> dict:
         # The Open Contracting ocid prefix of this portal's releases ("<prefix>-<network>-<id>").
         "OCDS_PREFIX": env.get("OCDS_PREFIX", "ocds-portal"),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session does
+        # The live Companies House lookup (portal/registers/lookup.py) is off without a key.
+        "COMPANIES_HOUSE_API_KEY": env.get("COMPANIES_HOUSE_API_KEY", ""),
+        "COMPANIES_HOUSE_API_URL": env.get("COMPANIES_HOUSE_API_URL", "https://api.company-information.service.gov.uk"),
+        # Where every worker counts its requests against the published limit (600 per 5 minutes):
+        # Redis when the broker is Redis, so all workers share one count; else per process.
+        "COMPANIES_HOUSE_LIMITER_URL": env.get(
+            "COMPANIES_HOUSE_LIMITER_URL", broker_url if broker_url.startswith(("redis://", "rediss://")) else "memory://"
+        ),
+        # A supplier looked up once is not looked up again for this many days.
+        "COMPANIES_HOUSE_LOOKUP_AGAIN_DAYS": int(env.get("COMPANIES_HOUSE_LOOKUP_AGAIN_DAYS", "30")),
         "ASSETS_DIR": env.get("PORTAL_ASSETS", str(Path(__file__).resolve().parent.parent / "node_modules")),
     }
     settings.update(overrides)

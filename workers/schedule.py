@@ -34,6 +34,10 @@ PERIODIC_JOBS: dict = {
         "task": "portal.matching.tasks.match_all_networks",
         "schedule": crontab(hour=3, minute=30),  # after the night's business and supplier links
     },
+    "look-up-unmatched-suppliers": {  # the live Companies House lookup; does nothing without an API key
+        "task": "portal.registers.lookup_tasks.look_up_all_networks",
+        "schedule": crontab(hour=4, minute=0),  # after the night's matching, so only what it left unmatched
+    },
     "send-weekly-match-digests": {
         "task": "portal.matching.tasks.send_weekly_digests",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),

@@ -111,6 +111,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "network.split_spelling": L,
     "network.place_supplier": Expect("lead", data={"postcode": "S60 1AA", "company_number": "01234567"}),
     "network.area_settings": Expect("lead", data={"area_codes": "E08000018", "excluded_kinds": ["public"]}),
+    "companies_house.lookup": L,
     # Social value
     "social_value.contract_list": P,
     "social_value.new_contract": P,
