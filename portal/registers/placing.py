@@ -29,7 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
 from portal.suppliers.models import Supplier
@@ -38,6 +38,7 @@ from tenants import network_wide, tenant_context
 from tenants.models import Network, Organisation
 
 from .classing import SupplierFacts, class_of
+from .lookup_models import CompaniesHouseLookup
 from .models import RegisterCharity, RegisterCompany, RegisterLoad, RegisterMutual, RegisterPostcode
 
 # Values per IN (...) (SQLite allows 32,766 parameters).
@@ -60,6 +61,9 @@ _REGISTER_COLUMNS = (
     RegisterCharity.charity_number.label("charity_found"), RegisterCharity.postcode.label("charity_postcode"),
     RegisterCharity.status.label("charity_status"),
     RegisterMutual.mutual_number.label("mutual_found"), RegisterMutual.postcode.label("mutual_postcode"),
+    # What the live Companies House lookup said, for a company the bulk file does not hold.
+    CompaniesHouseLookup.company_number.label("api_found"), CompaniesHouseLookup.category.label("api_category"),
+    CompaniesHouseLookup.accounts_category.label("api_accounts_category"),
 )
 
 
@@ -172,6 +176,8 @@ def _supplier_rows(session: Session, network: Network, supplier_ids):
         .outerjoin(RegisterCompany, RegisterCompany.company_number == Supplier.company_number)
         .outerjoin(RegisterCharity, RegisterCharity.charity_number == Supplier.charity_number)
         .outerjoin(RegisterMutual, RegisterMutual.mutual_number == Supplier.mutual_number)
+        .outerjoin(CompaniesHouseLookup, and_(CompaniesHouseLookup.supplier_id == Supplier.id,
+                                              CompaniesHouseLookup.company_number == Supplier.company_number))
         .where(Supplier.network_id == network.id).order_by(Supplier.id)
     )
     if supplier_ids is None:
@@ -270,9 +276,11 @@ def locality_of(office, branch, area: set, wider: set, region: str | None, overr
 
 
 def _classed(row) -> dict:
+    in_bulk = row.company_found is not None
     kind, is_sme = class_of(SupplierFacts(
-        name=row.name, current_kind=row.kind, company_matched=row.company_found is not None,
-        company_category=row.company_category, accounts_category=row.accounts_category,
+        name=row.name, current_kind=row.kind, company_matched=in_bulk or row.api_found is not None,
+        company_category=row.company_category if in_bulk else row.api_category,
+        accounts_category=row.accounts_category if in_bulk else row.api_accounts_category,
         charity_number=row.charity_number, charity_status=row.charity_status, mutual_number=row.mutual_number,
         mutual_matched=row.mutual_found is not None, company_number=row.company_number,
     ))

@@ -103,3 +103,17 @@ def test_classing_alone_writes_only_classes(area_network, registers, make_suppli
     assert (carers.kind, carers.locality, carers.postcode) == ("vcse", None, None)
     assert (council.kind, council.is_sme) == ("public", False)
     assert class_suppliers(db.session, area_network) == set()
+
+
+def test_a_company_only_the_live_lookup_found_is_classed_by_what_it_said(area_network, make_supplier):
+    from portal.registers.lookup_models import CompaniesHouseLookup
+
+    found = make_supplier(area_network, "Green Futures", company_number="07000001", postcode="S60 1AA", place_source="api")
+    db.session.add(CompaniesHouseLookup(network_id=area_network.id, supplier_id=found.id, outcome="matched",
+                                        company_number="07000001", category="Community Interest Company",
+                                        accounts_category="MICRO ENTITY"))
+    db.session.commit()
+    place_suppliers(db.session, area_network)
+    db.session.expire_all()
+    found = db.session.get(Supplier, found.id)
+    assert (found.kind, found.is_sme, found.place_source, found.postcode) == ("vcse", True, "api", "S60 1AA")
