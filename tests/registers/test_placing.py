@@ -192,3 +192,23 @@ def test_the_workers_place_a_network_and_replace_the_changed(area_network, regis
     assert place_network_suppliers.run(area_network.id) == 0
     assert replace_changed_suppliers.run("companies", ["06000001", "99999999"]) == 1
     assert place_network_suppliers.run(10**9) == 0
+
+
+def test_a_spend_files_postcode_is_stamped_as_the_spend_files_and_outranks_the_register(area_network, registers, make_partner):
+    """The importer says where a postcode came from, so a register (or the live lookup) never takes its place."""
+    from portal.spend.lines import supplier_key
+    from portal.suppliers.services import SupplierResolver
+
+    registers.postcodes()
+    registers.company("08000001", "Maltby Joinery Ltd", postcode="M1 1AE")
+    resolver = SupplierResolver(db.session, area_network)
+    [(first_id, _), (second_id, _)] = resolver.resolve_all([
+        supplier_key("Maltby Joinery Ltd", "S25 1AA", "08000001", None, None),
+        supplier_key("Nowhere Given Ltd", None, None, None, None),
+    ])
+    db.session.commit()
+    assert (db.session.get(Supplier, first_id).place_source, db.session.get(Supplier, second_id).place_source) == (
+        "spend_file", None)
+    place_suppliers(db.session, area_network)
+    joinery = reload(db.session.get(Supplier, first_id))
+    assert (joinery.postcode, joinery.place_source, joinery.locality) == ("S25 1AA", "spend_file", "based")
