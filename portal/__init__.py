@@ -104,6 +104,7 @@ def _import_features() -> None:
     import portal.social_value.tasks  # noqa: F401
     import portal.suppliers.models  # noqa: F401
     import portal.registers.models  # noqa: F401
+    import portal.registers.placing_tasks  # noqa: F401
     import portal.registers.lookup_tasks  # noqa: F401
     import portal.smes.models  # noqa: F401
     import portal.smes.tasks  # noqa: F401

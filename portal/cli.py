@@ -21,16 +21,17 @@ def _network(slug: str) -> Network:
 
 @click.command("create-network")
 @click.argument("name")
-@click.option("--local-area", required=True, help='Postcode districts, e.g. "S60-S66, S25"')
+@click.option("--area-codes", default="", help='Local authority districts by GSS code, e.g. "E08000018, E08000019"')
+@click.option("--local-area", default="", help='Postcode districts, e.g. "S60-S66, S25" (the older form; moved to GSS codes once the postcode directory is loaded)')
 @click.option("--fy-start-month", default=4, show_default=True, type=click.IntRange(1, 12))
-def create_network_command(name, local_area, fy_start_month):
+def create_network_command(name, area_codes, local_area, fy_start_month):
     """Create an anchor network."""
     try:
-        network = network_services.create_network(db.session, name, local_area, fy_start_month)
+        network = network_services.create_network(db.session, name, local_area, fy_start_month, area_codes=area_codes)
     except network_services.SetupProblem as problem:
         raise click.ClickException(str(problem)) from None
     db.session.commit()
-    click.echo(f"Created network {network.name} ({network.slug}): {', '.join(network.local_area)}")
+    click.echo(f"Created network {network.name} ({network.slug}): {', '.join(network.area_codes or network.local_area)}")
 
 
 @click.command("create-organisation")

@@ -41,11 +41,22 @@ def parse_local_area(text: str) -> list[str]:
     return sorted(set(districts), key=lambda d: (re.sub(r"\d.*", "", d), int(re.sub(r"\D", "", d)[:2] or 0), d))
 
 
-def create_network(session: Session, name: str, local_area: str, financial_year_start_month: int = 4) -> Network:
+def create_network(session: Session, name: str, local_area: str = "", financial_year_start_month: int = 4,
+                   area_codes: str = "") -> Network:
+    """A network whose area is local authority districts by GSS code (or, as first kept, postcode districts)."""
+    from portal.registers.area import AreaProblem, parse_district_codes
+
     if session.scalar(select(Network.id).where(func.lower(Network.name) == name.strip().lower())):
         raise SetupProblem(f"A network called {name} already exists")
+    try:
+        codes = parse_district_codes(area_codes or "")
+    except AreaProblem as problem:
+        raise SetupProblem(str(problem)) from None
+    districts = parse_local_area(local_area or "")
+    if not codes and not districts:
+        raise SetupProblem("Give the local area: local authority district codes, like E08000018")
     network = Network(
-        name=name.strip(), slug=_unique_slug(session, Network, name), local_area=parse_local_area(local_area),
+        name=name.strip(), slug=_unique_slug(session, Network, name), local_area=districts, area_codes=codes,
         financial_year_start_month=financial_year_start_month,
     )
     session.add(network)

@@ -1,17 +1,25 @@
 """The lead's forms for the supplier register: GOV.UK radios and checkboxes, no JavaScript."""
+import re
+
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSubmitInput
-from wtforms import RadioField, SelectMultipleField, SubmitField
-from wtforms.validators import DataRequired, Optional
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSubmitInput, GovTextInput
+from wtforms import RadioField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from portal.spend.normalise import normalise_charity_number, normalise_company_number, normalise_postcode
 
 KIND_CHOICES = [
+    ("automatic", "Decide from the registers and the name"),
     ("private", "Private company"),
     ("vcse", "Voluntary, community or social enterprise (VCSE)"),
     ("public", "Public body"),
+    ("tax", "Tax (HMRC)"),
+    ("pension", "Pension fund"),
+    ("individual", "Individual or payee not named"),
     ("sole_trader", "Sole trader"),
     ("unknown", "Not known"),
 ]
-YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not known")]
+YES_NO_UNKNOWN = [("automatic", "Decide from the company's accounts"), ("yes", "Yes"), ("no", "No"), ("unknown", "Not known")]
 LOCAL_CHOICES = [
     ("postcode", "Decide from the postcode"),
     ("yes", "Local, whatever the postcode says"),
@@ -22,7 +30,7 @@ FEATURE_CHOICES = [
     ("living_wage_accredited", "Accredited Real Living Wage employer"),
 ]
 
-_TO_BOOL = {"yes": True, "no": False, "unknown": None, "postcode": None}
+_TO_BOOL = {"yes": True, "no": False, "unknown": None, "postcode": None, "automatic": "automatic"}
 _FROM_BOOL = {True: "yes", False: "no", None: "unknown"}
 
 
@@ -48,8 +56,8 @@ class SupplierForm(FlaskForm):
     submit = SubmitField("Save supplier", widget=GovSubmitInput())
 
     def fill_from(self, supplier) -> None:
-        self.is_sme.data = _FROM_BOOL[supplier.is_sme]
-        self.kind.data = supplier.kind
+        self.is_sme.data = _FROM_BOOL[supplier.is_sme] if supplier.sme_by_lead else "automatic"
+        self.kind.data = supplier.kind if supplier.kind_by_lead else "automatic"
         self.features.data = [name for name, _ in FEATURE_CHOICES if getattr(supplier, name)]
         self.local.data = "postcode" if supplier.local_override is None else _FROM_BOOL[supplier.local_override]
 
@@ -87,3 +95,64 @@ class SplitForm(FlaskForm):
     """A button: CSRF and nothing else."""
 
     submit = SubmitField("Split out", widget=GovSubmitInput())
+
+
+class PlaceForm(FlaskForm):
+    """The lead's numbers and postcodes for a supplier; blank means none."""
+
+    company_number = StringField("Company number", widget=GovTextInput(), validators=[Optional(), Length(max=20)],
+                                 description="Companies House number, like 01234567 or SC123456.")
+    charity_number = StringField("Charity number", widget=GovTextInput(), validators=[Optional(), Length(max=20)])
+    mutual_number = StringField("Mutuals Public Register number", widget=GovTextInput(), validators=[Optional(), Length(max=20)],
+                                description="For a co-operative or community benefit society, like 12345R.")
+    postcode = StringField("Postcode of its registered office or address", widget=GovTextInput(),
+                           validators=[Optional(), Length(max=12)])
+    branch_postcode = StringField("Postcode of a local branch (optional)", widget=GovTextInput(),
+                                  validators=[Optional(), Length(max=12)],
+                                  description="A branch in the area counts the supplier as branched in the area, "
+                                              "wherever its registered office is.")
+    save = SubmitField("Save where it is", widget=GovSubmitInput())
+    automatic = SubmitField("Place it automatically again", widget=GovSubmitInput())
+
+    def fill_from(self, supplier) -> None:
+        for name in ("company_number", "charity_number", "mutual_number", "postcode", "branch_postcode"):
+            getattr(self, name).data = getattr(supplier, name) or ""
+
+    def _read(self, field, reader):
+        try:
+            return reader(field.data) if (field.data or "").strip() else None
+        except ValueError as problem:
+            raise ValidationError(str(problem)[:1].upper() + str(problem)[1:]) from None
+
+    def validate_company_number(self, field):
+        self._read(field, normalise_company_number)
+
+    def validate_charity_number(self, field):
+        self._read(field, normalise_charity_number)
+
+    def validate_mutual_number(self, field):
+        self._read(field, _mutual_number)
+
+    def validate_postcode(self, field):
+        self._read(field, normalise_postcode)
+
+    def validate_branch_postcode(self, field):
+        self._read(field, normalise_postcode)
+
+    def place(self) -> dict:
+        """The answers, normalised, as set_place takes them."""
+        return {
+            "company_number": self._read(self.company_number, normalise_company_number),
+            "charity_number": self._read(self.charity_number, normalise_charity_number),
+            "mutual_number": self._read(self.mutual_number, _mutual_number),
+            "postcode": self._read(self.postcode, normalise_postcode),
+            "branch_postcode": self._read(self.branch_postcode, normalise_postcode),
+        }
+
+
+def _mutual_number(text: str) -> str:
+    """A Mutuals Public Register number as the register writes it (digits and a trailing R, or IP/SP/NP ... R)."""
+    value = "".join(text.split()).upper()
+    if not re.fullmatch(r"(IP|SP|NP)?[0-9]{1,6}R?", value):
+        raise ValueError(f"mutual number {text.strip()} is not a Mutuals Public Register number, like 12345R")
+    return value

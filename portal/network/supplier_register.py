@@ -19,7 +19,7 @@ from portal.accounts.services import record
 from portal.spend.normalise import normalise_supplier_name
 from portal.spend.tasks import recompute_network_spend_totals
 from portal.suppliers.models import Supplier, SupplierAlias, SupplierMatchCandidate
-from portal.suppliers.services import is_local, merge_suppliers, split_alias
+from portal.suppliers.services import merge_suppliers, split_alias
 from tenants import tenant_context
 from tenants.models import Membership, Network, Organisation, User, utcnow
 from workers import enqueue_after_commit
@@ -105,23 +105,44 @@ def flags(supplier: Supplier) -> dict:
     return {name: getattr(supplier, name) for name in EDITABLE} | {"is_local": supplier.is_local}
 
 
+# A form answer meaning "hand this back to the registers" (``kind`` or ``is_sme``).
+AUTOMATIC = "automatic"
+_BY_LEAD = {"kind": "kind_by_lead", "is_sme": "sme_by_lead"}
+
+
 def update_supplier(action: LeadAction, supplier: Supplier, **changes) -> bool:
-    """Set the supplier's flags and local override; True if anything changed (logged, recompute queued)."""
+    """Set the supplier's flags and local override; True if anything changed (logged, placed again, recompute queued).
+
+    A class or size the lead changes becomes the lead's (``kind_by_lead`` / ``sme_by_lead``):
+    automatic classing never overwrites it; ``AUTOMATIC`` hands it back to the registers.
+    """
+    from portal.registers.placing import place_suppliers
+
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise RegisterProblem(f"cannot change {', '.join(sorted(unknown))}")
     before = flags(supplier)
+    handed_back = []
     for name, value in changes.items():
+        if value == AUTOMATIC and name in _BY_LEAD:
+            if getattr(supplier, _BY_LEAD[name]):
+                setattr(supplier, _BY_LEAD[name], False)
+                handed_back.append(name)
+            continue
+        if name in _BY_LEAD and getattr(supplier, name) != value:
+            setattr(supplier, _BY_LEAD[name], True)
         setattr(supplier, name, value)
-    supplier.is_local = is_local(supplier.postcode_district, set(action.network.local_area or []), supplier.local_override)
-    after = flags(supplier)
-    if after == before:
+    if flags(supplier) == before and not handed_back:
         return False
     action.session.flush()
+    place_suppliers(action.session, action.network, [supplier.id], user=action.user)
+    action.session.refresh(supplier)
+    after = flags(supplier)
     changed = sorted(k for k in after if after[k] != before[k])
+    detail = {"automatic": handed_back} if handed_back else {}
     action.record(
         "supplier.changed", supplier_id=supplier.id, supplier=supplier.name,
-        before={k: before[k] for k in changed}, after={k: after[k] for k in changed},
+        before={k: before[k] for k in changed}, after={k: after[k] for k in changed}, **detail,
     )
     action.recompute_after_commit()
     return True
@@ -166,6 +187,7 @@ def merge(action: LeadAction, candidate: SupplierMatchCandidate, keep_id: int) -
     action.session.flush()
     # The pair's row goes with the merged supplier (ON DELETE CASCADE); the audit log keeps the decision.
     merge_suppliers(action.session, action.network, keep, gone)
+    _place(action, keep)
     action.record("supplier.merged", **detail)
     action.recompute_after_commit()
     return keep
@@ -196,9 +218,19 @@ def split(action: LeadAction, supplier: Supplier, alias: SupplierAlias) -> Suppl
     if not others:
         raise RegisterProblem(f"{alias.name_as_given} is the only spelling of {supplier.name}: there is nothing to split it from")
     new = split_alias(action.session, action.network, alias)
+    _place(action, new)
     action.record(
         "supplier.split", supplier_id=supplier.id, supplier=supplier.name,
         spelling=alias.name_as_given, new_supplier_id=new.id,
     )
     action.recompute_after_commit()
     return new
+
+
+def _place(action: LeadAction, supplier: Supplier) -> None:
+    """Place and class a supplier a merge completed or a split made (its postcode or numbers may be new)."""
+    from portal.registers.placing import place_suppliers
+
+    action.session.flush()
+    place_suppliers(action.session, action.network, [supplier.id], user=action.user)
+    action.session.refresh(supplier)

@@ -7,8 +7,9 @@ from flask_login import current_user, login_required
 from portal.extensions import db
 from tenants.web import current_partner
 
+from . import supplier_place
 from . import supplier_register as register
-from .supplier_forms import SplitForm, SupplierForm, decision_form
+from .supplier_forms import PlaceForm, SplitForm, SupplierForm, decision_form
 from .views import _led_network_or_404, bp
 
 RECOMPUTING = "The network's totals are being worked out again; the figures will change in a few minutes."
@@ -57,10 +58,45 @@ def supplier(network_id: int, supplier_id: int):
         else:
             flash(f"Nothing changed for {found.name}.", "info")
         return redirect(url_for("network.supplier", network_id=network.id, supplier_id=found.id))
+    return _supplier_page(network, found, form=form)
+
+
+def _supplier_page(network, found, form=None, place_form=None):
+    if form is None:
+        form = SupplierForm(formdata=None)
+        form.fill_from(found)
+    if place_form is None:
+        place_form = PlaceForm(formdata=None)
+        place_form.fill_from(found)
     return render_template(
         "network/supplier.html", network=network, supplier=found, form=form, split_form=SplitForm(),
+        place_form=place_form, placement=supplier_place.placement(db.session, found),
         aliases=sorted(found.aliases, key=lambda a: (a.name_as_given, a.postcode)),
-    ), (400 if form.errors else 200)
+    ), (400 if form.errors or place_form.errors else 200)
+
+
+@bp.route("/<int:network_id>/suppliers/<int:supplier_id>/place", methods=["POST"])
+@login_required
+def place_supplier(network_id: int, supplier_id: int):
+    """The lead's numbers and postcodes for the supplier, or a return to automatic placing."""
+    network = _led_network_or_404(network_id)
+    found = _supplier_or_404(network, supplier_id)
+    form = PlaceForm()
+    if form.automatic.data:
+        # The typed fields do not matter for a return to automatic placing; the form's token does.
+        if not form.validate_on_submit() and "csrf_token" in form.errors:
+            abort(400, description="The form had expired. Go back, reload the page and try again.")
+        changed = supplier_place.place_automatically(_action(network), found)
+    elif form.validate_on_submit():
+        changed = supplier_place.set_place(_action(network), found, **form.place())
+    else:
+        return _supplier_page(network, found, place_form=form)
+    if changed:
+        db.session.commit()
+        flash(f"Where {found.name} is has been saved and it has been placed again. {RECOMPUTING}", "success")
+    else:
+        flash(f"Nothing changed for {found.name}.", "info")
+    return redirect(url_for("network.supplier", network_id=network.id, supplier_id=found.id))
 
 
 @bp.route("/<int:network_id>/suppliers/<int:supplier_id>/spellings/<int:alias_id>/split", methods=["POST"])

@@ -72,7 +72,7 @@ def register_business(session: Session, network: Network, details: Registration)
         # Another registration took the address between our check and our insert.
         _tell_owner_of_existing_account(session, email, network)
         return None
-    postcode, district, is_local = locality(details.postcode, network)
+    postcode, district, is_local = locality(details.postcode, network, session)
     with business_context(business.id):
         profile = SmeProfile(
             organisation_type=details.organisation_type, postcode=postcode, postcode_district=district,

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from portal.spend.normalise import normalise_postcode, normalise_supplier_name
 from portal.suppliers.models import Supplier, SupplierAlias
@@ -26,10 +26,21 @@ from .models import SmeCategory, SmeProfile
 IN_CHUNK = 5000
 
 
-def locality(postcode: str, network: Network) -> tuple[str, str, bool]:
-    """(postcode as Royal Mail writes it, its district, whether that is in the network's area)."""
+def locality(postcode: str, network: Network, session: Session | None = None) -> tuple[str, str, bool]:
+    """(postcode as Royal Mail writes it, its district, whether it is in the network's area).
+
+    By the full postcode against the area's local authority districts when the postcode directory
+    holds it (districts straddle boroughs); otherwise, as before, by its postcode district.
+    """
+    from portal.registers.models import RegisterPostcode
+
     postcode = normalise_postcode(postcode)
     district = postcode.split(" ")[0]
+    session = session or object_session(network)
+    if network.area_codes and session is not None:
+        district_code = session.scalar(select(RegisterPostcode.district_code).where(RegisterPostcode.postcode == postcode))
+        if district_code is not None:
+            return postcode, district, district_code in network.area_codes
     return postcode, district, bool(is_local(district, set(network.local_area or []), None))
 
 
@@ -71,7 +82,7 @@ def save_profile(session: Session, business: Business, changes: ProfileChanges) 
     Links it to the network's supplier register when the numbers or the name and
     postcode say it is there, and has the matching worker re-score it after commit.
     """
-    where = locality(changes.postcode, business.network)
+    where = locality(changes.postcode, business.network, session)
     profile = own_profile(session) or SmeProfile()
     business.name = changes.name
     profile.postcode, profile.postcode_district, profile.is_local = where

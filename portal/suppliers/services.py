@@ -127,6 +127,7 @@ class SupplierResolver:
             network_id=self.network.id, name=key.name[:300], normalised_name=key.normalised_name,
             company_number=key.company_number, charity_number=key.charity_number, postcode=key.postcode,
             postcode_district=key.postcode_district, kind="vcse" if key.vcse else ("private" if key.company_number else "unknown"),
+            place_source=_from_file(key),
         )
         supplier.is_local = is_local(supplier.postcode_district, self.area, None)
         self.session.add(supplier)
@@ -138,6 +139,7 @@ class SupplierResolver:
         """Fill what the register did not know yet; never overwrite what it did."""
         if key.postcode and not supplier.postcode:
             supplier.postcode, supplier.postcode_district = key.postcode, key.postcode_district
+            supplier.place_source = "spend_file"
             supplier.is_local = is_local(supplier.postcode_district, self.area, supplier.local_override)
         if key.company_number and not supplier.company_number:
             supplier.company_number = key.company_number
@@ -291,15 +293,16 @@ class SupplierResolver:
 
 
 _ENTRY_COLUMNS = (Supplier.id, Supplier.name, Supplier.normalised_name, Supplier.company_number, Supplier.charity_number,
-                  Supplier.postcode, Supplier.postcode_district, Supplier.kind, Supplier.local_override, Supplier.is_local)
-_LEARNED = ("postcode", "postcode_district", "is_local", "company_number", "charity_number", "kind")
+                  Supplier.postcode, Supplier.postcode_district, Supplier.kind, Supplier.local_override, Supplier.is_local,
+                  Supplier.place_source)
+_LEARNED = ("postcode", "postcode_district", "is_local", "company_number", "charity_number", "kind", "place_source")
 
 
 class _Entry:
     """A supplier as the bulk resolver sees it: read from the register, or to be created."""
 
     __slots__ = ("id", "order", "name", "normalised_name", "company_number", "charity_number", "postcode",
-                 "postcode_district", "kind", "local_override", "is_local", "changed")
+                 "postcode_district", "kind", "local_override", "is_local", "place_source", "changed")
 
     def __init__(self, order, **values):
         self.order, self.changed = order, False
@@ -365,7 +368,7 @@ class _Register:
             company_number=key.company_number, charity_number=key.charity_number, postcode=key.postcode,
             postcode_district=key.postcode_district,
             kind="vcse" if key.vcse else ("private" if key.company_number else "unknown"), local_override=None,
-            is_local=is_local(key.postcode_district, self.area, None),
+            is_local=is_local(key.postcode_district, self.area, None), place_source=_from_file(key),
         )
         self.new.append(entry)
         self._index(entry)
@@ -376,6 +379,7 @@ class _Register:
         changed = False
         if key.postcode and not entry.postcode:
             entry.postcode, entry.postcode_district = key.postcode, key.postcode_district
+            entry.place_source = "spend_file"
             entry.is_local = is_local(entry.postcode_district, self.area, entry.local_override)
             changed = True
         if key.company_number and not entry.company_number:
@@ -411,6 +415,11 @@ def _insert_returning_ids(session: Session, model, rows: list[dict]) -> list[int
     return ids
 
 
+def _from_file(key: SupplierKey) -> str | None:
+    """A postcode a spend file gave outranks a register's (registers/placing.py): say where it came from."""
+    return "spend_file" if key.postcode else None
+
+
 def _oldest(entries) -> _Entry | None:
     return min(entries, key=lambda entry: entry.order, default=None)
 
@@ -437,6 +446,8 @@ def merge_suppliers(session: Session, network: Network, keep: Supplier, merge: S
             execution_options={"synchronize_session": False},
         )
     session.execute(update(SupplierAlias).where(SupplierAlias.supplier_id == merge.id).values(supplier_id=keep.id))
+    if keep.postcode is None and merge.postcode is not None:
+        keep.place_source, keep.place_source_date = merge.place_source, merge.place_source_date
     for attribute in ("company_number", "charity_number", "postcode", "postcode_district", "is_sme"):
         if getattr(keep, attribute) is None and getattr(merge, attribute) is not None:
             setattr(keep, attribute, getattr(merge, attribute))
@@ -460,7 +471,7 @@ def split_alias(session: Session, network: Network, alias: SupplierAlias) -> Sup
 
     supplier = Supplier(
         network_id=network.id, name=alias.name_as_given, normalised_name=alias.normalised_name,
-        postcode=alias.postcode or None, kind="unknown",
+        postcode=alias.postcode or None, kind="unknown", place_source="spend_file" if alias.postcode else None,
     )
     if supplier.postcode:
         supplier.postcode_district = supplier.postcode.split(" ")[0]

@@ -109,6 +109,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "network.review": L,
     "network.decide": Expect("lead", data={"decision": "merge"}),
     "network.split_spelling": L,
+    "network.place_supplier": Expect("lead", data={"postcode": "S60 1AA", "company_number": "01234567"}),
+    "network.area_settings": Expect("lead", data={"area_codes": "E08000018", "excluded_kinds": ["public"]}),
     "companies_house.lookup": L,
     "register_matches.review_matches": Expect("lead", data={"supplier_id": "{supplier_id}", "choice": "none"}),
     # Social value

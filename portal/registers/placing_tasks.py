@@ -1,0 +1,36 @@
+"""The worker side of placing: thin wrappers that commit once (tasks take ids and keys, never rows)."""
+from __future__ import annotations
+
+from celery import shared_task
+
+from workers.units import RETRY_TRANSIENT, committed
+
+
+@shared_task(**RETRY_TRANSIENT)
+def place_network_suppliers(network_id: int, supplier_ids: list[int] | None = None) -> int:
+    """Place and class one network's suppliers (all, or these); returns how many moved."""
+    from tenants.models import Network
+
+    from .placing import place_suppliers
+
+    def work(session):
+        network = session.get(Network, network_id)
+        return 0 if network is None else len(place_suppliers(session, network, supplier_ids))
+
+    return committed(work)
+
+
+@shared_task(**RETRY_TRANSIENT)
+def replace_changed_suppliers(register: str, keys: list[str]) -> int:
+    """After a register refresh: place again only the suppliers holding a changed number or postcode."""
+    from .placing import replace_changed
+
+    return committed(lambda session: replace_changed(session, register, keys))
+
+
+@shared_task(**RETRY_TRANSIENT)
+def migrate_network_areas() -> int:
+    """After a postcode directory load: move every network still on postcode districts to GSS codes."""
+    from .area import migrate_every_area
+
+    return len(committed(migrate_every_area))
