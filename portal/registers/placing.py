@@ -248,6 +248,10 @@ def _placed(row, places: dict, area: set, wider: set, region: str | None, dates:
     values["locality"] = locality_of(office, branch, area, wider, region, row.local_override)
     if legacy is not None:
         values["is_local"] = is_local(values["postcode_district"], legacy, row.local_override)
+        if office is None and values["locality"] is None and values["is_local"] is not None:
+            # Still an area of postcode districts and no directory row: its district decides, as the
+            # migration placed every supplier before the directory was loaded.
+            values["locality"] = "based" if values["is_local"] else "elsewhere"
     else:
         values["is_local"] = None if values["locality"] is None else values["locality"] in ("based", "branched")
     return values
