@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import ExitStack
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -159,6 +160,7 @@ class _Progress:
                      published_on=source.published_on, finished_at=datetime.now(timezone.utc), error=None)
 
     def fail(self, message: str) -> None:
+        message = message.replace("\x00", "")  # a binary file's bytes may be quoted in the message
         try:
             self._update(status="failed", error=message, finished_at=datetime.now(timezone.utc))
         except Exception:  # the database itself may be what failed; the load's own error is raised
@@ -235,28 +237,20 @@ def _copy_postgres(owner: Engine, source: RegisterFile, progress: _Progress, cou
     """Fill each table's fresh copy with COPY, one connection (and one COPY) per table, side by side."""
     connections = {table: owner.raw_connection() for table in source.tables}
     try:
-        copies, cursors = {}, []
-        for table, raw in connections.items():
-            cursor = raw.driver_connection.cursor()
-            cursors.append(cursor)
-            copy = f"{table}{STAGING}"
-            cursor.execute(f"DROP TABLE IF EXISTS {copy}")
-            # INCLUDING DEFAULTS keeps a serial column's sequence; constraints and indexes come after the copy.
-            cursor.execute(f"CREATE TABLE {copy} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
-            cursor.execute(read_only_statement(copy))
-            columns = ", ".join(TABLE_COLUMNS[table])
-            # FREEZE: the copy was made in this transaction, so its rows are written already frozen.
-            copies[table] = cursor.copy(f"COPY {copy} ({columns}) FROM STDIN WITH (FREEZE)").__enter__()
-        failed = None
-        try:
+        with ExitStack() as copying:
+            copies = {}
+            for table, raw in connections.items():
+                cursor = raw.driver_connection.cursor()
+                copy = f"{table}{STAGING}"
+                cursor.execute(f"DROP TABLE IF EXISTS {copy}")
+                # INCLUDING DEFAULTS keeps a serial column's sequence; keys and indexes come after the copy.
+                cursor.execute(f"CREATE TABLE {copy} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
+                cursor.execute(read_only_statement(copy))
+                columns = ", ".join(TABLE_COLUMNS[table])
+                # FREEZE: the copy was made in this transaction, so its rows are written already frozen.
+                copies[table] = copying.enter_context(cursor.copy(f"COPY {copy} ({columns}) FROM STDIN WITH (FREEZE)"))
             for table, row in _counting(source, progress, counts):
                 copies[table].write_row(row)
-        except BaseException as error:
-            failed = error
-            raise
-        finally:
-            for copy in copies.values():
-                copy.__exit__(type(failed) if failed else None, failed, None)
         _refuse_empty(source, counts)
         for raw in connections.values():
             raw.commit()
@@ -341,7 +335,7 @@ def _swap_postgres(connection: Connection, table: str) -> None:
                 f"SELECT setval('{sequence}', COALESCE((SELECT max({column}) FROM {table}), 0) + 1, false)")
     for reader in readers:
         connection.exec_driver_sql(f"GRANT SELECT ON {table} TO {reader}")
-    connection.exec_driver_sql(read_only_statement(table))
+    connection.execute(text(read_only_statement(table)))
 
 
 def _drop_copies_postgres(owner: Engine, tables: tuple[str, ...]) -> None:

@@ -177,6 +177,10 @@ def _stream(source: RegisterFile, path: Path, what: str, under: str | None = Non
     """Yield a text stream of the file's data (its zip's data member, or the bare file), counting bytes."""
     raw = source._open(path)
     try:
+        if not zipfile.is_zipfile(raw) and (path.suffix.lower() == ".zip" or raw.read(2) == b"PK"):
+            raise RegisterFileProblem(
+                f"{path.name} is a damaged or incomplete zip (a download cut short?): download it again.")
+        raw.seek(0)
         if zipfile.is_zipfile(raw):
             raw.seek(0)
             with zipfile.ZipFile(raw) as archive, archive.open(_data_member(archive, what, under)) as member:
