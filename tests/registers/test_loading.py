@@ -60,6 +60,7 @@ def test_a_file_that_breaks_half_way_changes_nothing(load, tmp_path, monkeypatch
     path.write_bytes(bytes(data))
     seen = []
     monkeypatch.setattr(loading._Progress, "counted", lambda self, rows, force=False: seen.append(rows))
+    monkeypatch.setattr(loading, "SQLITE_BATCH", 500)
     with pytest.raises(RegisterLoadFailed):
         load("companies", path)
     assert seen and seen[-1] > 0  # rows had gone into the copy before the break
