@@ -12,6 +12,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .audit import views as audit
     from .config import load_settings
     from .cpv import cli as cpv_cli
+    from .registers import cli as registers_cli
+    from .registers import views as registers
     from .dashboard import views as dashboard
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .gaps import views as gaps
@@ -64,6 +66,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     cpv_cli.init_app(app)
+    registers_cli.init_app(app)
     app.register_blueprint(home.bp)
     app.register_blueprint(smes.bp)
     app.register_blueprint(network.bp)
@@ -76,6 +79,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(opportunities.bp)
     app.register_blueprint(gaps.bp)
     app.register_blueprint(matching.bp)
+    app.register_blueprint(registers.bp)
     formatting.init_app(app)
     workers.celery_init_app(app)
     _import_features()
@@ -98,6 +102,7 @@ def _import_features() -> None:
     import portal.social_value.tasks  # noqa: F401
     import portal.suppliers.models  # noqa: F401
     import portal.registers.models  # noqa: F401
+    import portal.registers.tasks  # noqa: F401
     import portal.smes.models  # noqa: F401
     import portal.smes.tasks  # noqa: F401
     import portal.opportunities.models  # noqa: F401
