@@ -15,6 +15,7 @@ import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 
@@ -204,6 +205,7 @@ def _blank(value: str) -> str | None:
     return value or None
 
 
+@lru_cache(maxsize=1 << 18)  # a register repeats its busiest postcodes (formation agents' offices) thousands of times
 def _postcode(value: str) -> str | None:
     if not value or not value.strip():
         return None
@@ -270,17 +272,20 @@ def read_companies(source: RegisterFile) -> Iterator[tuple[str, tuple]]:
                     _cut(_blank(row[accounts_at]), 40), "; ".join(v for v in (row[i].strip() for i in sic_at) if v) or None,
                     _day_month_year(row[incorporated_at]),
                 )
-                seen = set()
-                for index, is_current in ((name_at, True), *((i, False) for i in previous_at)):
-                    value = row[index].strip()
-                    if not value:
-                        continue
-                    keyed = register_key(value)
-                    if keyed is None or keyed[0] in seen:
-                        continue
-                    seen.add(keyed[0])
+                keyed = register_key(name)
+                if keyed is not None:
                     name_id += 1
-                    yield "register_company_names", (name_id, number, keyed[0], keyed[1], is_current)
+                    yield "register_company_names", (name_id, number, keyed[0], keyed[1], True)
+                previous = [value for i in previous_at if (value := row[i].strip())]
+                if previous:
+                    seen = {keyed[0]} if keyed else set()
+                    for value in previous:
+                        earlier = register_key(value)
+                        if earlier is None or earlier[0] in seen:
+                            continue
+                        seen.add(earlier[0])
+                        name_id += 1
+                        yield "register_company_names", (name_id, number, earlier[0], earlier[1], False)
 
 
 # --- Charity Commission ----------------------------------------------------------------------
