@@ -22,9 +22,7 @@ from pathlib import Path
 
 from benchdb import fresh_app, machine, psycopg_url
 
-WORDS = ("acme north anchor bridge castle dale eagle field forge green harbour hill iron kings lane mill oak park "
-         "quarry river stone tower vale water west wood york abbey beacon cedar delta ember falcon granite haven "
-         "ivy juniper kestrel lotus maple nova orchard pioneer quest rowan summit thistle union vertex willow").split()
+WORDS = ["acme", "north", "anchor", "bridge", "castle", "dale", "eagle", "field", "forge", "green", "harbour", "hill", "iron", "kings", "lane", "mill", "oak", "park", "quarry", "river", "stone", "tower", "vale", "water", "west", "wood", "york", "abbey", "beacon", "cedar", "delta", "ember", "falcon", "granite", "haven", "ivy", "juniper", "kestrel", "lotus", "maple", "nova", "orchard", "pioneer", "quest", "rowan", "summit", "thistle", "union", "vertex", "willow"]
 TRADES = ("services", "consulting", "builders", "engineering", "care", "logistics", "catering", "solutions", "trading",
           "holdings", "properties", "design", "electrical", "plumbing", "cleaning", "training", "software", "media")
 SIC = ("62020 - Information technology consultancy activities", "41202 - Construction of domestic buildings",

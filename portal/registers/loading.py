@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import logging
 import time
-from contextlib import ExitStack
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -141,8 +141,8 @@ class _Progress:
 
     def start(self, source: RegisterFile) -> None:
         self.source = source
-        values = dict(status="loading", bytes_total=source.bytes_total, bytes_read=0, rows_loaded=0, rows_skipped=0,
-                      error=None, finished_at=None)
+        values = {"status": "loading", "bytes_total": source.bytes_total, "bytes_read": 0, "rows_loaded": 0,
+                  "rows_skipped": 0, "error": None, "finished_at": None}
         if source.published_on is not None:
             values["published_on"] = source.published_on
         self._update(**values)
@@ -157,12 +157,12 @@ class _Progress:
 
     def finish(self, source: RegisterFile, loaded: int) -> None:
         self._update(status="loaded", bytes_read=source.bytes_total, rows_loaded=loaded, rows_skipped=source.rows_skipped,
-                     published_on=source.published_on, finished_at=datetime.now(timezone.utc), error=None)
+                     published_on=source.published_on, finished_at=datetime.now(UTC), error=None)
 
     def fail(self, message: str) -> None:
         message = message.replace("\x00", "")  # a binary file's bytes may be quoted in the message
         try:
-            self._update(status="failed", error=message, finished_at=datetime.now(timezone.utc))
+            self._update(status="failed", error=message, finished_at=datetime.now(UTC))
         except Exception:  # the database itself may be what failed; the load's own error is raised
             log.exception("could not record that register load %s failed", self.load_id)
 
@@ -304,7 +304,7 @@ def _indexes(connection: Connection, table: str) -> list[tuple[str, str]]:
 
 def _index_on_copy(name: str, definition: str, table: str) -> str:
     head, _, tail = definition.partition(" ON ")
-    relation, _, rest = tail.partition(" USING ")
+    _relation, _, rest = tail.partition(" USING ")
     return f"{head.replace(name, name + STAGING, 1)} ON {table}{STAGING} USING {rest}"
 
 

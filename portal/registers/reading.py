@@ -13,13 +13,17 @@ import math
 import re
 import sys
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
-from portal.spend.normalise import normalise_charity_number, normalise_company_number, normalise_postcode
+from portal.spend.normalise import (
+    normalise_charity_number,
+    normalise_company_number,
+    normalise_postcode,
+)
 
 from . import layouts
 from .layouts import RegisterFileProblem
@@ -45,7 +49,8 @@ REGISTER_TABLES: dict[str, tuple[str, ...]] = {
     "postcodes": ("register_postcodes", "register_area_names"),
     "mutuals": ("register_mutuals",),
 }
-_MONTHS = {m: n for n, m in enumerate("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split(), start=1)}
+MAX_COMPRESSION = 200
+_MONTHS = {m: n for n, m in enumerate(["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], start=1)}
 
 
 class _CountingFile(io.RawIOBase):
@@ -171,7 +176,12 @@ def _data_member(archive: zipfile.ZipFile, what: str, under: str | None = None) 
         members = inside or members
     if not members:
         raise RegisterFileProblem(f"The zip holds no CSV or text file, so it is not the {what}.")
-    return max(members, key=lambda m: m.file_size)
+    chosen = max(members, key=lambda m: m.file_size)
+    # Real registers compress about 5 to 15 times; far beyond that is a zip bomb, not a register.
+    if chosen.file_size > MAX_COMPRESSION * max(chosen.compress_size, 1) and chosen.file_size > 1 << 20:
+        raise RegisterFileProblem(f"{chosen.filename} expands {chosen.file_size // max(chosen.compress_size, 1):,} times: "
+                                  f"that is not how the {what} is published.")
+    return chosen
 
 
 def _stream(source: RegisterFile, path: Path, what: str, under: str | None = None, encoding: str = "utf-8-sig"):
@@ -452,7 +462,9 @@ def read_mutuals(source: RegisterFile) -> Iterator[tuple[str, tuple]]:
         at = layouts.find_columns(_header(reader, MUTUALS), layouts.MUTUAL_ALIASES, layouts.MUTUAL_REQUIRED, MUTUALS)
         if "postcode" not in at and "address" not in at:
             raise RegisterFileProblem(f"This does not look like the {MUTUALS}: it has no postcode or address column.")
-        get: Callable[[list[str], str], str] = lambda row, f: row[at[f]].strip() if f in at and at[f] < len(row) else ""  # noqa: E731
+        def get(row: list[str], field: str, at: dict[str, int] = at) -> str:
+            return row[at[field]].strip() if field in at and at[field] < len(row) else ""
+
         for row in reader:
             number = mutual_number(get(row, "number"), get(row, "country"))
             name = get(row, "name")

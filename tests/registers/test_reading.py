@@ -180,3 +180,11 @@ def test_publication_dates_come_from_the_file_names():
     assert date_in_name("NSPL_MAY_2024_UK.zip") == date(2024, 5, 1)
     assert date_in_name("ONSPD_FEB_2025.zip") == date(2025, 2, 1)
     assert date_in_name("publicextract.charity.zip") is None
+
+
+def test_a_zip_bomb_is_refused_before_any_row_is_read(tmp_path):
+    path = tmp_path / "BasicCompanyDataAsOneFile-2026-11-01.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("BasicCompanyDataAsOneFile-2026-11-01.csv", samples.companies_csv([]) + " " * (50 << 20))
+    with pytest.raises(RegisterFileProblem, match="expands .* times"):
+        list(open_register_file("companies", path).rows())
