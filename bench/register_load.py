@@ -42,7 +42,7 @@ def _name(rng: random.Random) -> str:
     return f"{rng.choice(WORDS).upper()} {rng.choice(WORDS).upper()} {rng.choice(TRADES).upper()} {rng.choice(('LIMITED', 'LTD', 'LTD.', 'PLC', 'LLP'))}"
 
 
-def write_companies_csv(path: Path, count: int) -> None:
+def write_companies_csv(path: Path, count: int) -> int:
     from portal.registers.layouts import COMPANIES_HEADER
 
     rng = random.Random(13)
@@ -75,9 +75,10 @@ def write_companies_csv(path: Path, count: int) -> None:
                     row[at[f"PreviousName_{p}.CompanyName"]] = _name(rng)
             writer.writerow(row)
     # Unique numbers: every tenth is a Scottish one, the rest run on; a collision would fail the load.
+    return count
 
 
-def write_postcodes_csv(path: Path, count: int) -> None:
+def write_postcodes_csv(path: Path, count: int) -> int:
     from portal.registers.layouts import NSPL_HEADER
 
     rng = random.Random(7)
@@ -96,9 +97,9 @@ def write_postcodes_csv(path: Path, count: int) -> None:
             for district in range(1, 100):
                 for sector in range(10):
                     for unit in ("AA", "AB", "AD", "AE", "AF", "AG", "AH", "AJ", "AL", "AN", "AP", "AQ", "AR", "AS",
-                                 "AT", "AU", "AW", "AX", "AY", "AZ", "BA", "BB", "BD"):
+                                 "AT", "AU", "AW", "AX", "AY", "AZ", "BA", "BB", "BD", "BE", "BF", "BG"):
                         if seen >= count:
-                            return
+                            return seen
                         seen += 1
                         outward, inward = f"{area}{district}", f"{sector}{unit}"
                         row = [""] * len(NSPL_HEADER)
@@ -116,6 +117,7 @@ def write_postcodes_csv(path: Path, count: int) -> None:
                         row[at["lat"]], row[at["long"]] = f"{rng.uniform(50, 58):.6f}", f"{rng.uniform(-5, 1):.6f}"
                         row[at["oseast1m"]], row[at["osnrth1m"]] = str(rng.randint(100000, 600000)), str(rng.randint(100000, 900000))
                         writer.writerow(row)
+    return seen
 
 
 def plain_copy(owner_url: str, path: Path) -> float:
@@ -166,7 +168,7 @@ def main() -> None:
                 continue
             path = folder / name
             start = time.perf_counter()
-            write(path, count)
+            count = write(path, count)
             print(f"\n{register}: wrote {count:,} rows, {path.stat().st_size / 1e6:,.0f} MB in {time.perf_counter() - start:.0f} s")
             baseline = plain_copy(owner_url, path)
             took, loaded = ours(app, owner_url, register, path)

@@ -120,6 +120,9 @@ def _explain(error: Exception) -> str:
     detail = "; ".join(line.strip() for line in text_[:3] if line.strip())
     if "duplicate key" in detail or "UNIQUE constraint failed" in detail or "is duplicated" in detail:
         return f"The file lists one entry twice, so it cannot be the register: {detail}"
+    if "permission denied" in detail:
+        return ("The registers can only be loaded as the database's owner: give this process MIGRATION_DATABASE_URL "
+                f"(the owner role), as migrations have. Nothing was changed. ({detail[:300]})")
     return f"The load stopped ({type(error).__name__}: {detail[:500]}). Nothing was changed."
 
 

@@ -79,3 +79,16 @@ def test_the_tables_a_load_swaps_in_are_read_only_to_the_app_role_too(app, load,
             "ix_register_charities_block", "ix_register_mutuals_normalised_name"} <= names
     assert not any(name.endswith("_new") for name in names)
     assert sequence == "public.register_company_names_id_seq" and leftovers == []
+
+
+def test_a_load_run_as_the_app_role_is_refused_and_changes_nothing(app, load, tmp_path):
+    _skip_unless_postgres()
+    from portal.registers.loading import RegisterLoadFailed
+
+    from .conftest import rows
+
+    load("mutuals", samples.write_mutuals(tmp_path / "mutuals.csv", [{"number": "1R", "name": "First"}]))
+    with pytest.raises(RegisterLoadFailed, match="only be loaded as the database's owner"):
+        load("mutuals", samples.write_mutuals(tmp_path / "mutuals.csv", [{"number": "2R", "name": "Second"}]),
+             owner_url=app.config["SQLALCHEMY_DATABASE_URI"])
+    assert rows("SELECT mutual_number, name FROM register_mutuals") == [("IP00001R", "First")]
