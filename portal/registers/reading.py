@@ -265,7 +265,8 @@ def read_companies(source: RegisterFile) -> Iterator[tuple[str, tuple]]:
                     source.rows_skipped += bool(row)
                     continue
                 number, name = row[number_at].strip(), row[name_at].strip()
-                if not (len(number) == 8 and number.isalnum() and number.isupper() or number.isdigit()):
+                if not ((len(number) == 8 and number.isalnum() and number.isupper())
+                        or (number.isdigit() and len(number) <= 8)):
                     try:
                         number = normalise_company_number(number)
                     except ValueError:
@@ -399,7 +400,7 @@ def read_postcodes(source: RegisterFile) -> Iterator[tuple[str, tuple]]:
                 continue
             country = row[country_at].strip()[:9] or None
             rank = row[rank_at].strip()
-            rank = int(rank) if rank.isdigit() and rank != "0" else None
+            rank = int(rank) if rank.isdigit() and len(rank) <= 7 and rank.strip("0") else None
             if rank is not None and rank > highest.get(country, 0):
                 highest[country] = rank
             yield "register_postcodes", (

@@ -188,3 +188,13 @@ def test_a_zip_bomb_is_refused_before_any_row_is_read(tmp_path):
         archive.writestr("BasicCompanyDataAsOneFile-2026-11-01.csv", samples.companies_csv([]) + " " * (50 << 20))
     with pytest.raises(RegisterFileProblem, match="expands .* times"):
         list(open_register_file("companies", path).rows())
+
+
+def test_cells_too_long_for_their_columns_are_skipped_not_fatal(tmp_path):
+    path = samples.write_companies(tmp_path / "BasicCompanyDataAsOneFile-2026-11-01.zip", [
+        {"name": "TOO LONG LTD", "number": "123456789"}, {"name": "FINE LTD", "number": "12345678"}])
+    source, read = _rows("companies", path)
+    assert [row[0] for table, row in read if table == "register_companies"] == ["12345678"]
+    assert source.rows_skipped == 1
+    path = samples.write_postcodes(tmp_path / "NSPL_MAY_2024_UK.csv", [{"postcode": "S60 1AA", "imd": "99999999999"}])
+    assert [row[6] for _, row in _rows("postcodes", path)[1]] == [None]
