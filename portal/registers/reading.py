@@ -11,7 +11,6 @@ import csv
 import io
 import math
 import re
-import sys
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,7 +28,6 @@ from . import layouts
 from .layouts import RegisterFileProblem
 from .names import register_key
 
-csv.field_size_limit(sys.maxsize)  # the charity extract's activities run to thousands of characters
 
 # Each reference table's columns, in the order readers give them and loads write them.
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
