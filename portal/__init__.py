@@ -14,6 +14,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .cpv import cli as cpv_cli
     from .registers import lookup_cli
     from .registers import lookup_views as companies_house
+    from .registers import cli as registers_cli
+    from .registers import views as registers
     from .dashboard import views as dashboard
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .gaps import views as gaps
@@ -68,6 +70,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     cli.init_app(app)
     cpv_cli.init_app(app)
     lookup_cli.init_app(app)
+    registers_cli.init_app(app)
     app.register_blueprint(home.bp)
     app.register_blueprint(smes.bp)
     app.register_blueprint(network.bp)
@@ -82,6 +85,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(matching.bp)
     app.register_blueprint(companies_house.bp)
     app.register_blueprint(register_matches.bp)
+    app.register_blueprint(registers.bp)
     formatting.init_app(app)
     workers.celery_init_app(app)
     _import_features()
@@ -106,6 +110,7 @@ def _import_features() -> None:
     import portal.registers.models  # noqa: F401
     import portal.registers.placing_tasks  # noqa: F401
     import portal.registers.lookup_tasks  # noqa: F401
+    import portal.registers.tasks  # noqa: F401
     import portal.smes.models  # noqa: F401
     import portal.smes.tasks  # noqa: F401
     import portal.opportunities.models  # noqa: F401

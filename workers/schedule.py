@@ -14,6 +14,10 @@ PERIODIC_JOBS: dict = {
         "task": "workers.due.requeue_due_refreshes",
         "schedule": crontab(minute="*"),
     },
+    "settle-all-networks-suppliers": {  # match the unmatched to the registers, place and class: before the totals
+        "task": "portal.registers.placing_tasks.settle_all_networks",
+        "schedule": crontab(hour=2, minute=0),
+    },
     "recompute-all-spend-totals": {
         "task": "portal.spend.tasks.recompute_all_spend_totals",
         "schedule": crontab(hour=2, minute=30),

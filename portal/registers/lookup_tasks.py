@@ -80,8 +80,6 @@ def _look_up_and_place(session, network_id: int, batch: list[int], client) -> Lo
 
 def _place(session, network_id: int, supplier_ids: set[int]) -> None:
     """A supplier given a number and postcode is placed and classed again (portal/registers/placing.py)."""
-    try:
-        from portal.registers.placing import place_suppliers
-    except ImportError:  # placing is built on another branch of issue 13; until it is merged, the nightly run places them
-        return
+    from portal.registers.placing import place_suppliers
+
     place_suppliers(session, session.get(Network, network_id), sorted(supplier_ids))

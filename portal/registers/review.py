@@ -186,9 +186,7 @@ def refuse_all(action: LeadAction, supplier: Supplier) -> int:
 
 
 def _place(session: Session, network: Network, supplier_ids: list[int]) -> None:
-    """Place the matched supplier now (district, ward, locality), when placing is part of the portal."""
-    try:
-        from portal.registers.placing import place_suppliers
-    except ImportError:  # placing is built beside matching; until it lands, a match sets numbers and postcode only
-        return
+    """Place the matched supplier now (district, ward, locality, class)."""
+    from portal.registers.placing import place_suppliers
+
     place_suppliers(session, network, supplier_ids)

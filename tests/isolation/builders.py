@@ -25,3 +25,15 @@ def register_matches(base, other_sme):
     from tests.cross_tenant.register_matches import matrix_targets
 
     return matrix_targets(base, other_sme)
+
+
+@builder
+def register_loads(base, other_sme):
+    from portal.extensions import db
+    from portal.registers.models import RegisterLoad
+
+    load = RegisterLoad(register="companies", file_name="BasicCompanyDataAsOneFile-2026-11-01.zip", status="failed",
+                        error="A test load")
+    db.session.add(load)
+    db.session.commit()
+    return {"load_id": load.id}

@@ -9,6 +9,7 @@ a route that is not. The audience decides the answers each role may get:
 - ``partner``: a partner's own pages with no object in the URL.
 - ``partner_object``: the URL names B's object: 404 (or 403 for too low a role) for everyone.
 - ``lead``: the URL names the shared network: only its lead gets through.
+- ``any_lead``: shared by every network (the official registers): any network's lead gets through.
 - ``token``: a signed link; a forged token must be refused.
 - ``business``: a registered SME's own pages.
 - ``business_object``: the URL names an object a business may only reach if it is its own.
@@ -49,6 +50,8 @@ def allowed(audience: str, role: str) -> set[int] | None:
         return {403, 404}
     if audience == "lead":
         return None if role == "lead" else {403, 404}
+    if audience == "any_lead":
+        return None if role in ("lead", "other_lead") else {403, 404}
     if audience == "business":
         return None if role == "sme" else {403}
     if audience == "business_object":
@@ -189,4 +192,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "matching.withdraw_offer": Expect("business_object"),
     "matching.businesses_for": PO,
     "matching.unsubscribe": Expect("token"),
+    # The official registers (shared by every network; the load page names a load, not a tenant's object)
+    "registers.index": Expect("any_lead", data={"register": "companies"}),
+    "registers.load": Expect("any_lead"),
 }
