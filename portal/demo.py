@@ -22,7 +22,14 @@ def build_demo(session: Session, with_spend: bool = True) -> list[tuple[str, str
     """Create (or reuse) the demo network, one user per role and a year of spend; returns (email, description)."""
     network = session.scalar(select(Network).where(Network.name == DEMO_NETWORK))
     if network is None:
-        network = network_services.create_network(session, DEMO_NETWORK, "S60-S66, S25, S26, S35")
+        from portal.demo_registers import DEMO_AREA, DEMO_REGION, DEMO_WIDER_AREA
+
+        # Rotherham by GSS code, South Yorkshire as the wider tier. The postcode districts the
+        # network was first kept by stay beside them for what has no full postcode to place by.
+        network = network_services.create_network(session, DEMO_NETWORK, "S60-S66, S25, S26, S35",
+                                                  area_codes=", ".join(DEMO_AREA))
+        network.wider_area_name, network.wider_area_codes = DEMO_WIDER_AREA[0], list(DEMO_WIDER_AREA[1])
+        network.region_code = DEMO_REGION
     organisations = {o.name: o for o in network.organisations}
     logins: list[tuple[str, str]] = []
     partners = {}
@@ -47,7 +54,10 @@ def build_demo(session: Session, with_spend: bool = True) -> list[tuple[str, str
     session.flush()
     logins.insert(0, ("lead@council.demo", f"network lead of {network.name}"))
     if with_spend:
+        from portal.demo_registers import load_demo_registers
         from portal.demo_spend import load_demo_spend
+
+        load_demo_registers(session, network)
 
         load_demo_spend(session, network, partners)
     from portal.demo_smes import load_demo_smes

@@ -33,6 +33,7 @@ from portal.opportunities import services as opportunities
 from portal.opportunities.models import Opportunity
 from portal.passwords import hash_password
 from portal.smes.models import SOCIAL_VALUE_OFFERS, SmeCategory, SmeProfile
+from portal.smes.services import locality
 from portal.spend.normalise import normalise_supplier_name
 from portal.suppliers.models import Supplier
 from tenants import network_wide, tenant_context
@@ -212,7 +213,7 @@ def _add_businesses(session: Session, network: Network) -> None:
             organisation_type=("charity" if rng.random() < 0.5 else "community_interest_company") if vcse
             else ("cooperative" if row.get("cooperative") else rng.choice(["company", "company", "company", "sole_trader"])),
             company_number=row["company_number"], charity_number=row["charity_number"],
-            postcode=row["postcode"], postcode_district=district, is_local=district in network.local_area,
+            postcode=row["postcode"], postcode_district=district, is_local=locality(row["postcode"], network, session)[2],
             size_band=rng.choices(["micro", "small", "medium", "large"], [45, 35, 16, 4])[0],
             employee_owned=row["employee_owned"], cooperative=bool(row.get("cooperative")) or (not vcse and rng.random() < 0.06),
             social_enterprise=social, charity=vcse and not social, living_wage_accredited=row["living_wage"],

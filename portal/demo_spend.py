@@ -330,7 +330,11 @@ def load_demo_spend(session: Session, network: Network, partners: dict[str, Orga
             lines += outcome.imported
     loaded = time.perf_counter()
     if imported:
+        from portal.registers.settling import settle_suppliers
+
         _describe_suppliers(session, network, pool)
+        # Place and class every supplier from the registers, as the workers do after an import.
+        settle_suppliers(session, network)
         recompute_all(session, network)
         session.commit()
     sample = write_sample_with_errors(instance / "demo" / "sample-spend-with-errors.csv", pool)
@@ -357,14 +361,15 @@ def _import_file(session: Session, organisation: Organisation, path: Path) -> im
 
 
 def _describe_suppliers(session: Session, network: Network, pool: list[DemoSupplier]) -> None:
-    """What the files cannot say (size, ownership, Living Wage), as the lead would record it in the register."""
+    """What neither the files nor the registers say (ownership, Living Wage), as the lead would record it.
+
+    Place, class and size come from the registers (portal/demo_registers.py), never from here.
+    """
     by_name = {s.normalised_name: s for s in pool}
     for supplier in session.scalars(select(Supplier).where(Supplier.network_id == network.id)):
         known = by_name.get(supplier.normalised_name)
         if known is None:
             continue
-        supplier.kind = known.kind
-        supplier.is_sme = known.is_sme
         supplier.employee_owned = known.employee_owned
         supplier.living_wage_accredited = known.living_wage
     session.flush()

@@ -104,8 +104,12 @@ def import_spend_file(self, organisation_id: int, import_id: int) -> dict:
                 # A new supplier may be a business already registered with the network: link it.
                 from portal.smes.tasks import link_network_businesses
 
+                from portal.registers.placing_tasks import settle_network_suppliers
+
                 network_id = db.session.get(Organisation, organisation_id).network_id
                 enqueue_after_commit(db.session, link_network_businesses, network_id)
+                # New suppliers are matched to the registers and placed; their partners' totals follow.
+                enqueue_after_commit(db.session, settle_network_suppliers, network_id)
             db.session.commit()
         except OperationalError:
             db.session.rollback()
