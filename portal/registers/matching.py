@@ -32,6 +32,7 @@ District, ward and locality are ``portal.registers.placing``'s work, for ``chang
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -56,7 +57,7 @@ from .entries import (
     mutuals_by_number,
     names_in_blocks,
 )
-from .names import block_of
+from .names import block_of, register_key
 
 # One slip in a name of 15 letters or more still scores 93; two firms whose names differ by a
 # letter ("acme building services" and "acme buildings service") score within 5 of each other
@@ -270,6 +271,13 @@ def _score_blocks(session: Session, suppliers: list[_Supplier], report: MatchRep
     return scored
 
 
+def _same_numbers(key: str, entity: Entity) -> bool:
+    """Do the two names carry the same numbers? "Unit 4 Builders" is not "Unit 5 Builders", nor a
+    budget code "2022:06D" "2022:07D", however close the letters: such pairs go to the lead, never in automatically."""
+    named = register_key(entity.primary.name)
+    return named is not None and re.findall(r"[0-9]+", key) == re.findall(r"[0-9]+", named[0])
+
+
 def _fuzzy(supplier: _Supplier, hits: list[tuple], entries: dict, companies: dict, refused: set) -> _Decision | None:
     best: dict[tuple, tuple[Entity, float]] = {}
     for register, number, score in hits:
@@ -286,7 +294,7 @@ def _fuzzy(supplier: _Supplier, hits: list[tuple], entries: dict, companies: dic
         return None
     top, score = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
-    if score >= AUTO_SCORE and top.live and score - runner_up >= MARGIN:
+    if score >= AUTO_SCORE and top.live and score - runner_up >= MARGIN and _same_numbers(supplier.fuzzy_key, top):
         conflict = _conflict(supplier, top, "fuzzy")
         if conflict is not None:
             return _Decision("conflict", conflict=conflict)

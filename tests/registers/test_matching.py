@@ -235,6 +235,18 @@ def test_two_close_fuzzy_entities_go_to_review_not_to_the_best(make_network, reg
     assert [c.number for c in _candidates(supplier)] == ["00000040", "00000041"]
 
 
+def test_names_close_but_for_their_numbers_go_to_review_never_in_automatically(make_network, registers, make_supplier):
+    """Calderdale's file pays "2022:06D Dementia" and "2022:07D Dementia": letters alike, different payees."""
+    network = make_network()
+    registers.company("00000045", "UNIT 4 PENNINE ROOFING SUPPLIES LIMITED")
+    supplier = make_supplier(network, "Unit 5 Pennine Roofing Supplies")
+    same = make_supplier(network, "Unit 4 Pennine Roofng Supplies")
+    _run(network)
+    assert db.session.get(Supplier, supplier.id).company_number is None
+    assert [c.number for c in _candidates(supplier)] == ["00000045"]
+    assert db.session.get(Supplier, same.id).company_number == "00000045"
+
+
 def test_a_dissolved_fuzzy_best_goes_to_review(make_network, registers, make_supplier):
     network = make_network()
     registers.company("00000050", "PENNINE ROOFING SUPPLIES LIMITED", status="Dissolved")
