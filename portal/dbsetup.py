@@ -14,9 +14,9 @@ from sqlalchemy.engine import make_url
 APPEND_ONLY_TABLES = ("audit_events",)
 
 
-def append_only_statement(table: str) -> str:
-    """SQL (run as the table's owner) that takes UPDATE, DELETE and TRUNCATE on ``table`` from
-    every role but the owner, whatever the app role is called; nothing if the table is not there yet."""
+def _revoke_statement(table: str, privileges: str) -> str:
+    """SQL (run as the table's owner) that takes ``privileges`` on ``table`` from every role but the owner,
+    whatever the app role is called; nothing if the table is not there yet."""
     return f"""
 DO $$
 DECLARE grantee text;
@@ -27,27 +27,19 @@ BEGIN
     FROM pg_class c, aclexplode(c.relacl) a
     WHERE c.oid = '{table}'::regclass AND a.grantee <> c.relowner
   LOOP
-    EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM %s', grantee);
+    EXECUTE format('REVOKE {privileges} ON {table} FROM %s', grantee);
   END LOOP;
 END $$"""
+
+
+def append_only_statement(table: str) -> str:
+    """Written once and never edited: UPDATE, DELETE and TRUNCATE taken from every role but the owner."""
+    return _revoke_statement(table, "UPDATE, DELETE, TRUNCATE")
 
 
 def read_only_statement(table: str) -> str:
-    """SQL (run as the table's owner) that leaves every role but the owner only SELECT on ``table``:
-    the reference registers, which loads (run as the owner) replace whole and the app only reads."""
-    return f"""
-DO $$
-DECLARE grantee text;
-BEGIN
-  IF to_regclass('{table}') IS NULL THEN RETURN; END IF;
-  FOR grantee IN
-    SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END
-    FROM pg_class c, aclexplode(c.relacl) a
-    WHERE c.oid = '{table}'::regclass AND a.grantee <> c.relowner
-  LOOP
-    EXECUTE format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {table} FROM %s', grantee);
-  END LOOP;
-END $$"""
+    """The reference registers, which loads (run as the owner) replace whole: every role but the owner only reads."""
+    return _revoke_statement(table, "INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER")
 
 
 def editable_statement(table: str) -> str:

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.registers.models import REGISTERS, RegisterAreaName, RegisterLoad
+from portal.registers.models import REGISTERS, RegisterAreaName
+from portal.registers.services import register_dates
 from portal.suppliers.models import SUPPLIER_KINDS
 from tenants.models import Network
 
@@ -69,17 +70,6 @@ class CountingRule:
 
 def in_words(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def register_dates(session: Session) -> dict[str, date | None]:
-    """Each register's latest loaded file's date (None: never loaded)."""
-    rows = session.execute(
-        select(RegisterLoad.register, func.max(RegisterLoad.published_on))
-        .where(RegisterLoad.status == "loaded")
-        .group_by(RegisterLoad.register)
-    )
-    found = dict(rows.all())
-    return {register: found.get(register) for register in REGISTERS}
 
 
 def area_names(session: Session, codes) -> dict[str, str]:

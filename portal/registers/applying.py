@@ -6,30 +6,17 @@ from a partner's spend file stays (see matching.py for why), and is recorded as 
 """
 from __future__ import annotations
 
-from datetime import date
-
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from portal.suppliers.models import Supplier, SupplierRegisterCandidate
 from tenants.models import Network
 
 from .entries import Entity, chunks
-from .models import RegisterLoad
 
 # A postcode these placed may be replaced by the register's (a refresh); one from a spend file may not.
 REGISTER_SOURCES = ("companies", "charities", "mutuals", "api")
 NUMBER_COLUMNS = {"companies": "company_number", "charities": "charity_number", "mutuals": "mutual_number"}
-
-
-def register_dates(session: Session) -> dict[str, date | None]:
-    """Each register's date: the published date of its latest loaded file."""
-    latest = (
-        select(RegisterLoad.register, func.max(RegisterLoad.id).label("id"))
-        .where(RegisterLoad.status == "loaded").group_by(RegisterLoad.register).subquery()
-    )
-    rows = session.execute(select(RegisterLoad.register, RegisterLoad.published_on).join(latest, RegisterLoad.id == latest.c.id))
-    return {register: published for register, published in rows}
 
 
 def match_values(supplier, entity: Entity, method: str, confidence: int, dates: dict, placed_by_id=None) -> dict:

@@ -158,23 +158,8 @@ def class_suppliers(session, network, supplier_ids=None) -> set[int]:
     place_suppliers classes as it places; this is for a change that moves only classes (the
     maintained list edited, say). Totals of changed suppliers are marked due, as placing does.
     """
-    from sqlalchemy import update
 
-    from portal.suppliers.models import Supplier
 
-    from .placing import _classed, _expire, _supplier_rows, mark_totals_due
+    from .placing import _classed, rewrite_suppliers
 
-    changed: set[int] = set()
-    for rows in _supplier_rows(session, network, supplier_ids):
-        updates = []
-        for row in rows:
-            new = _classed(row)
-            if any(new[name] != getattr(row, name) for name in new):
-                updates.append({"id": row.id, **new})
-        if updates:
-            session.execute(update(Supplier), updates)
-            changed.update(u["id"] for u in updates)
-    if changed:
-        _expire(session, changed)
-        mark_totals_due(session, network, changed)
-    return changed
+    return rewrite_suppliers(session, network, supplier_ids, lambda rows: _classed)

@@ -45,7 +45,7 @@ from portal.spend.normalise import normalise_supplier_name
 from portal.suppliers.models import Supplier, SupplierRegisterCandidate
 from tenants.models import Network, utcnow
 
-from .applying import NUMBER_COLUMNS, apply_decisions, register_dates
+from .applying import NUMBER_COLUMNS, apply_decisions
 from .entries import (
     Entity,
     charities_by_number,
@@ -58,6 +58,7 @@ from .entries import (
     names_in_blocks,
 )
 from .names import block_of, register_key
+from .services import register_dates
 
 # One slip in a name of 15 letters or more still scores 93; two firms whose names differ by a
 # letter ("acme building services" and "acme buildings service") score within 5 of each other

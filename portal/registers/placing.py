@@ -39,7 +39,8 @@ from tenants.models import Network, Organisation
 
 from .classing import SupplierFacts, class_of
 from .lookup_models import CompaniesHouseLookup
-from .models import RegisterCharity, RegisterCompany, RegisterLoad, RegisterMutual, RegisterPostcode
+from .models import RegisterCharity, RegisterCompany, RegisterMutual, RegisterPostcode
+from .services import register_dates
 
 # Values per IN (...) (SQLite allows 32,766 parameters).
 IN_CHUNK = 5000
@@ -65,19 +66,6 @@ _REGISTER_COLUMNS = (
     CompaniesHouseLookup.company_number.label("api_found"), CompaniesHouseLookup.category.label("api_category"),
     CompaniesHouseLookup.accounts_category.label("api_accounts_category"),
 )
-
-
-def register_dates(session: Session) -> dict[str, date]:
-    """Each register's date: the publisher's date of its latest load that finished."""
-    dates: dict[str, date] = {}
-    for register, published_on, finished_at in session.execute(
-        select(RegisterLoad.register, RegisterLoad.published_on, RegisterLoad.finished_at)
-        .where(RegisterLoad.status == "loaded").order_by(RegisterLoad.finished_at, RegisterLoad.id)
-    ):
-        day = published_on or (finished_at.date() if finished_at else None)
-        if day is not None:
-            dates[register] = day
-    return dates
 
 
 def network_region(session: Session, network: Network) -> str | None:
@@ -107,12 +95,25 @@ def place_suppliers(session: Session, network: Network, supplier_ids: Iterable[i
     # older is_local (district in the list), so its figures hold until its area is set.
     legacy = None if area else set(network.local_area or [])
     dates = register_dates(session)
+
+    def derive(rows):
+        places = _postcode_places(session, {p for row in rows for p in _wanted_postcodes(row)})
+        return lambda row: _placed(row, places, area, wider, region, dates, legacy) | _classed(row)
+
+    return rewrite_suppliers(session, network, supplier_ids, derive)
+
+
+def rewrite_suppliers(session: Session, network: Network, supplier_ids, derive) -> set[int]:
+    """Write what ``derive(rows)(row)`` gives each supplier where it differs; mark the totals that move as due.
+
+    Suppliers are read in slices; ``derive`` sees each slice first (to look its postcodes up at once).
+    """
     changed: set[int] = set()
     for rows in _supplier_rows(session, network, supplier_ids):
-        places = _postcode_places(session, {p for row in rows for p in _wanted_postcodes(row)})
+        values_of = derive(rows)
         updates = []
         for row in rows:
-            new = _placed(row, places, area, wider, region, dates, legacy) | _classed(row)
+            new = values_of(row)
             if any(new[name] != getattr(row, name) for name in new):
                 updates.append({"id": row.id, **new})
         if updates:

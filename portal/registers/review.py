@@ -19,8 +19,9 @@ from portal.suppliers.models import Supplier, SupplierRegisterCandidate
 from tenants import network_wide
 from tenants.models import Network, Organisation, utcnow
 
-from .applying import match_values, register_dates
+from .applying import match_values
 from .entries import Entry, entities_of, entries_for
+from .services import register_dates
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from flask import current_app
@@ -21,6 +22,20 @@ SOURCES = {
     "mutuals": ("FCA Mutuals Public Register export", "https://mutuals.fca.org.uk"),
 }
 UPLOAD_CHUNK = 1024 * 1024
+
+
+def register_dates(session: Session) -> dict[str, date | None]:
+    """Each register's date, as every placement and page cites it: the publisher's date of its latest
+    load that finished (the day it finished, where the publisher gave none); None: never loaded."""
+    dates: dict[str, date | None] = dict.fromkeys(REGISTERS)
+    for register, published_on, finished_at in session.execute(
+        select(RegisterLoad.register, RegisterLoad.published_on, RegisterLoad.finished_at)
+        .where(RegisterLoad.status == "loaded").order_by(RegisterLoad.finished_at, RegisterLoad.id)
+    ):
+        day = published_on or (finished_at.date() if finished_at else None)
+        if day is not None:
+            dates[register] = day
+    return dates
 
 
 class UploadRefused(ValueError):
