@@ -13,7 +13,6 @@ import csv
 import hashlib
 import re
 from collections import defaultdict
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -28,7 +27,7 @@ from portal.spend.normalise import normalise_supplier_name
 from portal.spend.totals import recompute_all
 from tenants import tenant_context
 from tests.spend.conftest import real_file  # noqa: F401 (the fixture)
-from tests.spend.test_real_files import REAL_SPEND_FILES, import_as_proposed
+from tests.spend.test_real_files import REAL_SPEND_FILES, import_as_proposed, pence_of, read_lines
 
 AREA, WIDER, REGION, FAR = "E08000033", "E08000035", "E12000003", "E08000003"
 # postcode: (district, ward, decile). HX7 straddles the area and the wider tier: full postcodes decide.
@@ -76,31 +75,20 @@ def _plain(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", name.casefold()).strip()
 
 
-def _read(path: Path) -> tuple[list[str], list[list[str]]]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")
-    rows = csv.reader(text.splitlines())
-    header = next(rows)
-    return header, [row for row in rows if any(cell.strip() for cell in row)]
-
-
 def _digest(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
 
 
 def plan_registers(path: Path, name: str):
     """The fixture registers' plan for each supplier name of the file, and the lines as (name, pence)."""
-    header, rows = _read(path)
+    header, rows = read_lines(path)
     at_name, at_amount = header.index(SUPPLIER_COLUMNS[name]), header.index(REAL_SPEND_FILES[name][2])
     at_number = header.index(COMPANY_NUMBER_COLUMN) if COMPANY_NUMBER_COLUMN in header else None
     at_vcse = header.index(VCSE_COLUMN) if VCSE_COLUMN in header else None
     lines, numbers, flagged = [], {}, set()
     for row in rows:
         supplier = row[at_name].strip()
-        lines.append((supplier, int(Decimal(row[at_amount].replace(",", "").replace("£", "").strip()) * 100)))
+        lines.append((supplier, pence_of(row[at_amount])))
         number = row[at_number].strip().upper() if at_number is not None else ""
         if number.isdigit() and number.strip("0"):
             numbers.setdefault(supplier, number.zfill(8))

@@ -27,8 +27,8 @@ REAL_SPEND_FILES = {
 }
 
 
-def independent_truth(path: Path, amount_column: str) -> tuple[int, int]:
-    """Lines and net total in pence, read with nothing of the portal's: a line with every cell empty is not a line."""
+def read_lines(path: Path) -> tuple[list[str], list[list[str]]]:
+    """The header and the lines, read with nothing of the portal's: a line with every cell empty is not a line."""
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -36,14 +36,18 @@ def independent_truth(path: Path, amount_column: str) -> tuple[int, int]:
         text = raw.decode("cp1252")
     rows = csv.reader(text.splitlines())
     header = next(rows)
+    return header, [row for row in rows if any(cell.strip() for cell in row)]
+
+
+def pence_of(cell: str) -> int:
+    return int(Decimal(cell.replace(",", "").replace("£", "").strip()) * 100)
+
+
+def independent_truth(path: Path, amount_column: str) -> tuple[int, int]:
+    """Lines and net total in pence of the file's own amount column."""
+    header, rows = read_lines(path)
     at = header.index(amount_column)
-    lines, pence = 0, 0
-    for row in rows:
-        if not any(cell.strip() for cell in row):
-            continue
-        lines += 1
-        pence += int(Decimal(row[at].replace(",", "").replace("£", "").strip()) * 100)
-    return lines, pence
+    return len(rows), sum(pence_of(row[at]) for row in rows)
 
 
 @pytest.fixture
