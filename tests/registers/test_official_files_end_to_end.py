@@ -70,7 +70,7 @@ def _supplier(suppliers, key) -> Supplier:
 
 
 def test_every_rule_from_the_official_files(settled):
-    network, suppliers, _ = settled
+    _, suppliers, _ = settled
     expected = {
         # key: (company number, charity number, method, postcode, district, locality, kind, SME)
         "exact": ("01000001", None, "name", "S25 1AA", ROTHERHAM, "based", "private", True),
