@@ -18,4 +18,7 @@ One file per journey:
                               profile; a partner publishes an opportunity, the worker matches it; the business
                               says it is interested, the partner sees it; the public reads opportunities and asks;
                               and the lead reads the local market gaps
+  test_lead_places_suppliers.py the lead loads the postcode directory and Companies House file (the worker loads
+                              them and matches), settles register matches, sets the area, corrects a supplier's
+                              postcode; the dashboard's shares of procurable spend follow
 """

@@ -23,6 +23,6 @@ def test_the_public_reads_the_network_summary(journey, spend_world):
     how = page.get_by_test_id("headline-local").locator("summary", has_text="How we count this")
     how.focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_test_id("headline-local").get_by_text("marked as local")).to_be_visible()
+    expect(page.get_by_test_id("headline-local").get_by_text("registered office is in the local area")).to_be_visible()
     journey.check("network-summary-how-we-count")
     journey.screenshot("network-summary-how-we-count")
