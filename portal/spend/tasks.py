@@ -104,12 +104,14 @@ def import_spend_file(self, organisation_id: int, import_id: int) -> dict:
                 # A new supplier may be a business already registered with the network: link it.
                 from portal.smes.tasks import link_network_businesses
 
-                from portal.registers.placing_tasks import settle_network_suppliers
+                from portal.registers.settling import settle_suppliers
 
-                network_id = db.session.get(Organisation, organisation_id).network_id
-                enqueue_after_commit(db.session, link_network_businesses, network_id)
-                # New suppliers are matched to the registers and placed; their partners' totals follow.
-                enqueue_after_commit(db.session, settle_network_suppliers, network_id)
+                network = db.session.get(Organisation, organisation_id).network
+                enqueue_after_commit(db.session, link_network_businesses, network.id)
+                # New suppliers are matched to the registers and placed in the import's own commit, with
+                # every partner's months their places moved marked due: no moment when the import's lines
+                # are in but their suppliers unplaced, and nothing left to a message that could be lost.
+                settle_suppliers(db.session, network)
             db.session.commit()
         except OperationalError:
             db.session.rollback()
