@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.registers.models import REGISTERS, RegisterAreaName
+from portal.registers.area import area_names
+from portal.registers.models import REGISTERS
 from portal.registers.services import register_dates
 from portal.suppliers.models import SUPPLIER_KINDS
 from tenants.models import Network
@@ -70,14 +70,6 @@ class CountingRule:
 
 def in_words(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def area_names(session: Session, codes) -> dict[str, str]:
-    """Names of these GSS codes (district, ward, region) from the postcode directory's names files."""
-    codes = sorted({c for c in codes if c})
-    if not codes:
-        return {}
-    return dict(session.execute(select(RegisterAreaName.code, RegisterAreaName.name).where(RegisterAreaName.code.in_(codes))).all())
 
 
 def counting_rule(session: Session, network: Network) -> CountingRule:

@@ -29,14 +29,6 @@ def replace_changed_suppliers(register: str, keys: list[str]) -> int:
 
 
 @shared_task(**RETRY_TRANSIENT)
-def migrate_network_areas() -> int:
-    """After a postcode directory load: move every network still on postcode districts to GSS codes."""
-    from .area import migrate_every_area
-
-    return len(committed(migrate_every_area))
-
-
-@shared_task(**RETRY_TRANSIENT)
 def settle_network_suppliers(network_id: int, supplier_ids: list[int] | None = None) -> int:
     """Match (these, or every unmatched) supplier to the registers, then place and class; returns how many moved."""
     from tenants.models import Network

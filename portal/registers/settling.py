@@ -45,14 +45,13 @@ def after_register_load(session: Session, result: LoadResult) -> int:
     """Follow a register refresh: only suppliers whose register row changed are placed again, then
     (for a company, charity or mutuals register) the still unmatched are matched against the new entries.
 
-    A new postcode directory also gives networks still defined by postcode districts their districts by GSS code.
-    Returns how many suppliers were placed again.
+    A new postcode directory also gives networks still defined by postcode districts their districts by GSS code
+    (area_from_districts places such a network's suppliers again itself, and logs it).
+    Returns how many suppliers were placed again for a changed register row or a new match.
     """
-    moved = 0
     if result.register == "postcodes":
-        for network_id in migrate_every_area(session):
-            moved += len(place_suppliers(session, session.get(Network, network_id)))
-    moved += replace_changed(session, result.register, result.changed_keys)
+        migrate_every_area(session)
+    moved = replace_changed(session, result.register, result.changed_keys)
     if result.register in MATCHED_BY_REGISTERS:
         for network in session.scalars(select(Network).order_by(Network.id)):
             unmatched = unmatched_supplier_ids(session, network)
