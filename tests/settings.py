@@ -12,6 +12,8 @@ from pathlib import Path
 
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 MIGRATION_DATABASE_URL = os.environ.get("TEST_MIGRATION_DATABASE_URL", DATABASE_URL)
+# A superuser on the same database, for emptying tables fast between tests (optional).
+ADMIN_DATABASE_URL = os.environ.get("TEST_ADMIN_DATABASE_URL")
 BROKER_URL = os.environ.get("TEST_BROKER_URL")
 RESULT_BACKEND = os.environ.get("TEST_RESULT_BACKEND", BROKER_URL)
 REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
