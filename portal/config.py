@@ -34,7 +34,7 @@ def _development_secret(instance: Path) -> str:
     return key_file.read_text().strip()
 
 
-def _derived_scope_key(secret: str) -> str:
+def derived_scope_key(secret: str) -> str:
     """The row-level-security scope key, when not set on its own: derived one way from SECRET_KEY.
 
     So production, which must set SECRET_KEY, always has one; and the key the database
@@ -57,7 +57,7 @@ def load_settings(overrides: dict | None = None) -> dict:
             raise ConfigError("SECRET_KEY must be set when PORTAL_ENV=production")
         secret = _development_secret(instance)
 
-    scope_key = overrides.get("RLS_SCOPE_KEY") or env.get("RLS_SCOPE_KEY") or _derived_scope_key(secret)
+    scope_key = overrides.get("RLS_SCOPE_KEY") or env.get("RLS_SCOPE_KEY") or derived_scope_key(secret)
 
     database_url = env.get("DATABASE_URL", f"sqlite:///{instance / 'portal.db'}")
     broker_url = env.get("CELERY_BROKER_URL", f"sqla+sqlite:///{instance / 'broker.db'}")

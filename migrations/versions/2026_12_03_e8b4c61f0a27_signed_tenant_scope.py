@@ -92,5 +92,5 @@ def downgrade():
         op.execute(statement)
     op.execute("DROP FUNCTION IF EXISTS public.app_scope_is_signed()")
     op.execute(f"DROP TABLE IF EXISTS {rls.KEY_TABLE}")
-    op.execute(f"DROP EXTENSION IF EXISTS pgcrypto")
+    op.execute("DROP EXTENSION IF EXISTS pgcrypto")
     op.execute(f"DROP SCHEMA IF EXISTS {rls.PRIVATE_SCHEMA}")
