@@ -43,6 +43,14 @@ from benchdb import demo_network, fresh_app, machine
 from matching_data import generate
 
 
+def _open_network(conn, partner_ids, network_id) -> None:
+    """Open the network's partners and businesses for this transaction, signed as the app signs (tenants/rls.py)."""
+    from portal.config import derived_scope_key
+    from tenants import TenantScope, rls
+
+    scope = TenantScope(tuple(partner_ids), None, "benchmark", business_network_ids=(network_id,))
+    rls.sign_transaction(conn, scope, key=derived_scope_key("bench"))  # benchdb.fresh_app's SECRET_KEY
+
 def load(owner_url: str, network_id: int, partner_ids: list[int], businesses, opportunities) -> None:
     """Bulk-insert the synthetic network as the table owner."""
     from sqlalchemy import create_engine, insert
@@ -57,8 +65,7 @@ def load(owner_url: str, network_id: int, partner_ids: list[int], businesses, op
     engine = create_engine(owner_url)
     with engine.begin() as conn:
         # The tables FORCE row-level security, on their owner too: open the network for this load.
-        conn.exec_driver_sql("SELECT set_config('app.tenant_ids', %s, true), set_config('app.business_network_ids', %s, true)",
-                             (",".join(map(str, partner_ids)), str(network_id)))
+        _open_network(conn, partner_ids, network_id)
         conn.execute(insert(Business.__table__), [{"id": b.business_id, "network_id": network_id, "name": f"Firm {b.business_id}"} for b in businesses])
         conn.execute(insert(User.__table__), [
             {"email": f"owner{b.business_id}@firm.example", "name": f"Owner {b.business_id}", "password_hash": None,
@@ -97,8 +104,7 @@ def edit_one_percent(owner, network_id: int, partner_ids: list[int], businesses,
         for k, (i, b) in enumerate((i, businesses[i]) for i in range(n, len(businesses), step))
     ]
     with owner.begin() as conn:
-        conn.exec_driver_sql("SELECT set_config('app.tenant_ids', %s, true), set_config('app.business_network_ids', %s, true)",
-                             (",".join(map(str, partner_ids)), str(network_id)))
+        _open_network(conn, partner_ids, network_id)
         conn.execute(text("UPDATE sme_profiles SET postcode_district = :district, is_local = true, size_band = :size,"
                           " what_we_do = :words, updated_at = now() WHERE business_id = :b"), edits)
 
@@ -237,7 +243,7 @@ def main() -> None:
             for n in range(args.runs):
                 warm.append(publish_and_rematch(n))
                 with owner.begin() as conn:  # one business describes itself anew
-                    conn.exec_driver_sql("SELECT set_config('app.business_network_ids', %s, true)", (str(network_id),))
+                    _open_network(conn, (), network_id)
                     conn.execute(text("UPDATE sme_profiles SET what_we_do = :words, updated_at = now()"
                                       " WHERE business_id = :b"), {"words": f"Slate roofing {n}", "b": businesses[n].business_id})
                 after_change.append(publish_and_rematch(args.runs + n))

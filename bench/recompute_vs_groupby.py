@@ -141,7 +141,7 @@ def load(app, owner_url: str, lines: int) -> tuple[int, dict]:
         conn.execute("ALTER TABLE spend_lines NO FORCE ROW LEVEL SECURITY")
         with conn.cursor() as cursor, cursor.copy(
             "COPY spend_lines (organisation_id, transaction_ref, payment_date, month, amount_pence, supplier_name, "
-            "supplier_id, expense_type, service_area, category, created_at, content_key) FROM STDIN"
+            "supplier_id, expense_type, service_area, category, created_at, content_key, occurrence) FROM STDIN"
         ) as copy:
             for short, share in SHARES.items():
                 profile = PROFILES[short]
@@ -162,7 +162,7 @@ def load(app, owner_url: str, lines: int) -> tuple[int, dict]:
                         buffer.write(
                             f"{org}\t{short}-{number}\t{month + timedelta(days=rng.randrange(days))}\t{month}\t{pence}\t"
                             f"{names[i]}\t{ids[s.normalised_name]}\t{rng.choice(expense_types[s.category])}\t"
-                            f"{rng.choice(profile.service_areas)}\t{s.category}\t2026-01-01 00:00:00+00\t{org}-{number:020d}\n"
+                            f"{rng.choice(profile.service_areas)}\t{s.category}\t2026-01-01 00:00:00+00\t{org}-{number:020d}\t1\n"
                         )
                     copy.write(buffer.getvalue())
         total = conn.execute("SELECT count(*) FROM spend_lines").fetchone()[0]
@@ -209,9 +209,12 @@ def recompute(app, network_id: int) -> float:
 
 
 def _scoped(conn, partner_ids) -> None:
-    from sqlalchemy import text
+    """Open the partners' rows for this transaction, signed as the app's scope code signs (tenants/rls.py)."""
+    from portal.config import derived_scope_key
+    from tenants import TenantScope, rls
 
-    conn.execute(text("SELECT set_config('app.tenant_ids', :ids, false)"), {"ids": ",".join(map(str, partner_ids))})
+    scope = TenantScope(tuple(partner_ids), None, "benchmark")
+    rls.sign_transaction(conn, scope, key=derived_scope_key("bench"))  # fresh_app's SECRET_KEY
 
 
 def group_by(app_url: str, network_id: int, partner_ids, statement: str = GROUP_BY) -> float:
@@ -224,6 +227,7 @@ def group_by(app_url: str, network_id: int, partner_ids, statement: str = GROUP_
         conn.execute(text(statement), {"network_id": network_id})
         conn.commit()
         seconds = time.perf_counter() - start
+        _scoped(conn, partner_ids)  # the scope ends with its transaction
         rows = conn.execute(text("SELECT count(*) FROM groupby_totals")).scalar()
         differ = conn.execute(text(CHECK)).scalar()
     engine.dispose()

@@ -42,6 +42,11 @@ def _run(connection):
     )
     with context.begin_transaction():
         context.run_migrations()
+        # The key the signed tenant scope is checked with, where only the owner reads it:
+        # every upgrade (even one with nothing to run) writes the app's current key.
+        from tenants import rls
+
+        rls.store_key(connection, current_app.config.get("RLS_SCOPE_KEY"))
 
 
 if context.is_offline_mode():

@@ -7,6 +7,8 @@ and gives PostgreSQL and Redis URLs; it refuses to start without a secret key.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from datetime import timedelta
@@ -32,6 +34,15 @@ def _development_secret(instance: Path) -> str:
     return key_file.read_text().strip()
 
 
+def derived_scope_key(secret: str) -> str:
+    """The row-level-security scope key, when not set on its own: derived one way from SECRET_KEY.
+
+    So production, which must set SECRET_KEY, always has one; and the key the database
+    holds (readable by the owner role only) does not reveal SECRET_KEY.
+    """
+    return hmac.new(secret.encode(), b"portal row-level security scope key", hashlib.sha256).hexdigest()
+
+
 def load_settings(overrides: dict | None = None) -> dict:
     """Return the Flask settings for this process."""
     env = os.environ
@@ -46,6 +57,8 @@ def load_settings(overrides: dict | None = None) -> dict:
             raise ConfigError("SECRET_KEY must be set when PORTAL_ENV=production")
         secret = _development_secret(instance)
 
+    scope_key = overrides.get("RLS_SCOPE_KEY") or env.get("RLS_SCOPE_KEY") or derived_scope_key(secret)
+
     database_url = env.get("DATABASE_URL", f"sqlite:///{instance / 'portal.db'}")
     broker_url = env.get("CELERY_BROKER_URL", f"sqla+sqlite:///{instance / 'broker.db'}")
     result_backend = env.get("CELERY_RESULT_BACKEND", f"db+sqlite:///{instance / 'results.db'}")
@@ -54,6 +67,9 @@ def load_settings(overrides: dict | None = None) -> dict:
         "PORTAL_ENV": mode,
         "INSTANCE_DIR": str(instance),
         "SECRET_KEY": secret,
+        # Signs each transaction's tenant scope for PostgreSQL's row-level security (tenants/rls.py);
+        # `flask db upgrade` copies it into a table only the owner role reads (docs/security.md).
+        "RLS_SCOPE_KEY": scope_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
         # Migrations run as the role that owns the tables; the app itself
         # connects as a role that owns nothing, so row-level security binds it.

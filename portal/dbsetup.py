@@ -12,6 +12,27 @@ from sqlalchemy.engine import make_url
 
 # Written once and never edited: the app role may INSERT and SELECT only.
 APPEND_ONLY_TABLES = ("audit_events",)
+# The migrations' own bookkeeping: the app role has no grant on it at all.
+OWNER_ONLY_TABLES = ("alembic_version",)
+
+
+def tables_without_policy() -> dict[str, str]:
+    """Every table with no row-level-security policy, and why it needs none (docs/security.md cites this list).
+
+    Every other table has a forced policy (tests/test_row_level_security.py checks both ways).
+    """
+    from portal.registers.models import REFERENCE_TABLES
+
+    reasons = {table: "owner only: the app role has no grant on it" for table in OWNER_ONLY_TABLES}
+    reasons.update({
+        table: "public reference data (official registers), no tenant's; read-only to the app role"
+        for table in REFERENCE_TABLES
+    })
+    reasons["register_loads"] = (
+        "which public register file was loaded when, and how far a load has got: no tenant's; "
+        "the owner's loads update it from connections with no tenant scope"
+    )
+    return reasons
 
 
 def _revoke_statement(table: str, privileges: str) -> str:
@@ -30,6 +51,11 @@ BEGIN
     EXECUTE format('REVOKE {privileges} ON {table} FROM %s', grantee);
   END LOOP;
 END $$"""
+
+
+def owner_only_statement(table: str) -> str:
+    """Every privilege on ``table`` taken from every role but the owner."""
+    return _revoke_statement(table, "ALL")
 
 
 def append_only_statement(table: str) -> str:
@@ -93,6 +119,8 @@ def prepare_postgres(admin_url: str, database: str, owner: str, app_role: str, p
         # The grant above covers every table; take edits of the log back again.
         for table in APPEND_ONLY_TABLES:
             conn.execute(text(append_only_statement(table)))
+        for table in OWNER_ONLY_TABLES:
+            conn.execute(text(owner_only_statement(table)))
         from portal.registers.models import REFERENCE_TABLES
 
         for table in REFERENCE_TABLES:

@@ -1,16 +1,30 @@
 """PostgreSQL row-level security: the second wall behind the ORM filter.
 
 Every tenant table gets a policy that shows and accepts only rows of the
-organisations listed in the per-transaction setting ``app.tenant_ids``. The
-setting is made with ``set_config(..., true)`` (transaction-local) at the start
-of every transaction and again whenever the scope changes inside one, so a
-pooled connection never carries one tenant's scope into the next request.
-Tables are ``FORCE``d so that even their owner is bound; the app connects as a
-role that owns nothing.
+organisations listed in the per-transaction setting ``app.tenant_ids`` (and the
+businesses in ``app.business_ids`` / ``app.business_network_ids``). The settings
+are made with ``set_config(..., true)`` (transaction-local) at the start of every
+transaction and again whenever the scope changes inside one, so a pooled
+connection never carries one tenant's scope into the next request.
+
+A setting the app role can write is no wall on its own, so the scope is signed:
+``app.scope_signature`` is an HMAC-SHA256, keyed with ``RLS_SCOPE_KEY``, of the ids
+and of the transaction (the backend's pid and the transaction's start, ``now()``).
+The policies' functions show ids only when ``app_scope_is_signed()``, a SECURITY
+DEFINER function of the owner role, finds the signature right with the key it
+reads from ``portal_private.scope_key``, which the app role cannot read. A scope
+copied from another transaction, ids set by hand, or none at all: no row.
+``flask db upgrade`` writes the key there (``store_key``, from migrations/env.py).
+
+This module is the one place scoping reaches the database. Tables are ``FORCE``d
+so that even their owner is bound; the app connects as a role that owns nothing.
 """
 from __future__ import annotations
 
-from flask import has_app_context
+import hashlib
+import hmac
+
+from flask import current_app, has_app_context
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
@@ -19,17 +33,61 @@ from .context import TenantScope, current_scope, on_scope_change
 SETTING = "app.tenant_ids"
 BUSINESS_SETTING = "app.business_ids"
 BUSINESS_NETWORK_SETTING = "app.business_network_ids"
+SIGNATURE_SETTING = "app.scope_signature"
+SIGNATURE_VERSION = "v1"
+
+# The owner's own schema: the key table lives there, and the app role has no USAGE on it.
+PRIVATE_SCHEMA = "portal_private"
+KEY_TABLE = f"{PRIVATE_SCHEMA}.scope_key"
+
+# The transaction the scope is bound to: this backend, and the moment its transaction began
+# (now() is fixed for a transaction), in whole microseconds so both sides print it alike.
+TRANSACTION_SQL = "SELECT pg_backend_pid(), (extract(epoch FROM now()) * 1000000)::bigint"
+_MESSAGE_SQL = f"""concat_ws('|', '{SIGNATURE_VERSION}',
+      coalesce(current_setting('{SETTING}', true), ''),
+      coalesce(current_setting('{BUSINESS_SETTING}', true), ''),
+      coalesce(current_setting('{BUSINESS_NETWORK_SETTING}', true), ''),
+      pg_backend_pid()::text,
+      ((extract(epoch FROM now()) * 1000000)::bigint)::text)"""
+
+# Checked once per statement (policies call the list functions as `(SELECT f())`, an InitPlan).
+# SECURITY DEFINER so it may read the key the app role cannot; pg_catalog first in its
+# search_path so no object of the app role's can stand in for a built-in. PL/pgSQL, not SQL:
+# it keeps its plan for the session (a SQL function with SET is planned at every call:
+# 250 µs a call against 43 µs, bench/README.md).
+CREATE_SIGNED_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION public.app_scope_is_signed() RETURNS boolean
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, {PRIVATE_SCHEMA}, public
+AS $$
+DECLARE
+  signing_key bytea;
+BEGIN
+  SELECT k.key INTO signing_key FROM {KEY_TABLE} k;
+  IF signing_key IS NULL THEN
+    RETURN false;
+  END IF;
+  RETURN coalesce(
+    encode(hmac(convert_to({_MESSAGE_SQL}, 'UTF8'), signing_key, 'sha256'), 'hex')
+      = current_setting('{SIGNATURE_SETTING}', true),
+    false);
+END
+$$"""
 
 
-def _list_function(name: str, setting: str) -> str:
+def _list_function(name: str, setting: str, signed: bool = False) -> str:
+    ids = f"string_to_array(NULLIF(current_setting('{setting}', true), ''), ',')::integer[]"
+    body = f"CASE WHEN public.app_scope_is_signed() THEN coalesce({ids}, '{{}}') ELSE '{{}}'::integer[] END" if signed else ids
     return f"""
 CREATE OR REPLACE FUNCTION {name}() RETURNS integer[]
 LANGUAGE sql STABLE AS $$
-  SELECT string_to_array(NULLIF(current_setting('{setting}', true), ''), ',')::integer[]
+  SELECT {body}
 $$
 """
 
 
+# The functions as the first migrations made them (they trusted the setting); the
+# signed-scope migration replaces their bodies with SIGNED_LIST_FUNCTIONS.
 CREATE_VISIBLE_FUNCTION = _list_function("app_visible_organisations", SETTING)
 DROP_VISIBLE_FUNCTION = "DROP FUNCTION IF EXISTS app_visible_organisations()"
 CREATE_BUSINESS_FUNCTIONS = [
@@ -40,20 +98,34 @@ DROP_BUSINESS_FUNCTIONS = [
     "DROP FUNCTION IF EXISTS app_visible_businesses()",
     "DROP FUNCTION IF EXISTS app_business_networks()",
 ]
+SIGNED_LIST_FUNCTIONS = [
+    _list_function("app_visible_organisations", SETTING, signed=True),
+    _list_function("app_visible_businesses", BUSINESS_SETTING, signed=True),
+    _list_function("app_business_networks", BUSINESS_NETWORK_SETTING, signed=True),
+]
 
-_PARTNER_SIDE = "organisation_id = ANY (app_visible_organisations())"
-_BUSINESS_SIDE = "(business_id = ANY (app_visible_businesses()) OR network_id = ANY (app_business_networks()))"
-# Who may see and write rows of each kind of tenant table (tenants/scoping.py has the ORM twin).
+# `(SELECT f())::integer[]`, not `f()`: an uncorrelated sub-select is an InitPlan, run once per
+# statement, where a bare call would check the signature for every row (the cast keeps
+# `= ANY (...)` an array comparison rather than a sub-query one).
+_PARTNER_SIDE = "organisation_id = ANY ((SELECT app_visible_organisations())::integer[])"
+_BUSINESS_SIDE = (
+    "(business_id = ANY ((SELECT app_visible_businesses())::integer[]) OR network_id = ANY ((SELECT app_business_networks())::integer[]))"
+)
+# Rows that are no one tenant's (people, partners, networks, the network's suppliers and
+# combined figures, the outbox): only a transaction the app's scope code signed sees or writes them.
+_SIGNED = "(SELECT app_scope_is_signed())"
+# Who may see and write rows of each kind of table (tenants/scoping.py has the ORM twin of the first three).
 POLICIES = {
     "partner": (_PARTNER_SIDE, _PARTNER_SIDE),
     "business": (_BUSINESS_SIDE, _BUSINESS_SIDE),
     # Both parties read a shared row; either may write it (the ORM layer narrows further).
     "shared": (f"{_PARTNER_SIDE} OR {_BUSINESS_SIDE}", f"{_PARTNER_SIDE} OR {_BUSINESS_SIDE}"),
+    "signed": (_SIGNED, _SIGNED),
 }
 
 
 def enable_statements(table: str, kind: str = "partner") -> list[str]:
-    """SQL that puts a tenant table behind row-level security."""
+    """SQL that puts a table behind row-level security."""
     using, check = POLICIES[kind]
     return [
         f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
@@ -70,27 +142,55 @@ def disable_statements(table: str) -> list[str]:
     ]
 
 
-def _setting_value(scope: TenantScope | None) -> str:
-    return ",".join(str(i) for i in scope.visible_ids) if scope else ""
-
-
 def _ids(values) -> str:
     return ",".join(str(i) for i in values)
 
 
-def _apply(connection, scope: TenantScope | None) -> None:
+def scope_settings(scope: TenantScope | None) -> tuple[str, str, str]:
+    """The three id lists of a scope, as the settings carry them."""
+    if scope is None:
+        return "", "", ""
+    return _ids(scope.visible_ids), _ids(scope.business_ids), _ids(scope.business_network_ids)
+
+
+def signature(key: str, settings: tuple[str, str, str], backend_pid: int, transaction_start: int) -> str:
+    """HMAC-SHA256 of the scope's ids and its transaction (backend, start), as app_scope_is_signed() computes it."""
+    message = "|".join((SIGNATURE_VERSION, *settings, str(backend_pid), str(transaction_start)))
+    return hmac.new(key.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def _scope_key() -> str | None:
+    return current_app.config.get("RLS_SCOPE_KEY") if has_app_context() else None
+
+
+def sign_transaction(connection, scope: TenantScope | None, key: str | None = None) -> None:
+    """Set ``scope`` on the connection's open transaction, signed for this transaction only.
+
+    One round trip reads the transaction's backend and start; the second sets the ids and
+    their signature. Without a key (no app) nothing is signed, and the policies show nothing.
+    """
+    key = key or _scope_key()
+    transaction = tuple(connection.execute(text(TRANSACTION_SQL)).one())
+    connection.info["rls_transaction"] = transaction
+    _apply(connection, scope, key, transaction)
+
+
+def _apply(connection, scope: TenantScope | None, key: str | None, transaction) -> None:
+    settings = scope_settings(scope)
     connection.execute(
         text(
             "SELECT set_config(:name, :value, true), set_config(:b_name, :b_value, true), "
-            "set_config(:n_name, :n_value, true)"
+            "set_config(:n_name, :n_value, true), set_config(:s_name, :s_value, true)"
         ),
         {
             "name": SETTING,
-            "value": _setting_value(scope),
+            "value": settings[0],
             "b_name": BUSINESS_SETTING,
-            "b_value": _ids(scope.business_ids) if scope else "",
+            "b_value": settings[1],
             "n_name": BUSINESS_NETWORK_SETTING,
-            "n_value": _ids(scope.business_network_ids) if scope else "",
+            "n_value": settings[2],
+            "s_name": SIGNATURE_SETTING,
+            "s_value": signature(key, settings, *transaction) if key else "",
         },
     )
 
@@ -101,7 +201,7 @@ def install(session_class=Session) -> None:
     @event.listens_for(session_class, "after_begin")
     def _scope_transaction(session, transaction, connection) -> None:
         if connection.dialect.name == "postgresql":
-            _apply(connection, current_scope())
+            sign_transaction(connection, current_scope())
 
     on_scope_change(_rescope_open_transaction)
 
@@ -118,7 +218,12 @@ def _rescope_open_transaction(scope: TenantScope | None) -> None:
         return
     connection = session.connection()
     if connection.dialect.name == "postgresql" and not _failed(connection):
-        _apply(connection, scope)
+        # The transaction's backend and start were read as it began (sign_transaction).
+        transaction = connection.info.get("rls_transaction")
+        if transaction is None:
+            sign_transaction(connection, scope)
+        else:
+            _apply(connection, scope, _scope_key(), transaction)
 
 
 def _failed(connection) -> bool:
@@ -134,6 +239,22 @@ def _failed(connection) -> bool:
     from psycopg.pq import TransactionStatus
 
     return connection.connection.dbapi_connection.info.transaction_status == TransactionStatus.INERROR
+
+
+def store_key(connection, key: str) -> None:
+    """As the owner: make ``key`` the one app_scope_is_signed() checks (run by every ``flask db upgrade``)."""
+    if connection.dialect.name != "postgresql" or not key:
+        return
+    if connection.scalar(text("SELECT to_regclass(:t)"), {"t": KEY_TABLE}) is None:
+        return  # an older schema: the migration that makes the table writes it
+    connection.execute(
+        text(
+            f"INSERT INTO {KEY_TABLE} (id, key, set_at) VALUES (true, convert_to(:key, 'UTF8'), now()) "
+            "ON CONFLICT (id) DO UPDATE SET key = EXCLUDED.key, set_at = EXCLUDED.set_at "
+            f"WHERE {KEY_TABLE}.key IS DISTINCT FROM EXCLUDED.key"
+        ),
+        {"key": key},
+    )
 
 
 def protect_tables(op, tables, kind: str = "partner") -> None:

@@ -47,6 +47,7 @@ def app_settings(instance_dir):
     values = {
         "INSTANCE_DIR": str(instance_dir),
         "SECRET_KEY": "test-secret-key-not-for-production",
+        "RLS_SCOPE_KEY": settings.RLS_SCOPE_KEY,
         "SQLALCHEMY_DATABASE_URI": settings.DATABASE_URL or f"sqlite:///{instance_dir / 'portal.db'}",
         "MIGRATION_DATABASE_URL": settings.MIGRATION_DATABASE_URL or f"sqlite:///{instance_dir / 'portal.db'}",
         "CELERY": {

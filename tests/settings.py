@@ -23,4 +23,7 @@ CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 REAL_DATA = Path(os.environ.get("PORTAL_REAL_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data" / "real"))
 ARTIFACTS = Path(os.environ.get("PORTAL_TEST_ARTIFACTS", Path(__file__).resolve().parents[1] / "test-artifacts"))
 
+# The key the test apps sign their row-level-security scope with (tenants/rls.py).
+RLS_SCOPE_KEY = "test-row-level-security-scope-key"
+
 ON_POSTGRES = bool(DATABASE_URL and DATABASE_URL.startswith("postgresql"))

@@ -8,9 +8,9 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import DBAPIError
 
 from portal.extensions import db
-from portal.spend.models import SpendLine, SpendTotal
 from portal.social_value.models.totals import SocialValueTotal
-from tenants import tenant_context
+from portal.spend.models import SpendLine, SpendTotal
+from tenants import TenantScope, rls, tenant_context
 from tenants.audit import HIDDEN, is_audited, json_safe, shown_value
 from tenants.models import AuditEvent, Invitation
 
@@ -136,7 +136,7 @@ def test_on_postgresql_the_app_role_cannot_edit_the_log_even_with_raw_sql(app, c
     engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])  # the app's role, no ORM
     try:
         with engine.begin() as conn:
-            conn.execute(text("SELECT set_config('app.tenant_ids', :ids, true)"), {"ids": str(council.id)})
+            rls.sign_transaction(conn, TenantScope((council.id,), council.id, "test"), key=settings.RLS_SCOPE_KEY)
             # It may read and add to its own partner's log...
             assert conn.scalar(text("SELECT count(*) FROM audit_events")) >= 1
             conn.execute(text(
@@ -145,7 +145,7 @@ def test_on_postgresql_the_app_role_cannot_edit_the_log_even_with_raw_sql(app, c
         # ...but not change or remove a line of it.
         with pytest.raises(DBAPIError, match="permission denied"):
             with engine.begin() as conn:
-                conn.execute(text("SELECT set_config('app.tenant_ids', :ids, true)"), {"ids": str(council.id)})
+                rls.sign_transaction(conn, TenantScope((council.id,), council.id, "test"), key=settings.RLS_SCOPE_KEY)
                 conn.execute(text(statement))
     finally:
         engine.dispose()

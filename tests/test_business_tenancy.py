@@ -8,7 +8,15 @@ from portal.extensions import db
 from portal.matching.models import OpportunityMatch
 from portal.opportunities.models import Opportunity
 from portal.smes.models import SmeProfile
-from tenants import NoTenantContext, business_context, network_wide, tenant_context
+from tenants import (
+    NoTenantContext,
+    TenantScope,
+    business_context,
+    network_wide,
+    rls,
+    tenant_context,
+)
+from tenants.context import business_scope
 
 from . import settings
 
@@ -98,17 +106,17 @@ def test_raw_sql_on_business_and_shared_tables_obeys_the_settings(world, app):
     try:
         with engine.begin() as conn:
             assert conn.scalar(text("SELECT count(*) FROM sme_profiles")) == 0
-            conn.execute(text("SELECT set_config('app.business_ids', :ids, true)"), {"ids": str(firm.id)})
+            rls.sign_transaction(conn, business_scope(firm.id), key=settings.RLS_SCOPE_KEY)
             assert conn.scalar(text("SELECT count(*) FROM sme_profiles")) == 1
             assert conn.scalar(text("SELECT count(*) FROM opportunity_matches")) == 1
             assert conn.execute(text("UPDATE sme_profiles SET what_we_do = 'x' WHERE business_id = :b"),
                                 {"b": other_firm.id}).rowcount == 0
         with engine.begin() as conn:
-            conn.execute(text("SELECT set_config('app.tenant_ids', :ids, true)"), {"ids": str(police.id)})
+            rls.sign_transaction(conn, TenantScope((police.id,), police.id, "test"), key=settings.RLS_SCOPE_KEY)
             assert conn.scalar(text("SELECT count(*) FROM opportunity_matches")) == 0
             assert conn.scalar(text("SELECT count(*) FROM sme_profiles")) == 0
         with engine.begin() as conn:
-            conn.execute(text("SELECT set_config('app.tenant_ids', :ids, true)"), {"ids": str(council.id)})
+            rls.sign_transaction(conn, TenantScope((council.id,), council.id, "test"), key=settings.RLS_SCOPE_KEY)
             assert conn.scalar(text("SELECT count(*) FROM opportunity_matches")) == 1
     finally:
         engine.dispose()

@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from portal.extensions import db
-from tenants import tenant_context
+from tenants import TenantScope, rls, tenant_context
 from tenants.scoping import is_scoped
 from tenants.models import Invitation
 
@@ -75,12 +75,25 @@ def test_the_app_connects_as_a_role_that_owns_nothing_and_cannot_bypass(app, app
     assert owned == 0
 
 
-def test_raw_sql_sees_only_the_tenant_in_the_transaction_setting(partners_with_rows, raw_engine):
+def _sign(conn, app, organisation_id):
+    """The app's own scope code, on a raw connection: partner ``organisation_id``, signed for this transaction."""
+    rls.sign_transaction(conn, TenantScope((organisation_id,), organisation_id, "test"), key=app.config["RLS_SCOPE_KEY"])
+
+
+def test_raw_sql_sees_only_the_tenant_its_signed_scope_names(app, partners_with_rows, raw_engine):
     a, b = partners_with_rows
     with raw_engine.begin() as conn:
-        conn.execute(text("SELECT set_config('app.tenant_ids', :ids, true)"), {"ids": str(a.id)})
+        _sign(conn, app, a.id)
         assert conn.scalar(text("SELECT count(*) FROM invitations")) == 2
         assert conn.scalar(text("SELECT count(*) FROM invitations WHERE organisation_id = :b"), {"b": b.id}) == 0
+
+
+def test_raw_sql_that_sets_the_ids_itself_sees_nothing(partners_with_rows, raw_engine):
+    """Issue 14 (a): the app role setting app.tenant_ids by hand used to read every partner's rows."""
+    a, b = partners_with_rows
+    with raw_engine.begin() as conn:
+        conn.execute(text("SELECT set_config('app.tenant_ids', :ids, true)"), {"ids": f"{a.id},{b.id}"})
+        assert conn.scalar(text("SELECT count(*) FROM invitations")) == 0
 
 
 def test_raw_sql_with_no_tenant_sees_nothing(partners_with_rows, raw_engine):
@@ -88,11 +101,11 @@ def test_raw_sql_with_no_tenant_sees_nothing(partners_with_rows, raw_engine):
         assert conn.scalar(text("SELECT count(*) FROM invitations")) == 0
 
 
-def test_raw_sql_cannot_write_into_another_tenant(partners_with_rows, raw_engine):
+def test_raw_sql_cannot_write_into_another_tenant(app, partners_with_rows, raw_engine):
     a, b = partners_with_rows
     with pytest.raises(Exception, match="row-level security"):
         with raw_engine.begin() as conn:
-            conn.execute(text("SELECT set_config('app.tenant_ids', :ids, true)"), {"ids": str(a.id)})
+            _sign(conn, app, a.id)
             conn.execute(
                 text("INSERT INTO invitations (organisation_id, email, name, role, created_at) "
                      "VALUES (:b, 'x@y.org', 'x', 'viewer', now())"),
@@ -100,10 +113,10 @@ def test_raw_sql_cannot_write_into_another_tenant(partners_with_rows, raw_engine
             )
 
 
-def test_raw_sql_cannot_update_or_delete_another_tenants_rows(partners_with_rows, raw_engine):
+def test_raw_sql_cannot_update_or_delete_another_tenants_rows(app, partners_with_rows, raw_engine):
     a, b = partners_with_rows
     with raw_engine.begin() as conn:
-        conn.execute(text("SELECT set_config('app.tenant_ids', :ids, true)"), {"ids": str(a.id)})
+        _sign(conn, app, a.id)
         assert conn.execute(text("UPDATE invitations SET name = 'hacked' WHERE organisation_id = :b"), {"b": b.id}).rowcount == 0
         assert conn.execute(text("DELETE FROM invitations WHERE organisation_id = :b"), {"b": b.id}).rowcount == 0
 

@@ -170,6 +170,7 @@ def worker_environment(app_settings: dict, smtp_host: str, smtp_port: int) -> di
             "PORTAL_ENV": "development",
             "PORTAL_INSTANCE": app_settings["INSTANCE_DIR"],
             "SECRET_KEY": app_settings["SECRET_KEY"],
+            "RLS_SCOPE_KEY": app_settings["RLS_SCOPE_KEY"],
             "DATABASE_URL": app_settings["SQLALCHEMY_DATABASE_URI"],
             "MIGRATION_DATABASE_URL": app_settings["MIGRATION_DATABASE_URL"],
             "CELERY_BROKER_URL": app_settings["CELERY"]["broker_url"],

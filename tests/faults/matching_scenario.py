@@ -18,7 +18,7 @@ from portal.matching import tasks as matching_tasks
 from portal.matching.models import OpportunityMatch
 from portal.opportunities.models import Opportunity, OpportunityCategory
 from portal.smes.models import SmeCategory, SmeProfile
-from tenants import network_wide
+from tenants import TenantScope, network_wide, rls
 from tenants.businesses import Business
 from tenants.models import User
 from tests import settings
@@ -40,8 +40,8 @@ def load(network_id: int, partner_ids: list[int], businesses, opportunities) -> 
     engine = create_engine(settings.MIGRATION_DATABASE_URL)
     with engine.begin() as conn:
         # The tables FORCE row-level security, on their owner too: open this network for the load.
-        conn.execute(text("SELECT set_config('app.tenant_ids', :partners, true), set_config('app.business_network_ids', :network, true)"),
-                     {"partners": ",".join(map(str, partner_ids)), "network": str(network_id)})
+        scope = TenantScope(tuple(partner_ids), None, "fault test load", business_network_ids=(network_id,))
+        rls.sign_transaction(conn, scope, key=settings.RLS_SCOPE_KEY)
         b0 = conn.scalar(text("SELECT coalesce(max(id), 0) FROM businesses"))
         o0 = conn.scalar(text("SELECT coalesce(max(id), 0) FROM opportunities"))
         partner_of = {o.opportunity_id: partner_ids[o.opportunity_id % len(partner_ids)] for o in opportunities}
