@@ -25,6 +25,7 @@ from .forms import (
     LoginForm,
     ResetPasswordForm,
 )
+from .sign_in_limits import limit_sign_in, record_failure
 from .tokens import LinkProblem
 
 bp = Blueprint("accounts", __name__)
@@ -53,8 +54,7 @@ def start_session(user: User) -> None:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_email_key, methods=["POST"])
+@limit_sign_in
 def login():
     form = LoginForm()
     problem = None
@@ -64,6 +64,7 @@ def login():
             db.session.commit()
             start_session(user)
             return redirect(_safe_next(request.args.get("next")))
+        record_failure()
         problem = "The email address or password is not right. Check them and try again."
     return render_template("accounts/login.html", form=form, problem=problem), (400 if problem else 200)
 
