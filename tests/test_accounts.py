@@ -2,15 +2,19 @@
 import re
 import time
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from flask import current_app
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from portal.config import ConfigError, load_settings
 from portal.extensions import db
 from portal.mail.models import OutgoingEmail
+from portal.mail.services import send_pending
 from portal.passwords import hash_password
 from tenants import tenant_context
 from tenants.models import Invitation, User
@@ -55,10 +59,25 @@ def emails_to(address: str) -> list[OutgoingEmail]:
     return list(db.session.scalars(select(OutgoingEmail).where(OutgoingEmail.recipient == address)))
 
 
+def delivered(email: OutgoingEmail) -> str | None:
+    """The text the recipient got, sent as the worker sends it (into the outbox folder); None if it was dropped.
+
+    The outbox row keeps no body (issue 14, item 3): the message exists only as sent.
+    """
+    email_id = email.id
+    send_pending(db.session, email_id)
+    db.session.expire_all()
+    if db.session.get(OutgoingEmail, email_id).status != "sent":
+        return None
+    path = Path(current_app.config["MAIL_OUTBOX"]) / f"{email_id:08d}.eml"
+    return message_from_bytes(path.read_bytes(), policy=policy.default).get_content()
+
+
 def link_in(email: OutgoingEmail, path_prefix: str) -> str:
-    """The site-relative link in an email body, as the recipient would click it."""
-    match = re.search(r"http://localhost(" + re.escape(path_prefix) + r"\S+)", email.body)
-    assert match, email.body
+    """The site-relative link in an email as sent, as the recipient would click it."""
+    body = delivered(email)
+    match = re.search(r"http://localhost(" + re.escape(path_prefix) + r"\S+)", body or "")
+    assert match, body
     return match.group(1)
 
 
