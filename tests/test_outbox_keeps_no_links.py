@@ -14,9 +14,9 @@ from portal.extensions import db
 from portal.mail.models import OutgoingEmail
 from portal.mail.services import queue_message, send_pending
 
+from .smes.conftest import registration
 from .test_accounts import delivered, emails_to, fresh, page
 from .test_accounts_invitations import accept, invite
-from .smes.conftest import registration
 from .test_accounts_passwords import NEW_PASSWORD
 
 
