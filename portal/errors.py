@@ -28,6 +28,8 @@ def _render(status: int, description: str | None = None):
 
 
 def _http_error(error: HTTPException):
+    if error.response is not None:
+        return error.response  # a page of its own, such as the sign-in form saying how long to wait
     description = error.description if error.description and error.code != 404 else None
     return _render(error.code or 500, description)
 

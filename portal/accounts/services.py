@@ -5,12 +5,12 @@ from flask import current_app, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.mail.services import queue_email
+from portal.mail.services import queue_message
 from portal.passwords import hash_password, needs_rehash, verify_password
 from tenants import tenant_context
 from tenants.models import AuditEvent, Invitation, Membership, Organisation, User, utcnow
 
-from .tokens import LinkProblem, make_invitation_token, make_reset_token, password_fingerprint, read_token
+from .tokens import LinkProblem, password_fingerprint, read_token
 
 
 def normalise_email(email: str) -> str:
@@ -72,15 +72,8 @@ def send_password_reset(session: Session, email: str) -> None:
     user = find_user(session, email)
     if user is None or not user.active:
         return
-    link = _absolute("accounts.reset_password", token=make_reset_token(user))
-    minutes = int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 60)
-    queue_email(
-        session,
-        user.email,
-        "Reset your Anchor Network Portal password",
-        f"Hello {user.name},\n\nUse this link to choose a new password. It works once and for "
-        f"{minutes} minutes:\n\n{link}\n\nIf you did not ask for this, you can ignore this email.\n",
-    )
+    # Only the account's id is queued: the worker makes the link as it sends (accounts/emails.py).
+    queue_message(session, user.email, "Reset your Anchor Network Portal password", "password-reset", user_id=user.id)
 
 
 def user_for_reset(session: Session, token: str) -> User:
@@ -101,14 +94,13 @@ def invite(session: Session, organisation: Organisation, email: str, name: str, 
         session.flush()
         record(session, "invitation.sent", invited_by, email=invitation.email, role=role)
         session.flush()
-    days = current_app.config["INVITATION_MAX_AGE"].days
-    link = _absolute("accounts.accept_invitation", token=make_invitation_token(invitation))
-    queue_email(
+    queue_message(
         session,
         invitation.email,
         f"You are invited to {organisation.name} on the Anchor Network Portal",
-        f"Hello {invitation.name},\n\n{invited_by.name if invited_by else 'The network lead'} has invited you to "
-        f"join {organisation.name} as {role}.\n\nAccept within {days} days:\n\n{link}\n",
+        "invitation",
+        organisation_id=organisation.id,
+        invitation_id=invitation.id,
     )
     return invitation
 

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from govuk_frontend_wtf.main import WTFormsHelpers
+from limits import parse
 
 from portal import widgets
 from portal.extensions import db, limiter, login_manager
@@ -25,6 +26,8 @@ from .forms import (
     LoginForm,
     ResetPasswordForm,
 )
+from .one_account import REFUSED, ExistingAccount, existing_account, remove_unconfirmed_registration
+from .sign_in_limits import limit_sign_in, record_failure
 from .tokens import LinkProblem
 
 bp = Blueprint("accounts", __name__)
@@ -53,19 +56,36 @@ def start_session(user: User) -> None:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_email_key, methods=["POST"])
+@limit_sign_in
 def login():
     form = LoginForm()
     problem = None
     if form.validate_on_submit():
         user = services.authenticate(db.session, form.email.data, form.password.data)
+        if user is not None and user.business_id is not None and user.email_verified_at is None:
+            # An address nobody has confirmed signs nobody in (issue 14, item 5): the right
+            # password alone says nothing about who owns the address.
+            db.session.rollback()
+            problem = _confirm_address_first(user)
+            return render_template("accounts/login.html", form=form, problem=problem), 403
         if user is not None:
             db.session.commit()
             start_session(user)
             return redirect(_safe_next(request.args.get("next")))
+        record_failure()
         problem = "The email address or password is not right. Check them and try again."
     return render_template("accounts/login.html", form=form, problem=problem), (400 if problem else 200)
+
+
+def _confirm_address_first(user: User) -> str:
+    """Send a new verification link, at most as often as the resend button may; what to tell the person."""
+    from portal.smes.registration import send_verification
+
+    if limiter.limiter.hit(parse(current_app.config["VERIFICATION_RESEND_LIMIT"]), f"verification:{user.id}", "sign-in"):
+        send_verification(db.session, user)
+        db.session.commit()
+    return (f"Confirm your email address before you sign in. We have sent a link to {user.email}: "
+            "open it and press \"Confirm my email address\".")
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -149,7 +169,11 @@ def accept_invitation(token: str):
 def _accept(invitation: Invitation):
     organisation = db.session.get(Organisation, invitation.organisation_id)
     existing = services.find_user(db.session, invitation.email)
-    if existing is not None:
+    kind = existing_account(existing)
+    if kind is ExistingAccount.BUSINESS:
+        db.session.rollback()
+        return render_template("accounts/link_problem.html", problem=REFUSED), 409
+    if kind is ExistingAccount.PARTNER:
         if not current_user.is_authenticated or current_user.id != existing.id:
             flash(f"Sign in as {invitation.email} to accept the invitation.", "info")
             return redirect(url_for("accounts.login", next=request.path))
@@ -164,6 +188,8 @@ def _accept(invitation: Invitation):
     form = AcceptInvitationForm(name=invitation.name)
     form.password_context = lambda: [invitation.email, form.name.data or ""]
     if form.validate_on_submit():
+        if kind is ExistingAccount.UNCONFIRMED_BUSINESS:
+            remove_unconfirmed_registration(db.session, existing)
         user = services.create_user(db.session, invitation.email, form.name.data, form.password.data)
         services.accept_invitation(db.session, invitation, user)
         db.session.commit()
@@ -171,7 +197,8 @@ def _accept(invitation: Invitation):
         choose_partner(organisation.id)
         flash("Your account is ready.", "success")
         return redirect(url_for("home.index"))
-    return render_template("accounts/accept_invitation.html", form=form, invitation=invitation, organisation_name=organisation.name)
+    return render_template("accounts/accept_invitation.html", form=form, invitation=invitation, organisation_name=organisation.name,
+                           replaces_registration=kind is ExistingAccount.UNCONFIRMED_BUSINESS)
 
 
 @bp.route("/switch-partner", methods=["POST"])

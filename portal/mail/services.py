@@ -13,23 +13,29 @@ from sqlalchemy.orm import Session
 from tenants.models import utcnow
 from workers import enqueue_after_commit
 
+from .messages import render
 from .models import OutgoingEmail
 
 log = logging.getLogger(__name__)
 
 
 def queue_email(session: Session, recipient: str, subject: str, body: str) -> OutgoingEmail:
-    """Record an email and have a worker send it once the caller's transaction commits."""
+    """Queue a plain email: its text is kept only until it is sent. Never for a link that grants anything."""
+    return queue_message(session, recipient, subject, "text", body=body)
+
+
+def queue_message(session: Session, recipient: str, subject: str, message: str, **arguments) -> OutgoingEmail:
+    """Record an email to be rendered at sending (see messages.py) and have a worker send it after the commit."""
     from .tasks import send_email
 
-    email = OutgoingEmail(recipient=recipient, subject=subject, body=body)
+    email = OutgoingEmail(recipient=recipient, subject=subject, message=message, arguments=arguments, status="queued")
     session.add(email)
     session.flush()
     enqueue_after_commit(session, send_email, email.id)
     return email
 
 
-def build_message(email: OutgoingEmail) -> EmailMessage:
+def build_message(email: OutgoingEmail, body: str) -> EmailMessage:
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]
@@ -37,14 +43,14 @@ def build_message(email: OutgoingEmail) -> EmailMessage:
     message["Subject"] = email.subject
     # A stable id per email, so a receiving server can spot a repeat.
     message["Message-ID"] = make_msgid(idstring=f"portal-{email.id}", domain="anchor-portal.localhost")
-    message.set_content(email.body)
+    message.set_content(body)
     return message
 
 
-def deliver(email: OutgoingEmail) -> None:
-    """Hand one email to SMTP, or write it to the outbox in development."""
+def deliver(email: OutgoingEmail, body: str) -> None:
+    """Hand one email to SMTP, or write it to the outbox folder in development."""
     config = current_app.config
-    message = build_message(email)
+    message = build_message(email, body)
     if config["MAIL_SERVER"]:
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
             if config["MAIL_USE_TLS"]:
@@ -57,27 +63,39 @@ def deliver(email: OutgoingEmail) -> None:
     outbox.mkdir(parents=True, exist_ok=True)
     path = outbox / f"{email.id:08d}.eml"
     path.write_bytes(bytes(message))
-    log.warning("Email to %s written to %s\n%s\n%s", email.recipient, path, email.subject, email.body)
+    # The body stays out of the log: it may hold a live link, and logs are kept.
+    log.warning("Email to %s written to %s: %s", email.recipient, path, email.subject)
 
 
 def send_pending(session: Session, email_id: int) -> bool:
-    """Send one queued email unless it was already sent; True when it went now.
+    """Render and send one queued email unless it was already sent; True when it went now.
 
-    The row stays locked while it is handed to SMTP, so two runs of the task
-    for one email (a redelivery, the sweep) send it once. A failed attempt is
-    counted and its error kept before the error goes on to the task's retry.
+    The row stays locked while it is rendered and handed to SMTP, so two runs of
+    the task for one email (a redelivery, the sweep) send it once. Marking it sent
+    clears its arguments in the same commit: the outbox keeps only who, what
+    subject, status and times. A failed attempt is counted and its error kept
+    before the error goes on to the task's retry.
     """
     email = session.get(OutgoingEmail, email_id, with_for_update=True)
-    if email is None or email.sent_at is not None:
+    if email is None or email.status != "queued":
         session.rollback()  # end the read (and release the lock) at once
         return False
     try:
-        deliver(email)
+        body = render(session, email.message, email.recipient, email.arguments)
+        if body is not None:
+            deliver(email, body)
     except Exception as error:
         session.rollback()
         _record_failure(session, email_id, error)
         raise
+    email.arguments = None
+    if body is None:
+        email.status = "dropped"
+        email.last_error = "Not sent: it no longer applied when its turn came."
+        session.commit()
+        return False
     email.attempts += 1
+    email.status = "sent"
     email.sent_at = utcnow()
     session.commit()
     return True
@@ -87,7 +105,7 @@ def _record_failure(session: Session, email_id: int, error: Exception) -> None:
     """Count a failed attempt, so the sweep gives up after ``max_attempts``."""
     try:
         email = session.get(OutgoingEmail, email_id, with_for_update=True)
-        if email is not None and email.sent_at is None:
+        if email is not None and email.status == "queued":
             email.attempts += 1
             email.last_error = f"{type(error).__name__}: {error}"[:500]
         session.commit()
@@ -105,7 +123,7 @@ def stale_unsent_ids(session: Session, older_than_minutes: int = 5, max_attempts
     return list(
         session.scalars(
             select(OutgoingEmail.id).where(
-                OutgoingEmail.sent_at.is_(None),
+                OutgoingEmail.status == "queued",
                 OutgoingEmail.created_at < cutoff,
                 OutgoingEmail.attempts < max_attempts,
             )

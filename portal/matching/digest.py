@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import current_app, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.accounts.tokens import make_digest_unsubscribe_token, read_token
-from portal.mail.services import queue_email
+from portal.mail.messages import link
+from portal.mail.services import queue_message
 from portal.opportunities.models import Opportunity
 from portal.smes.models import SmeProfile
 from tenants import business_context
@@ -32,10 +32,6 @@ UNSUBSCRIBE_MAX_AGE = 90 * 24 * 3600
 def week_of(day: date) -> date:
     """The Monday that starts ``day``'s week."""
     return day - timedelta(days=day.weekday())
-
-
-def _absolute(endpoint: str, **values) -> str:
-    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def send_weekly_digests(session: Session, today: date | None = None) -> int:
@@ -76,24 +72,32 @@ def _send_for_network(session: Session, network_id: int, today: date) -> int:
                     session.add(DigestSent(business_id=business_id, network_id=network_id, week_start=week,
                                            match_count=len(matches)))
                     session.flush()
-                    queue_email(session, email, f"Your matching opportunities this week ({len(matches)})",
-                                _body(name, business_id, matches))
+                    queue_message(session, email, f"Your matching opportunities this week ({len(matches)})",
+                                  "weekly-digest", name=name, business_id=business_id,
+                                  matches=[_listed(m) for m in matches])
                 sent += 1
             except IntegrityError:
                 continue  # another run sent this week's digest first
     return sent
 
 
-def _body(name: str, business_id: int, matches) -> str:
+def _listed(match) -> dict:
+    """What the digest shows of one match: kept on the outbox row only until the email is sent."""
+    return {"id": match.id, "title": match.title, "closes": match.closing_date.isoformat(),
+            "reasons": list(match.reasons)}
+
+
+def digest_email(session: Session, recipient: str, name: str, business_id: int, matches: list[dict]) -> str:
+    """The digest's text, its unsubscribe link signed as the worker sends it."""
     lines = [f"Hello {name},", "", "These opportunities from the network's partners match what you told us you do:", ""]
     for m in matches:
-        lines.append(f"- {m.title} (closes {m.closing_date:%-d %B %Y})")
-        lines.append(f"  Why: {'; '.join(m.reasons)}")
-        lines.append(f"  {_absolute('matching.your_matches')}#opportunity-{m.id}")
+        lines.append(f"- {m['title']} (closes {date.fromisoformat(m['closes']):%-d %B %Y})")
+        lines.append(f"  Why: {'; '.join(m['reasons'])}")
+        lines.append(f"  {link('matching.your_matches')}#opportunity-{m['id']}")
     lines += [
         "", "Sign in to say you are interested in any of them.", "",
         "To stop these weekly emails, use this link:",
-        _absolute("matching.unsubscribe", token=make_digest_unsubscribe_token(business_id)), "",
+        link("matching.unsubscribe", token=make_digest_unsubscribe_token(business_id)), "",
     ]
     return "\n".join(lines)
 

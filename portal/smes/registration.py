@@ -19,7 +19,8 @@ from portal.accounts.tokens import (
     password_fingerprint,
     read_token,
 )
-from portal.mail.services import queue_email
+from portal.mail.messages import link
+from portal.mail.services import queue_email, queue_message
 from portal.passwords import hash_password
 from tenants import business_context
 from tenants.businesses import Business
@@ -89,16 +90,23 @@ def register_business(session: Session, network: Network, details: Registration)
 
 
 def send_verification(session: Session, user: User) -> None:
-    """Email the account a link that proves the address is theirs."""
-    link = _absolute("smes.verify", token=make_email_verification_token(user))
+    """Email the account a link that proves the address is theirs (made as the worker sends it)."""
+    queue_message(session, user.email, "Confirm your email address for the Anchor Network Portal",
+                  "email-verification", user_id=user.id)
+
+
+def verification_email(session: Session, recipient: str, user_id: int) -> str | None:
+    """The verification email's text, with a link signed now; None once it no longer applies."""
+    user = session.get(User, user_id)
+    if user is None or not user.active or user.business_id is None or user.email_verified_at is not None \
+            or user.email != recipient:
+        return None
+    url = link("smes.verify", token=make_email_verification_token(user))
     days = current_app.config["EMAIL_VERIFICATION_MAX_AGE"].days
-    queue_email(
-        session,
-        user.email,
-        "Confirm your email address for the Anchor Network Portal",
+    return (
         f"Hello {user.name},\n\nTo finish registering, open this link within {days} days and press "
         f"\"Confirm my email address\":\n\n"
-        f"{link}\n\nIf you did not register, ignore this email: nothing happens until the button on that page is pressed.\n",
+        f"{url}\n\nIf you did not register, ignore this email: nothing happens until the button on that page is pressed.\n"
     )
 
 

@@ -94,9 +94,19 @@ def probe_categories(w: World):
         assert db.session.scalars(select(SmeCategory.cpv_code)).all() == ["45000000"]
 
 
+def _session_of_unconfirmed(w: World, user: User):
+    """A session an unconfirmed business account holds from before such accounts were refused sign-in (issue 14, item 5)."""
+    client = w.sign_in.app.test_client()
+    now = datetime.now(timezone.utc).timestamp()
+    with client.session_transaction() as session:
+        session.update({"_user_id": f"{user.id}:{user.session_version}", "_fresh": True,
+                        "started_at": now, "last_seen_at": now})
+    return client
+
+
 def probe_verify_pending(w: World):
     a, b = _pair(w, a_verified=False)
-    body = w.sign_in(a.owner).get("/verify-email").get_data(as_text=True)
+    body = _session_of_unconfirmed(w, a.owner).get("/verify-email").get_data(as_text=True)
     assert "owner@firm-a.example" in body
     _shows_nothing_of_b(body)
     assert w.sign_in(w.a_admin).get("/verify-email").status_code == 403
@@ -106,7 +116,7 @@ def probe_resend_verification(w: World):
     from portal.mail.models import OutgoingEmail
 
     a, b = _pair(w, a_verified=False)
-    assert w.sign_in(a.owner).post("/verify-email/resend").status_code == 302
+    assert _session_of_unconfirmed(w, a.owner).post("/verify-email/resend").status_code == 302
     assert db.session.scalars(select(OutgoingEmail.recipient)).all() == ["owner@firm-a.example"]
     assert w.sign_in(w.a_admin).post("/verify-email/resend").status_code == 403
 
@@ -114,7 +124,7 @@ def probe_resend_verification(w: World):
 def probe_verify(w: World):
     # The account comes from a signed link: a forged one is refused and verifies nobody.
     a, b = _pair(w, a_verified=False)
-    client = w.sign_in(a.owner)
+    client = _session_of_unconfirmed(w, a.owner)
     assert client.get(f"/verify-email/{b.id}").status_code == 400
     assert client.post(f"/verify-email/{b.id}").status_code == 400
     db.session.expire_all()
