@@ -8,7 +8,7 @@ unsent cannot be rendered from a body that is gone: they are marked "dropped"
 and the person asks again (a new reset, verification or invitation link).
 
 Revision ID: d8f3a61c0e52
-Revises: c5e1d2a7b940
+Revises: e8b4c61f0a27
 Create Date: 2026-12-03 10:00:00.000000
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd8f3a61c0e52'
-down_revision = 'c5e1d2a7b940'
+down_revision = 'e8b4c61f0a27'
 branch_labels = None
 depends_on = None
 
