@@ -66,15 +66,6 @@ def touch_session() -> None:
     session["last_seen_at"] = now
 
 
-def _refuse_nul_characters():
-    """No text a person types holds a NUL, and PostgreSQL cannot store one: refuse it once, for every form."""
-    from flask import abort, request
-
-    if request.method == "POST" and any("\x00" in value for value in request.form.values()):
-        abort(400, description="The form held a character that cannot be stored (NUL). Remove it and try again.")
-
-
 def init_app(app: Flask) -> None:
-    app.before_request(_refuse_nul_characters)
     app.after_request(_set_security_headers)
     app.context_processor(lambda: {"cspNonce": csp_nonce()})

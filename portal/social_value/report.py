@@ -21,6 +21,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.query_args import whole_number
 from tenants import network_wide, tenant_context
 from tenants.models import Network, Organisation
 
@@ -149,8 +150,8 @@ class AnnualReport:
 
 def chosen_year(network: Network, years: list[int], asked: str | None) -> int:
     """The year asked for (``?year=2024``), else the latest with figures, else this financial year."""
-    if asked and asked.strip().isdigit() and 1990 <= int(asked) <= 2200:
-        return int(asked)
+    if (wanted := whole_number(asked, 1990, 2200)) is not None:
+        return wanted
     return years[0] if years else totals.year_of(network, date.today())
 
 

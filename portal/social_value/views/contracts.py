@@ -6,6 +6,7 @@ from sqlalchemy import func, or_, select
 
 from portal.extensions import db
 from portal.network.supplier_register import search_suppliers, supplier_of
+from portal.query_args import whole_number
 from tenants.web import current_partner, partner_required
 
 from .. import contracts, flags
@@ -40,9 +41,9 @@ def _supplier_choices(form: ContractForm, current_id: int | None = None) -> str:
     network = current_partner().organisation.network
     text = request.args.get("supplier", "").strip()[:200]
     found = list(db.session.scalars(search_suppliers(db.session, network, text).limit(SUPPLIER_MATCHES))) if text else []
-    wanted = request.form.get("supplier_id") or current_id
-    if wanted and str(wanted).isdigit() and all(s.id != int(wanted) for s in found):
-        chosen = supplier_of(db.session, network, int(wanted))
+    wanted = whole_number(str(request.form.get("supplier_id") or current_id or ""), 1)
+    if wanted and all(s.id != wanted for s in found):
+        chosen = supplier_of(db.session, network, wanted)
         found = ([chosen] if chosen else []) + found
     form.set_supplier_choices(found)
     if text and found and request.method == "GET" and not current_id:
