@@ -11,6 +11,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .accounts import views as accounts
     from .audit import views as audit
     from .config import load_settings
+    from .public_url import refuse_untrusted_hosts
     from .cpv import cli as cpv_cli
     from .registers import lookup_cli
     from .registers import lookup_views as companies_house
@@ -64,6 +65,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     security.init_app(app)
     query_args.init_app(app)  # before any route: it bounds <int:...>
+    refuse_untrusted_hosts(app)
     accounts.init_app(app)
     tenants.web.init_app(app)
     assets.init_app(app)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import current_app, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.accounts.tokens import make_digest_unsubscribe_token, read_token
 from portal.mail.services import queue_email
+from portal.public_url import absolute_url
 from portal.opportunities.models import Opportunity
 from portal.smes.models import SmeProfile
 from tenants import business_context
@@ -35,7 +35,7 @@ def week_of(day: date) -> date:
 
 
 def _absolute(endpoint: str, **values) -> str:
-    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
+    return absolute_url(endpoint, **values)
 
 
 def send_weekly_digests(session: Session, today: date | None = None) -> int:
