@@ -34,11 +34,11 @@ _READ: set[str] = set()
 class _RecordingArgs(ImmutableMultiDict):
     """``request.args`` that notes each name a view asks for."""
 
-    def get(self, key, default=None, type=None):  # noqa: A002 - werkzeug's own signature
+    def get(self, key, default=None, type=None):
         _READ.add(key)
         return super().get(key, default, type)
 
-    def getlist(self, key, type=None):  # noqa: A002
+    def getlist(self, key, type=None):
         _READ.add(key)
         return super().getlist(key, type)
 

@@ -26,6 +26,7 @@ from tenants.businesses import Business
 from tenants.models import Network, User, utcnow
 
 from .models import SmeProfile
+from .claims import propose_supplier
 from .services import find_supplier_id, locality, on_profile_changed
 
 # What a type of organisation already tells us about its ownership (the business can change it).
@@ -81,8 +82,9 @@ def register_business(session: Session, network: Network, details: Registration)
         )
         session.add(profile)
         session.flush()
-        # A firm partners already pay may be in the register under the same name and postcode.
-        profile.supplier_id = find_supplier_id(session, business, profile)
+        # A firm partners already pay may be in the register under the same name and postcode:
+        # a claim for the lead to confirm, never a link on the business's word.
+        propose_supplier(profile, find_supplier_id(session, business, profile))
         session.flush()
     send_verification(session, user)
     return business
