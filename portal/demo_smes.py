@@ -227,11 +227,13 @@ def _add_businesses(session: Session, network: Network) -> None:
             session.add(SmeCategory(business_id=business.id, network_id=network.id, cpv_code=code))
     session.flush()
 
+
 def _confirmed_claim(supplier_id: int | None) -> dict:
     """The demo's businesses that are suppliers were confirmed by the lead (portal/smes/claims.py)."""
     if supplier_id is None:
         return {}
     return {"supplier_id": supplier_id, "claimed_supplier_id": supplier_id, "claim_status": "confirmed"}
+
 
 def _what_we_do(rng: random.Random, row: dict) -> str:
     trade = row["trade"].lower().replace("&", "and")
