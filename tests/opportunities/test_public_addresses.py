@@ -34,18 +34,21 @@ def test_a_forged_host_header_changes_no_address_in_the_feed_or_the_ocds_package
     assert not [a for a in addresses if "attacker" in a]
 
 
-def test_production_answers_only_to_the_host_of_its_public_address(monkeypatch, tmp_path):
-    from portal import create_app
+def test_production_answers_only_to_the_host_of_its_public_address(app, monkeypatch, tmp_path):
+    from portal.config import load_settings
 
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret")
     monkeypatch.setenv("PUBLIC_URL", "https://portal.anchors.example")
     monkeypatch.delenv("TRUSTED_HOSTS", raising=False)
-    production = create_app({"INSTANCE_DIR": str(tmp_path), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db"})
-    assert production.config["TRUSTED_HOSTS"] == ["portal.anchors.example"]
-    client = production.test_client()
-    assert client.get("/assets/govuk-frontend.min.js", headers={"Host": "attacker.example"}).status_code == 400
-    assert client.get("/assets/govuk-frontend.min.js", headers={"Host": "portal.anchors.example"}).status_code != 400
+    production = load_settings({"INSTANCE_DIR": str(tmp_path)})
+    assert production["TRUSTED_HOSTS"] == ["portal.anchors.example"]
+    # The test app with production's setting (not a second app: it would take over the workers' Celery app).
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", production["TRUSTED_HOSTS"])
+    client = app.test_client()
+    refused = client.get("/assets/govuk-frontend.min.js", headers={"Host": "attacker.example"})
+    assert refused.status_code == 400 and b"not served here" in refused.data
+    assert client.get("/assets/govuk-frontend.min.js", headers={"Host": "portal.anchors.example"}).status_code == 200
     # Development answers to any host (127.0.0.1, localhost, a container's name).
     monkeypatch.setenv("PORTAL_ENV", "development")
-    assert create_app({"INSTANCE_DIR": str(tmp_path)}).config["TRUSTED_HOSTS"] is None
+    assert load_settings({"INSTANCE_DIR": str(tmp_path)})["TRUSTED_HOSTS"] is None
