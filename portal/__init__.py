@@ -7,10 +7,11 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the web app. Opens no connection: nothing runs until a request or command."""
-    from . import assets, cli, errors, formatting, security, sqlite  # noqa: F401  (sqlite: engine settings)
+    from . import assets, cli, errors, formatting, query_args, security, sqlite  # noqa: F401  (sqlite: engine settings)
     from .accounts import views as accounts
     from .audit import views as audit
     from .config import load_settings
+    from .public_url import refuse_untrusted_hosts
     from .cpv import cli as cpv_cli
     from .registers import lookup_cli
     from .registers import lookup_views as companies_house
@@ -63,6 +64,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     security.init_app(app)
+    query_args.init_app(app)  # before any route: it bounds <int:...>
+    refuse_untrusted_hosts(app)
     accounts.init_app(app)
     tenants.web.init_app(app)
     assets.init_app(app)

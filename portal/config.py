@@ -43,6 +43,16 @@ def derived_scope_key(secret: str) -> str:
     return hmac.new(secret.encode(), b"portal row-level security scope key", hashlib.sha256).hexdigest()
 
 
+def _trusted_hosts(env, public_url: str, production: bool) -> list[str] | None:
+    """The Host header values the portal answers to: PUBLIC_URL's host in production, any in development."""
+    from portal.public_url import public_host
+
+    given = [name.strip() for name in env.get("TRUSTED_HOSTS", "").split(",") if name.strip()]
+    if given:
+        return given
+    return [public_host(public_url)] if production else None
+
+
 def load_settings(overrides: dict | None = None) -> dict:
     """Return the Flask settings for this process."""
     env = os.environ
@@ -63,6 +73,7 @@ def load_settings(overrides: dict | None = None) -> dict:
     broker_url = env.get("CELERY_BROKER_URL", f"sqla+sqlite:///{instance / 'broker.db'}")
     result_backend = env.get("CELERY_RESULT_BACKEND", f"db+sqlite:///{instance / 'results.db'}")
 
+    public_url = env.get("PUBLIC_URL", "http://127.0.0.1:5000")
     settings = {
         "PORTAL_ENV": mode,
         "INSTANCE_DIR": str(instance),
@@ -86,7 +97,10 @@ def load_settings(overrides: dict | None = None) -> dict:
         "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "") == "1",
         "MAIL_SENDER": env.get("MAIL_SENDER", "portal@anchor-network.localhost"),
         "MAIL_OUTBOX": env.get("MAIL_OUTBOX", str(instance / "outbox")),
-        "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+        "PUBLIC_URL": public_url,
+        # Requests naming any other host are refused (400) in production; absolute addresses
+        # come from PUBLIC_URL alone (portal/public_url.py). More names: TRUSTED_HOSTS=a.org,b.org.
+        "TRUSTED_HOSTS": _trusted_hosts(env, public_url, production),
         # Counted in Redis when the broker is Redis, so every web process shares one count;
         # in memory (per process) only in the embedded default.
         "RATELIMIT_STORAGE_URI": env.get(

@@ -221,11 +221,18 @@ def _add_businesses(session: Session, network: Network) -> None:
             what_we_do=_what_we_do(rng, row), social_value_offers=rng.sample(SOCIAL_VALUE_OFFERS, rng.randint(0, 3)),
             contact_name=f"{rng.choice(['Sam', 'Alex', 'Jo', 'Priya', 'Tomasz', 'Aisha', 'Gareth'])} {rng.choice(_SURNAMES)}",
             contact_email=email, wants_weekly_digest=rng.random() < 0.4,
-            supplier_id=suppliers.get(normalise_supplier_name(row["name"])) if row["supplier"] else None,
+            **_confirmed_claim(suppliers.get(normalise_supplier_name(row["name"])) if row["supplier"] else None),
         ))
         for code in sorted({codes[0], *rng.sample(codes, rng.randint(1, len(codes)))}):
             session.add(SmeCategory(business_id=business.id, network_id=network.id, cpv_code=code))
     session.flush()
+
+
+def _confirmed_claim(supplier_id: int | None) -> dict:
+    """The demo's businesses that are suppliers were confirmed by the lead (portal/smes/claims.py)."""
+    if supplier_id is None:
+        return {}
+    return {"supplier_id": supplier_id, "claimed_supplier_id": supplier_id, "claim_status": "confirmed"}
 
 
 def _what_we_do(rng: random.Random, row: dict) -> str:

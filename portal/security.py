@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import secrets
 
-from flask import Flask, current_app, g, session
+from flask import Flask, current_app, g, request, session
 
 # Only the portal's own assets; no inline style, and the one inline script
 # (GOV.UK Frontend's js-enabled switch) is allowed by a per-response nonce.
@@ -35,9 +35,29 @@ def _set_security_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if current_app.config["SESSION_COOKIE_SECURE"]:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if "Cache-Control" not in headers and response.mimetype == "text/html":
-        headers["Cache-Control"] = "no-store"
+    _never_store(response)
     return response
+
+
+# Static files and the built assets hold no one's data: the only answers a cache may keep.
+CACHEABLE_ENDPOINTS = {"static"}
+CACHEABLE_BLUEPRINTS = {"assets"}
+
+
+def _never_store(response) -> None:
+    """Every answer but a static asset is ``no-store``: pages, downloads, feeds, JSON, errors alike.
+
+    In one place rather than per view, so a new download cannot forget it (ASVS 8.2.1).
+    ``send_file`` says ``no-cache`` (store, but revalidate): not enough for a partner's spend lines
+    on a shared computer, so it is replaced; and its validators go, having nothing left to validate.
+    """
+    if request.endpoint in CACHEABLE_ENDPOINTS or request.blueprint in CACHEABLE_BLUEPRINTS:
+        return
+    cache = response.headers.get("Cache-Control", "")
+    if "no-store" not in cache:
+        response.headers["Cache-Control"] = "private, no-store" if "private" in cache else "no-store"
+    for validator in ("ETag", "Last-Modified", "Expires"):
+        response.headers.pop(validator, None)
 
 
 def csp_nonce() -> str:
@@ -66,15 +86,6 @@ def touch_session() -> None:
     session["last_seen_at"] = now
 
 
-def _refuse_nul_characters():
-    """No text a person types holds a NUL, and PostgreSQL cannot store one: refuse it once, for every form."""
-    from flask import abort, request
-
-    if request.method == "POST" and any("\x00" in value for value in request.form.values()):
-        abort(400, description="The form held a character that cannot be stored (NUL). Remove it and try again.")
-
-
 def init_app(app: Flask) -> None:
-    app.before_request(_refuse_nul_characters)
     app.after_request(_set_security_headers)
     app.context_processor(lambda: {"cspNonce": csp_nonce()})

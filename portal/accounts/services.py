@@ -1,7 +1,7 @@
 """Account operations: plain functions on a session; the caller commits."""
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -61,10 +61,6 @@ def record(session: Session, action: str, user: User | None, organisation_id: in
     if organisation_id is not None:
         event.organisation_id = organisation_id
     session.add(event)
-
-
-def _absolute(endpoint: str, **values) -> str:
-    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def send_password_reset(session: Session, email: str) -> None:

@@ -12,10 +12,10 @@ package never imports the features that use it.
 from __future__ import annotations
 
 from importlib import import_module
-from urllib.parse import urlsplit
 
-from flask import current_app
 from sqlalchemy.orm import Session
+
+from portal.public_url import absolute_url
 
 RENDERERS = {
     "text": "portal.mail.messages:text",
@@ -26,11 +26,8 @@ RENDERERS = {
 }
 
 
-def link(endpoint: str, **values) -> str:
-    """An absolute link to a page, from PUBLIC_URL: renderers run in a worker, outside any request."""
-    public = urlsplit(current_app.config["PUBLIC_URL"])
-    adapter = current_app.url_map.bind(public.netloc, script_name=public.path or "/", url_scheme=public.scheme)
-    return adapter.build(endpoint, values, force_external=True)
+# Renderers run in a worker, outside any request: links come from PUBLIC_URL (portal/public_url.py).
+link = absolute_url
 
 
 def text(session: Session, recipient: str, body: str) -> str:

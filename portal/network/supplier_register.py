@@ -82,7 +82,11 @@ def search_suppliers(session: Session, network: Network, text: str | None):
     query = select(Supplier).where(Supplier.network_id == network.id)
     text = (text or "").strip()
     if text:
-        wanted = f"%{normalise_supplier_name(text) or text.lower()}%"
+        try:
+            key = normalise_supplier_name(text)
+        except ValueError:  # no letter or digit ("[]"): only the name as typed can match
+            key = text.lower()
+        wanted = f"%{key}%"
         spelled = select(SupplierAlias.supplier_id).where(
             SupplierAlias.network_id == network.id, SupplierAlias.normalised_name.like(wanted)
         )

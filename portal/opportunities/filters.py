@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from portal import cpv
+from portal.query_args import whole_number
 
 from .labels import CLOSING_WITHIN_DAYS
 from .models import VALUE_BANDS
@@ -44,5 +45,4 @@ def filter_from_args(args, partner_ids) -> tuple[OpportunityFilter, dict[str, st
 
 def page_number(args) -> int:
     """The page asked for; anything that is not a whole number from 1 up is the first page."""
-    text = args.get("page", "1")
-    return int(text) if text.isdigit() and 0 < int(text) < 100_000 else 1
+    return whole_number(args.get("page", "1"), 1, 99_999) or 1

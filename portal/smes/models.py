@@ -52,8 +52,14 @@ class SmeProfile(BusinessScoped, db.Model):
     phone: Mapped[str] = mapped_column(String(40), default="")
     website: Mapped[str] = mapped_column(String(300), default="")
     wants_weekly_digest: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Set when the business is, or becomes, a supplier in the network's register.
+    # The business's place in the network's supplier register, set only once proven: the
+    # network lead confirmed the claim below (no supplier row holds an email domain to match).
     supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id", ondelete="SET NULL"), index=True)
+    # The register entry the business's numbers (or name and postcode) point at, and what the lead
+    # made of it: "pending", "confirmed" or "rejected" (portal/smes/claims.py). The business is told
+    # nothing of it until it is confirmed.
+    claimed_supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id", ondelete="SET NULL"), index=True)
+    claim_status: Mapped[str | None] = mapped_column(String(10))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     categories: Mapped[list["SmeCategory"]] = relationship(

@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal.accounts.services import _absolute, find_user, normalise_email
+from portal.accounts.services import find_user, normalise_email
 from portal.accounts.tokens import (
     LinkProblem,
     make_email_verification_token,
@@ -27,6 +27,7 @@ from tenants.businesses import Business
 from tenants.models import Network, User, utcnow
 
 from .models import SmeProfile
+from .claims import propose_supplier
 from .services import find_supplier_id, locality, on_profile_changed
 
 # What a type of organisation already tells us about its ownership (the business can change it).
@@ -82,8 +83,9 @@ def register_business(session: Session, network: Network, details: Registration)
         )
         session.add(profile)
         session.flush()
-        # A firm partners already pay may be in the register under the same name and postcode.
-        profile.supplier_id = find_supplier_id(session, business, profile)
+        # A firm partners already pay may be in the register under the same name and postcode:
+        # a claim for the lead to confirm, never a link on the business's word.
+        propose_supplier(profile, find_supplier_id(session, business, profile))
         session.flush()
     send_verification(session, user)
     return business
@@ -138,7 +140,7 @@ def _tell_owner_of_existing_account(session: Session, email: str, network: Netwo
         "Someone tried to register with your email address",
         f"Hello,\n\nSomeone tried to register a business with {network.name} on the Anchor Network Portal "
         f"using this email address, which already has an account.\n\nIf it was you, sign in:\n\n"
-        f"{_absolute('accounts.login')}\n\nor, if you have forgotten your password, ask for a new one:\n\n"
-        f"{_absolute('accounts.forgotten_password')}\n\nIf it was not you, you can ignore this email.\n",
+        f"{link('accounts.login')}\n\nor, if you have forgotten your password, ask for a new one:\n\n"
+        f"{link('accounts.forgotten_password')}\n\nIf it was not you, you can ignore this email.\n",
     )
 

@@ -20,6 +20,7 @@ from tenants.businesses import Business
 from tenants.models import Network, utcnow
 from workers import enqueue_after_commit
 
+from .claims import propose_supplier
 from .models import SmeCategory, SmeProfile
 
 # Values per IN (...) when the nightly linking looks keys up (SQLite allows 32,766).
@@ -79,8 +80,9 @@ OWNERSHIP_FLAGS = ("employee_owned", "cooperative", "social_enterprise", "charit
 def save_profile(session: Session, business: Business, changes: ProfileChanges) -> SmeProfile:
     """Write the business's profile (creating it the first time) and its categories.
 
-    Links it to the network's supplier register when the numbers or the name and
-    postcode say it is there, and has the matching worker re-score it after commit.
+    Claims a place in the network's supplier register when the numbers or the name and
+    postcode point at one (the lead proves it: ``claims.py``), and has the matching worker
+    re-score it after commit.
     """
     where = locality(changes.postcode, business.network, session)
     profile = own_profile(session) or SmeProfile()
@@ -97,7 +99,7 @@ def save_profile(session: Session, business: Business, changes: ProfileChanges) 
     session.add(profile)  # complete before it is added: a query's autoflush may write it
     set_categories(session, changes.cpv_codes)
     session.flush()
-    profile.supplier_id = find_supplier_id(session, business, profile)
+    propose_supplier(profile, find_supplier_id(session, business, profile))
     session.flush()
     on_profile_changed(session, business.id)
     return profile
@@ -212,16 +214,18 @@ def find_supplier_id(session: Session, business: Business, profile: SmeProfile) 
 
 
 def link_businesses_to_suppliers(session: Session, network_id: int) -> list[int]:
-    """Link every registered business of the network not yet linked to its register entry.
+    """Open a claim for every registered business of the network whose details now point at a register entry.
 
     For the nightly task and for after a spend import, which may have created the
-    supplier a business already is. Returns the ids of the businesses linked now.
+    supplier a business already is. The lead confirms each (``claims.py``); nothing is
+    linked here. Returns the ids of the businesses with a new claim.
     """
     with network_wide((), "link registered businesses to the supplier register", business_networks=[network_id]):
         rows = session.execute(
             select(SmeProfile, Business.name)
             .join(Business, Business.id == SmeProfile.business_id)
-            .where(SmeProfile.network_id == network_id, SmeProfile.supplier_id.is_(None))
+            .where(SmeProfile.network_id == network_id, SmeProfile.supplier_id.is_(None),
+                   SmeProfile.claimed_supplier_id.is_(None))
         ).all()
         keyed = [(profile, _keys(name, profile)) for profile, name in rows]
         index = _RegisterIndex(session, network_id, (keys for _, keys in keyed))
@@ -229,7 +233,7 @@ def link_businesses_to_suppliers(session: Session, network_id: int) -> list[int]
         for profile, keys in keyed:
             supplier_id = index.find(keys)
             if supplier_id is not None:
-                profile.supplier_id = supplier_id
+                propose_supplier(profile, supplier_id)
                 linked.append(profile.business_id)
         session.flush()
     return linked

@@ -134,13 +134,10 @@ def edit_profile():
     own = services.own_profile(db.session)
     form = ProfileForm(data=_form_data(business, own))
     if form.validate_on_submit():
-        was_linked = own is not None and own.supplier_id is not None
-        saved = services.save_profile(db.session, business, _changes(form))
-        linked_now = saved.supplier_id is not None and not was_linked
+        # Whether its numbers match the register is not said: that waits for the lead's confirmation.
+        services.save_profile(db.session, business, _changes(form))
         db.session.commit()
         flash("Your profile is saved. We will look for opportunities that match it.", "success")
-        if linked_now:
-            flash(f"You are in {business.network.name}'s supplier register: partners can see what they have bought from you.", "info")
         return redirect(url_for("smes.profile"))
     return render_template("smes/edit_profile.html", form=form, business=business, title="Change your profile")
 

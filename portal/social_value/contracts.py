@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from portal.suppliers.models import Supplier
@@ -17,6 +17,20 @@ EDITABLE = (
     "title", "supplier_id", "supplier_name_as_given", "value_pence", "start_date", "end_date",
     "category", "route", "rlw_in_scope", "supplier_pays_rlw",
 )
+
+
+def own_suppliers(organisation_id: int):
+    """The network register's suppliers this partner pays (its spend lines) or has a contract with.
+
+    All a partner may see of the shared register: which suppliers another partner pays is that
+    partner's to share, and partners share only with the lead (docs/security.md, V8).
+    The tenant filter binds both subqueries too; the explicit partner is the rule, said plainly.
+    """
+    from portal.spend.models import SpendLine
+
+    paid = select(SpendLine.supplier_id).where(SpendLine.organisation_id == organisation_id)
+    contracted = select(Contract.supplier_id).where(Contract.organisation_id == organisation_id)
+    return select(Supplier).where(or_(Supplier.id.in_(paid), Supplier.id.in_(contracted)))
 
 
 def _check(session: Session, organisation_id: int, fields: dict) -> None:
@@ -37,6 +51,8 @@ def _check(session: Session, organisation_id: int, fields: dict) -> None:
         supplier = session.get(Supplier, fields["supplier_id"])
         if supplier is None or supplier.network_id != organisation.network_id:
             raise SocialValueProblem("That supplier is not in the network's register")
+        if not session.scalar(select(own_suppliers(organisation_id).where(Supplier.id == supplier.id).exists())):
+            raise SocialValueProblem("That supplier is not one you pay: type its name instead")
 
 
 def create_contract(

@@ -21,6 +21,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.query_args import whole_number
 from tenants import network_wide, tenant_context
 from tenants.models import Network, Organisation
 
@@ -119,6 +120,8 @@ class AnnualReport:
     beneficiaries_by_ward: list[tuple[str, int]]
     beneficiaries_by_group: list[tuple[str, int]]
     partner_names: dict[int, str] = field(default_factory=dict)
+    # The network's report: partners sharing totals only, whose contracts are counted but not listed.
+    unlisted_partners: list[str] = field(default_factory=list)
     rebased: bool = False
     # False: a change was still waiting for the workers, so the figures were added up on demand.
     from_snapshot: bool = False
@@ -149,8 +152,8 @@ class AnnualReport:
 
 def chosen_year(network: Network, years: list[int], asked: str | None) -> int:
     """The year asked for (``?year=2024``), else the latest with figures, else this financial year."""
-    if asked and asked.strip().isdigit() and 1990 <= int(asked) <= 2200:
-        return int(asked)
+    if (wanted := whole_number(asked, 1990, 2200)) is not None:
+        return wanted
     return years[0] if years else totals.year_of(network, date.today())
 
 
@@ -161,10 +164,18 @@ def partner_report(session: Session, organisation: Organisation, year: int | Non
 
 
 def network_report(session: Session, network: Network, year: int | None = None, asked: str | None = None) -> AnnualReport:
-    """The network's annual report over all its partners (the lead's): a network-wide read."""
-    partner_ids = session.scalars(select(Organisation.id).where(Organisation.network_id == network.id)).all()
+    """The network's annual report over all its partners (the lead's): a network-wide read.
+
+    Every partner's figures are in the totals; contracts are listed by name (reference, title,
+    supplier) only for partners that share their lines with the lead, the same choice that
+    opens their spend lines (portal/partner/services.py). Others share their totals only.
+    """
+    partners = session.execute(select(Organisation.id, Organisation.shares_lines_with_lead)
+                               .where(Organisation.network_id == network.id)).all()
+    partner_ids = [p.id for p in partners]
+    listed = [p.id for p in partners if p.shares_lines_with_lead]
     with network_wide(partner_ids, f"annual social value report of network {network.id}"):
-        return _report(session, network, partner_ids, None, year, asked)
+        return _report(session, network, partner_ids, None, year, asked, listed_ids=listed)
 
 
 def _rows(committed: list[totals.Total], delivered: list[totals.Total], labels: dict, units: dict | None = None) -> list[Row]:
@@ -260,7 +271,11 @@ def _on_demand(session: Session, network: Network, ids: Sequence[int], year_want
     return by_year, years, year, made, done, totals.beneficiary_counts(session, ids, start=start, end=end)
 
 
-def _report(session: Session, network: Network, ids: Sequence[int], organisation, year, asked) -> AnnualReport:
+def _report(session: Session, network: Network, ids: Sequence[int], organisation, year, asked,
+            listed_ids: Sequence[int] | None = None) -> AnnualReport:
+    """``listed_ids``: the partners whose contracts may be listed one by one (default: all of ``ids``)."""
+    listed_ids = list(ids if listed_ids is None else listed_ids)
+
     def year_wanted(years):
         return year if year is not None else chosen_year(network, years, asked)
 
@@ -303,9 +318,11 @@ def _report(session: Session, network: Network, ids: Sequence[int], organisation
         by_partner=_rows(made["partner"], done["partner"], partner_names) if organisation is None else [],
         by_route=_rows(made["route"], done["route"], ROUTE_LABELS),
         by_year=sorted(_rows(*up_to, year_labels), key=lambda r: int(r.key)),
-        top_committed=totals.top_contracts(session, ids, start=start, end=end, order="committed", limit=TOP_CONTRACTS),
-        top_delivered=totals.top_contracts(session, ids, start=start, end=end, order="delivered", limit=TOP_CONTRACTS),
-        living_wage=totals.living_wage_contracts(session, ids, start=start, end=end),
+        top_committed=totals.top_contracts(session, listed_ids, start=start, end=end, order="committed",
+                                           limit=TOP_CONTRACTS),
+        top_delivered=totals.top_contracts(session, listed_ids, start=start, end=end, order="delivered",
+                                           limit=TOP_CONTRACTS),
+        living_wage=totals.living_wage_contracts(session, listed_ids, start=start, end=end),
         living_wage_counts=totals.living_wage_status_counts(session, ids, start=start, end=end),
         targets=performance_against_targets(session, network, organisation_id=organisation_id,
                                             period_start=start, period_end=end - timedelta(days=1)),
@@ -315,6 +332,7 @@ def _report(session: Session, network: Network, ids: Sequence[int], organisation
         beneficiaries_by_ward=beneficiaries["ward"],
         beneficiaries_by_group=beneficiaries["protected_group"],
         partner_names=partner_names,
+        unlisted_partners=sorted(partner_names[i] for i in ids if i not in listed_ids and i in partner_names),
         rebased=made_now.current_value_pence != made_now.value_pence or done_now.current_value_pence != done_now.value_pence,
         from_snapshot=from_snapshot,
     )

@@ -248,9 +248,18 @@ def _check_xlsx_archive(path: Path, filename: str) -> None:
                 f"{filename} is an OpenDocument spreadsheet: save it as .xlsx or CSV"
             )
         raise SpendFileProblem(f"{filename} is a zip archive, not an Excel workbook")
+    refuse_zip_bomb(members, filename)
+
+
+def refuse_zip_bomb(members: list[zipfile.ZipInfo], filename: str, what: str = "a spreadsheet") -> None:
+    """Raise SpendFileProblem for an archive too many parts, too big unpacked, or compressed too far.
+
+    Read from the archive's directory only, before anything is unpacked. Also used for
+    evidence (Excel and Word files) in ``portal/social_value/evidence.py``.
+    """
     if len(members) > MAX_ZIP_MEMBERS:
         raise SpendFileProblem(
-            f"{filename} holds {len(members):,} parts: too many for a spreadsheet"
+            f"{filename} holds {len(members):,} parts: too many for {what}"
         )
     total = sum(member.file_size for member in members)
     packed = sum(member.compress_size for member in members)
@@ -264,12 +273,12 @@ def _check_xlsx_archive(path: Path, filename: str) -> None:
         if big and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1):
             raise SpendFileProblem(
                 f"{filename} is compressed over {MAX_COMPRESSION_RATIO} to 1: it looks like a "
-                "zip bomb, not a spreadsheet"
+                f"zip bomb, not {what}"
             )
     if total >= RATIO_CHECK_FROM_BYTES and total > MAX_COMPRESSION_RATIO * max(packed, 1):
         raise SpendFileProblem(
             f"{filename} is compressed over {MAX_COMPRESSION_RATIO} to 1: it looks like a zip "
-            "bomb, not a spreadsheet"
+            f"bomb, not {what}"
         )
 
 

@@ -200,7 +200,7 @@ DATE_FORM = {"period_start": ["1", "7", "2024"], "period_end": ["30", "9", "2024
 
 PROBES = {
     "social_value.contract_list": probe_contract_list,
-    "social_value.new_contract": probe_new_contract,
+    "social_value.new_contract": lambda w: (probe_new_contract(w), probe_contract_supplier_search(w)),
     "social_value.contract": _partner_probe(lambda b: [("get", f"/social-value/contracts/{b['contract']}", None)]),
     "social_value.edit_contract": _partner_probe(lambda b: [
         ("get", f"/social-value/contracts/{b['contract']}/edit", None),
@@ -245,3 +245,19 @@ PROBES = {
     "social_value.set_measures_in_use": _lead_probe(lambda w, b: [("post", f"/network/{w.network.id}/measures/in-use", {"in_use": []})]),
     "social_value.rebase": _lead_probe(lambda w, b: [("post", f"/network/{w.network.id}/measures/rebase", {"edition": "demo-2023"})]),
 }
+
+
+def probe_contract_supplier_search(w: World):
+    """A partner's contract form offers the register's suppliers it pays, never those only another partner pays."""
+    from .network_spend import _b_spend
+
+    supplier, _ = _b_spend(w)
+    client = w.sign_in(w.a_officer or w.a_admin)
+    form = client.get("/social-value/contracts/new?supplier=secret")
+    assert form.status_code == 200 and b"Secret Supplier" not in form.data
+    posted = client.post("/social-value/contracts/new?supplier=secret", data={
+        "reference": "A-1", "title": "Stolen supplier", "supplier_id": str(supplier.id), "supplier_name_as_given": "",
+        "value": "10", "start_date": ["1", "4", "2024"], "route": "procurement", "supplier_pays_rlw": "unknown"})
+    assert posted.status_code == 400 and b"Secret Supplier" not in posted.data
+    with tenant_context(w.a_partner.id):
+        assert db.session.scalar(select(Contract).where(Contract.reference == "A-1")) is None

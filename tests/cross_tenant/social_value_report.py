@@ -36,6 +36,11 @@ def _social_value(w: World) -> None:
     db.session.commit()
     _contract(w.a_partner, w.a_admin, "A-1", "Highways of A", "Acme Ltd", 100)  # £21,000 committed, £10,500 delivered
     _contract(w.b_partner, w.b_admin, "B-SECRET-1", "Secret contract of B", "Secret Supplier of B", 37037)  # £7,777,770
+    # Both share their lines with the lead, so the lead's report lists their contracts (a partner
+    # sharing totals only is counted but not listed: tests/social_value/test_report.py).
+    for partner in (w.a_partner, w.b_partner):
+        db.session.get(type(partner), partner.id).shares_lines_with_lead = True
+    db.session.commit()
 
 
 def _clean(text: str) -> None:

@@ -5,6 +5,8 @@ object as partner B (``base.b_partner``) or as the other SME (``other_sme``).
 """
 from __future__ import annotations
 
+from sqlalchemy import select
+
 BUILDERS: list = []
 
 
@@ -25,6 +27,26 @@ def register_matches(base, other_sme):
     from tests.cross_tenant.register_matches import matrix_targets
 
     return matrix_targets(base, other_sme)
+
+
+@builder
+def business_claims(base, other_sme):
+    """The other SME claims a supplier of the network (a claim only the network's lead may decide)."""
+    from portal.extensions import db
+    from portal.smes.claims import PENDING
+    from portal.smes.models import SmeProfile
+    from portal.suppliers.models import Supplier
+    from tenants import business_context
+
+    supplier = Supplier(network_id=base.network.id, name="Claimed Roofing Ltd", normalised_name="claimed roofing",
+                        company_number="09999999")
+    db.session.add(supplier)
+    db.session.commit()
+    with business_context(other_sme.id):
+        profile = db.session.scalar(select(SmeProfile))
+        profile.company_number, profile.claimed_supplier_id, profile.claim_status = "09999999", supplier.id, PENDING
+        db.session.commit()
+    return {"business_id": other_sme.id}
 
 
 @builder

@@ -115,6 +115,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "network.place_supplier": Expect("lead", data={"postcode": "S60 1AA", "company_number": "01234567"}),
     "network.area_settings": Expect("lead", data={"area_codes": "E08000018", "excluded_kinds": ["public"]}),
     "companies_house.lookup": L,
+    "network.business_claims": L,
+    "network.decide_claim": Expect("lead", data={"decision": "confirm"}),
     "register_matches.review_matches": Expect("lead", data={"supplier_id": "{supplier_id}", "choice": "none"}),
     # Social value
     "social_value.contract_list": P,

@@ -1,4 +1,7 @@
-"""Is a registered business linked to the supplier register when it is (or becomes) a supplier?"""
+"""Does a registered business claim its place in the supplier register when it is (or becomes) a supplier?
+
+A claim is all it gets: the lead proves it (tests/smes/test_claims.py).
+"""
 from __future__ import annotations
 
 import pytest
@@ -27,10 +30,13 @@ def supplier(network, name, **fields) -> Supplier:
     return row
 
 
-def linked_to(business) -> int | None:
+def claimed(business) -> int | None:
+    """The register entry the business claims, while the claim waits for the lead (never linked yet)."""
     db.session.expire_all()
     with business_context(business.id):
-        return db.session.scalar(select(SmeProfile.supplier_id))
+        profile = db.session.scalar(select(SmeProfile))
+        assert profile.supplier_id is None, "linked without the lead's confirmation"
+        return profile.claimed_supplier_id if profile.claim_status == "pending" else None
 
 
 @pytest.fixture(autouse=True)
@@ -40,53 +46,55 @@ def _no_matching_worker(monkeypatch):
     monkeypatch.setattr(rematch_business, "apply_async", lambda *a, **k: None)
 
 
-def test_a_company_number_links_the_profile_and_the_business_is_told(network, make_business, sign_in):
+def test_a_company_number_is_only_a_claim_and_the_business_is_told_nothing_of_the_register(network, make_business,
+                                                                                          sign_in):
     firm = make_business("Roofing", network)
     entry = supplier(network, "R V ROOFING LTD", company_number="IP29627R")
     client = sign_in(firm.owner)
     response = client.post("/profile/edit", data=FORM, follow_redirects=True)
-    assert linked_to(firm) == entry.id
-    assert "supplier register" in page(response) and "R V ROOFING LTD" in page(response)
+    assert claimed(firm) == entry.id
+    for shown in (page(response), page(client.get("/profile"))):
+        assert "supplier register" not in shown and "R V ROOFING LTD" not in shown
 
 
-def test_a_charity_number_links_the_profile(network, make_business, sign_in):
+def test_a_charity_number_claims_the_entry(network, make_business, sign_in):
     firm = make_business("Helping Hands", network)
     entry = supplier(network, "Helping Hands Trust", charity_number="1123456")
     sign_in(firm.owner).post("/profile/edit", data={**FORM, "company_number": "", "charity_number": "1123456"})
-    assert linked_to(firm) == entry.id
+    assert claimed(firm) == entry.id
 
 
-def test_the_name_and_postcode_link_it_and_so_does_a_partners_spelling(network, make_business, sign_in):
+def test_the_name_and_postcode_claim_it_and_so_does_a_partners_spelling(network, make_business, sign_in):
     firm = make_business("Rother Valley Roofing", network)
     other = supplier(network, "Rother Valley Roofing Limited", postcode="S60 1AA")
     sign_in(firm.owner).post("/profile/edit", data={**FORM, "company_number": "", "postcode": "S60 1AA"})
-    assert linked_to(firm) == other.id
+    assert claimed(firm) == other.id
     # A spelling partners have used, at the business's postcode, counts too.
     spelled = supplier(network, "RVR Contracting")
     db.session.add(SupplierAlias(network_id=network.id, supplier_id=spelled.id, name_as_given="Rother Valley Roofing",
                                  normalised_name="rother valley roofing", postcode="S61 2BB"))
     db.session.commit()
     sign_in(firm.owner).post("/profile/edit", data={**FORM, "company_number": ""})
-    assert linked_to(firm) == spelled.id
+    assert claimed(firm) == spelled.id
 
 
-def test_the_same_name_elsewhere_or_in_another_network_is_not_linked(network, make_business, make_network, sign_in):
+def test_the_same_name_elsewhere_or_in_another_network_is_not_claimed(network, make_business, make_network, sign_in):
     firm = make_business("Rother Valley Roofing", network)
     supplier(network, "Rother Valley Roofing", postcode="LS1 4AP")
     supplier(make_network("Elsewhere"), "Rother Valley Roofing", postcode="S61 2BB", company_number="IP29627R")
     sign_in(firm.owner).post("/profile/edit", data=FORM)
-    assert linked_to(firm) is None
+    assert claimed(firm) is None
     assert "supplier register" not in page(sign_in(firm.owner).get("/profile"))
 
 
-def test_a_registration_whose_name_and_postcode_are_in_the_register_is_linked(network, register_in):
+def test_a_registration_whose_name_and_postcode_are_in_the_register_claims_it(network, register_in):
     entry = supplier(network, "Rother Valley Roofing Ltd", postcode="S60 1AE")
     register_in(network)
     (profile_business,) = [b for b in _businesses()]
-    assert linked_to(profile_business) == entry.id
+    assert claimed(profile_business) == entry.id
 
 
-def test_nightly_linking_finds_businesses_an_import_has_made_suppliers(network, make_business, make_network):
+def test_nightly_linking_opens_claims_for_businesses_an_import_has_made_suppliers(network, make_business, make_network):
     by_number = make_business("Roofing", network, company_number="SC123456")
     by_name = make_business("Green Gardens", network, postcode="S61 9ZZ")
     unmatched = make_business("Nobody Pays Us", network)
@@ -98,8 +106,8 @@ def test_nightly_linking_finds_businesses_an_import_has_made_suppliers(network, 
 
     assert sorted(link_businesses_to_suppliers(db.session, network.id)) == sorted([by_number.id, by_name.id])
     db.session.commit()
-    assert (linked_to(by_number), linked_to(by_name), linked_to(unmatched), linked_to(elsewhere)) == (first.id, gardens.id, None, None)
-    # Run again: nothing new to link.
+    assert (claimed(by_number), claimed(by_name), claimed(unmatched), claimed(elsewhere)) == (first.id, gardens.id, None, None)
+    # Run again: nothing new to claim.
     assert link_businesses_to_suppliers(db.session, network.id) == []
 
 
@@ -109,13 +117,13 @@ def test_the_nightly_task_is_in_the_schedule():
     assert PERIODIC_JOBS["link-businesses-to-suppliers"]["task"] == "portal.smes.tasks.link_all_businesses_to_suppliers"
 
 
-def test_the_task_links_a_network(network, make_business):
+def test_the_task_opens_a_networks_claims(network, make_business):
     from portal.smes.tasks import link_network_businesses
 
     firm = make_business("Roofing", network, company_number="SC123456")
     entry = supplier(network, "Roofing Scotland", company_number="SC123456")
     assert link_network_businesses.run(network.id) == 1
-    assert linked_to(firm) == entry.id
+    assert claimed(firm) == entry.id
 
 
 def _businesses():
@@ -134,7 +142,7 @@ def register_in(app, sign_in):
     return post
 
 
-def test_a_spend_import_that_adds_the_business_as_a_supplier_links_it(network, make_business, make_partner, make_user, monkeypatch):
+def test_a_spend_import_that_adds_the_business_as_a_supplier_opens_its_claim(network, make_business, make_partner, make_user, monkeypatch):
     import io
 
     from portal.smes.tasks import link_network_businesses
@@ -157,4 +165,4 @@ def test_a_spend_import_that_adds_the_business_as_a_supplier_links_it(network, m
     assert import_spend_file.run(council.id, import_id)["imported"] == 1
     assert queued == [(network.id,)]
     assert link_network_businesses.run(network.id) == 1
-    assert db.session.get(Supplier, linked_to(firm)).name == "GREEN GARDENS LTD"
+    assert db.session.get(Supplier, claimed(firm)).name == "GREEN GARDENS LTD"

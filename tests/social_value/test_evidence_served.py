@@ -22,8 +22,8 @@ SVG_AS_TEXT = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>\n'
 @pytest.mark.parametrize("name, content", [
     ("timesheets.pdf", PDF),
     ("photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20),
-    ("page.html", HTML_AS_TEXT),
-    ("image.svg", SVG_AS_TEXT),
+    ("photo.jpg", b"\xff\xd8\xff\xe0" + b"0" * 20),
+    ("attendance.csv", b"ward,count\nHoyland,3\n"),
 ])
 def test_every_evidence_file_downloads_as_an_attachment_the_browser_may_not_sniff_or_run(
         partners, report, make_user, sign_in, name, content):
@@ -52,7 +52,8 @@ def test_programs_and_other_types_are_refused_whatever_their_name(partners, repo
 
 def test_kept_evidence_is_outside_the_served_folders_and_not_executable(app, partners, report, app_ctx):
     council, _ = partners
-    _, stored_name, _ = store(council, report, "run-me.sh", b"#!/bin/sh\necho hello\n")
+    # A script that is also a well-formed CSV is kept: never as a program.
+    _, stored_name, _ = store(council, report, "run-me.sh", b"#!/bin/sh,echo hello\nrm,-rf\n")
     path = (Path(app.config["INSTANCE_DIR"]) / "evidence" / str(council.id) / stored_name).resolve()
     assert path.exists() and not path.is_relative_to(Path(app.static_folder).resolve())
     assert not os.stat(path).st_mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)

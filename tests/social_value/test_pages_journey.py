@@ -165,9 +165,20 @@ def test_a_profile_by_contract_year_gives_the_total(council, officer, sign_in, m
 def test_the_contract_can_be_changed_and_a_supplier_picked_from_the_register(council, officer, sign_in, sv_network):
     from portal.suppliers.models import Supplier
 
-    supplier = Supplier(network_id=sv_network.id, name="Rotherham Builders Ltd", normalised_name="rotherham builders")
-    db.session.add(supplier)
-    db.session.commit()
+    import io
+
+    from portal.spend import importing
+
+    # The council pays the builders: only suppliers a partner pays are offered from the register.
+    with tenant_context(council.id):
+        upload = importing.store_upload(db.session, council, officer, "spend.csv", io.BytesIO(
+            b"Date,Transaction Number,Supplier Name,Supplier Postcode,Net Amount\n"
+            b"01/04/2024,T-1,Rotherham Builders Ltd,S60 1AA,120.00\n"))
+        upload.column_mapping = dict(importing.proposed_mapping(db.session, upload)[1])
+        db.session.commit()
+        importing.run_import(db.session, upload.id)
+        db.session.commit()
+    supplier = db.session.scalar(select(Supplier).where(Supplier.name == "Rotherham Builders Ltd"))
     client = sign_in(officer)
     add_contract(client)
     contract_id, _, _ = ids(council)

@@ -26,6 +26,10 @@ YEAR = 2024
 def world(sv_network, make_partner, make_user):
     w = build_sv_world(sv_network, make_partner, make_user)
     council = w.partners[0]
+    # Every partner shares its lines with the lead, so the network's report lists every contract
+    # (test_a_partner_sharing_totals_only_is_counted_but_its_contracts_are_not_listed: the other choice).
+    for partner in w.partners:
+        partner.shares_lines_with_lead = True
     targets.set_network_target(db.session, sv_network, subject="total_value", period_start=date(2024, 4, 1),
                                period_end=date(2025, 3, 31), target_value_pence=10_000_000)
     with tenant_context(council.id):
@@ -266,3 +270,31 @@ def _number(text: str) -> bool:
     except ArithmeticError:
         return False
     return True
+
+
+def test_a_partner_sharing_totals_only_is_counted_but_its_contracts_are_not_listed(world, sign_in, make_user, app_ctx):
+    from tenants.models import Organisation
+
+    council, police, hospital = world.partners
+    everyone_listed = annual.network_report(db.session, world.network, YEAR)
+    for partner in (police, hospital):
+        db.session.get(Organisation, partner.id).shares_lines_with_lead = False
+    db.session.commit()
+    r = annual.network_report(db.session, world.network, YEAR)
+    assert [h.pence for h in r.headlines] == [h.pence for h in everyone_listed.headlines]  # every partner counted
+    listed = {c.organisation_id for c in r.top_committed + r.top_delivered + r.living_wage}
+    assert listed == {council.id}
+    assert {row.key for row in r.by_partner} == {council.id, police.id, hospital.id}  # totals, as for spend
+    assert sum(r.living_wage_counts.values()) > len(r.living_wage)  # counted, not listed
+    assert r.unlisted_partners == ["Hospital", "Police"]
+    lead = sign_in(make_user(council, lead_of=world.network))
+    for url in (f"/network/{world.network.id}/social-value-report?year={YEAR}",
+                f"/network/{world.network.id}/social-value-report.csv?year={YEAR}"):
+        text = lead.get(url).get_data(as_text=True)
+        assert "COU-" in text and "POL-" not in text and "HOS-" not in text, url
+    assert "share their totals only" in lead.get(f"/network/{world.network.id}/social-value-report?year={YEAR}").get_data(as_text=True)
+    # The same choice that opens the spend lines opens the contracts.
+    db.session.get(Organisation, police.id).shares_lines_with_lead = True
+    db.session.commit()
+    again = annual.network_report(db.session, world.network, YEAR)
+    assert police.id in {c.organisation_id for c in again.top_committed + again.top_delivered + again.living_wage}

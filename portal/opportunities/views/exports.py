@@ -1,9 +1,10 @@
 """A network's published opportunities for machines: the Atom feed and Open Contracting release packages."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, url_for
+from flask import Response, abort, current_app
 
 from portal.extensions import db
+from portal.public_url import absolute_url
 
 from .. import feeds, ocds, queries
 from . import bp
@@ -17,9 +18,9 @@ def feed(slug: str):
     opportunities = queries.all_published(db.session, network)
     body = feeds.atom_feed(
         network, opportunities,
-        feed_url=url_for("opportunities.feed", slug=slug, _external=True),
-        page_url=url_for("opportunities.network_list", slug=slug, _external=True),
-        entry_url=lambda o: url_for("opportunities.public_opportunity", slug=slug, opportunity_id=o.id, _external=True),
+        feed_url=absolute_url("opportunities.feed", slug=slug),
+        page_url=absolute_url("opportunities.network_list", slug=slug),
+        entry_url=lambda o: absolute_url("opportunities.public_opportunity", slug=slug, opportunity_id=o.id),
     )
     return Response(body, mimetype="application/atom+xml")
 
@@ -37,7 +38,7 @@ def ocds_package(slug: str):
     network = network_or_404(slug)
     package = ocds.release_package(
         queries.all_published(db.session, network), prefix=current_app.config["OCDS_PREFIX"],
-        uri=url_for("opportunities.ocds_package", slug=slug, _external=True), publisher=network.name,
+        uri=absolute_url("opportunities.ocds_package", slug=slug), publisher=network.name,
     )
     return _package_response(package, f"{slug}-opportunities.ocds.json")
 
@@ -51,6 +52,6 @@ def ocds_opportunity(slug: str, opportunity_id: int):
         abort(404)
     package = ocds.release_package(
         [found], prefix=current_app.config["OCDS_PREFIX"], publisher=network.name,
-        uri=url_for("opportunities.ocds_opportunity", slug=slug, opportunity_id=opportunity_id, _external=True),
+        uri=absolute_url("opportunities.ocds_opportunity", slug=slug, opportunity_id=opportunity_id),
     )
     return _package_response(package, f"{slug}-opportunity-{opportunity_id}.ocds.json")

@@ -13,6 +13,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from portal.query_args import whole_number
+
 from .fields import date_field, quantity, quantity_field
 
 BENEFICIARY_ROWS = 4
@@ -69,12 +71,12 @@ class DeliveryFields(FlaskForm):
                     count.errors = [*count.errors, f"Enter how many people benefited in row {i + 1}, or clear the row"]
                     ok = False
                 continue
-            text = count.data.strip().replace(",", "")
-            if not text.isdigit():
+            number = whole_number(count.data.replace(",", ""), 0, 10**9)
+            if number is None:
                 count.errors = [*count.errors, f"The number of people in row {i + 1} must be a whole number, not negative"]
                 ok = False
                 continue
-            self._beneficiaries.append((ward.data or "", group.data or "", int(text)))
+            self._beneficiaries.append((ward.data or "", group.data or "", number))
         return ok
 
 

@@ -6,6 +6,8 @@ from sqlalchemy import func, or_, select
 
 from portal.extensions import db
 from portal.network.supplier_register import search_suppliers, supplier_of
+from portal.query_args import whole_number
+from portal.suppliers.models import Supplier
 from tenants.web import current_partner, partner_required
 
 from .. import contracts, flags
@@ -36,14 +38,17 @@ def contract_list():
 
 
 def _supplier_choices(form: ContractForm, current_id: int | None = None) -> str:
-    """Offer the register's suppliers matching ?supplier=, plus the one chosen (posted or saved); returns the search text."""
-    network = current_partner().organisation.network
+    """Offer the suppliers matching ?supplier= that the partner pays or contracts with, plus the one chosen
+    (posted or saved); returns the search text. Others' suppliers are not this partner's to see."""
+    partner = current_partner().organisation
+    own = contracts.own_suppliers(partner.id).with_only_columns(Supplier.id)
     text = request.args.get("supplier", "").strip()[:200]
-    found = list(db.session.scalars(search_suppliers(db.session, network, text).limit(SUPPLIER_MATCHES))) if text else []
-    wanted = request.form.get("supplier_id") or current_id
-    if wanted and str(wanted).isdigit() and all(s.id != int(wanted) for s in found):
-        chosen = supplier_of(db.session, network, int(wanted))
-        found = ([chosen] if chosen else []) + found
+    search = search_suppliers(db.session, partner.network, text).where(Supplier.id.in_(own))
+    found = list(db.session.scalars(search.limit(SUPPLIER_MATCHES))) if text else []
+    wanted = whole_number(str(request.form.get("supplier_id") or current_id or ""), 1)
+    if wanted and all(s.id != wanted for s in found):
+        chosen = supplier_of(db.session, partner.network, wanted)
+        found = ([chosen] if chosen and db.session.scalar(select(own.where(Supplier.id == chosen.id).exists())) else []) + found
     form.set_supplier_choices(found)
     if text and found and request.method == "GET" and not current_id:
         form.supplier_id.data = str(found[0].id)

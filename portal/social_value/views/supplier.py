@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from portal.accounts.tokens import LinkProblem
 from portal.extensions import db, limiter
+from portal.public_url import absolute_url
 from tenants.web import partner_required
 
 from .. import delivery, supplier_link
@@ -40,7 +41,7 @@ def create_supplier_link(contract_id: int):
     audit("social_value.supplier_link_created", contract_id=contract.id, version=contract.supplier_link_version)
     db.session.commit()
     days = supplier_link._max_age(None) // 86400
-    url = current_app.config["PUBLIC_URL"].rstrip("/") + url_for("social_value.supplier_report", token=token)
+    url = absolute_url("social_value.supplier_report", token=token)
     return contract_page(contract, link=NewLink(url, f"{date.today() + timedelta(days=days):%-d %B %Y}"))
 
 
