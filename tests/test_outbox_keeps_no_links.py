@@ -97,10 +97,23 @@ def test_an_outbox_row_pointing_a_reset_at_another_address_sends_nothing(app, ap
     assert row.status == "dropped" and row.sent_at is None
 
 
-def test_the_migration_purges_every_stored_body(app_settings, tmp_path):
-    """Emails kept from before: their bodies (live links among them) are gone after the upgrade."""
+@pytest.fixture
+def old_app(app, app_settings, tmp_path):
+    """An app of its own on an empty SQLite database; the session's Celery app is put back after.
+
+    create_app makes its Celery app the default: left so, the session's worker tests would
+    send their tasks through this one.
+    """
     url = f"sqlite:///{tmp_path / 'before.db'}"
-    old = create_app({**app_settings, "SQLALCHEMY_DATABASE_URI": url, "MIGRATION_DATABASE_URL": url})
+    yield create_app({**app_settings, "SQLALCHEMY_DATABASE_URI": url, "MIGRATION_DATABASE_URL": url}), url
+    main = app.extensions["celery"]
+    main.set_current()
+    main.set_default()
+
+
+def test_the_migration_purges_every_stored_body(old_app):
+    """Emails kept from before: their bodies (live links among them) are gone after the upgrade."""
+    old, url = old_app
     directory = old.extensions["migrate"].directory
     with old.app_context():
         upgrade(directory=directory, revision="c5e1d2a7b940")
