@@ -1,4 +1,7 @@
 """Can a partner admin change a member's role, remove them, and disable or re-enable their account, safely?"""
+import threading
+import time
+
 import pytest
 from sqlalchemy import select
 
@@ -238,3 +241,36 @@ def test_a_role_that_is_not_one_is_refused(council, admin, officer, sign_in):
     assert response.status_code == 400
     assert membership_of(officer, council).role == "officer"
     assert db.session.scalar(select(User.session_version).where(User.id == officer.id)) == 1
+
+
+@pytest.mark.postgres
+def test_two_admins_demoting_each_other_at_the_same_moment_leave_one_admin(app, council, admin, make_user):
+    from portal.accounts import people
+    from tests import settings
+
+    if not settings.ON_POSTGRES:
+        pytest.skip("SQLite serialises writers, so the race needs PostgreSQL (the PostgreSQL pass of bin/test runs it)")
+    bob = make_user(council, role="admin", email="bob@example.org", name="Bob Admin")
+    outcome = {}
+
+    def bob_demotes_ann():
+        with app.app_context():
+            try:
+                people.change_role(db.session, membership_of(admin, council), "officer", db.session.get(User, bob.id))
+                db.session.commit()
+                outcome["bob"] = "demoted Ann"
+            except people.PeopleProblem as problem:
+                outcome["bob"] = str(problem)
+            finally:
+                db.session.remove()
+
+    # Ann's demotion of Bob holds the partner's admin memberships, uncommitted, while Bob demotes Ann:
+    # his check waits for her commit, then counts again and finds only himself.
+    people.change_role(db.session, membership_of(bob, council), "officer", admin)
+    racer = threading.Thread(target=bob_demotes_ann)
+    racer.start()
+    time.sleep(1.0)
+    db.session.commit()
+    racer.join(timeout=30)
+    assert "the only admin of Rotherham Council" in outcome["bob"]
+    assert membership_of(admin, council).role == "admin" and membership_of(bob, council).role == "officer"

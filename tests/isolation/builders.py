@@ -28,6 +28,13 @@ def register_matches(base, other_sme):
 
 
 @builder
+def people(base, other_sme):
+    from tests.cross_tenant.people import matrix_targets
+
+    return matrix_targets(base, other_sme)
+
+
+@builder
 def register_loads(base, other_sme):
     from portal.extensions import db
     from portal.registers.models import RegisterLoad
