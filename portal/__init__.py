@@ -8,8 +8,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the web app. Opens no connection: nothing runs until a request or command."""
     from . import assets, cli, errors, formatting, security, sqlite  # noqa: F401  (sqlite: engine settings)
-    from .accounts import people_cli
-    from .accounts import people_views
+    from .accounts import people_cli, people_views
     from .accounts import views as accounts
     from .audit import views as audit
     from .config import load_settings

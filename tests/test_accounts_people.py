@@ -9,6 +9,7 @@ from portal.extensions import db
 from tenants import tenant_context
 from tenants.models import AuditEvent, Membership, User
 
+from .conftest import PASSWORD
 from .test_accounts import (  # noqa: F401 (the fixtures are used by name)
     _own_context_per_request,
     csrf_token,
@@ -17,7 +18,6 @@ from .test_accounts import (  # noqa: F401 (the fixtures are used by name)
     own_context_client,
     page,
 )
-from .conftest import PASSWORD
 
 
 @pytest.fixture
