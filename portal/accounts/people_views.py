@@ -16,6 +16,7 @@ from tenants.web import choose_partner, current_partner, partner_required
 from . import people
 from .forms import ConfirmForm
 from .people_forms import RoleForm
+from .views import start_session
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -43,8 +44,6 @@ def after_change(user, organisation_id: int | None, message: str, back: str, own
     if user.id != current_user.id:
         flash(message, "success")
         return redirect(back)
-    from .views import start_session
-
     start_session(user)
     if organisation_id is not None:
         choose_partner(organisation_id)

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from portal.accounts import lead_team as team
 from portal.accounts.forms import ConfirmForm
 from portal.accounts.people import PeopleProblem
+from portal.accounts.views import start_session
 from portal.extensions import db
 from tenants.models import Network, NetworkLead
 
@@ -52,8 +53,6 @@ def _confirm(network: Network, lead: NetworkLead, check, act, page: dict, done: 
             db.session.commit()
             if user.id == current_user.id:
                 # Off the team: this browser stays signed in (as after a password change), the others end.
-                from portal.accounts.views import start_session
-
                 start_session(user)
                 flash(done, "success")
                 return redirect(url_for("home.index"))

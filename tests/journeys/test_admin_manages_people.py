@@ -1,4 +1,4 @@
-"""Can a partner admin, with the keyboard alone, change a colleague's role and remove someone, on accessible pages?"""
+"""Can a partner admin, and a network lead, manage their people with the keyboard alone, on accessible pages?"""
 from __future__ import annotations
 
 import pytest
@@ -42,3 +42,33 @@ def test_the_admin_changes_a_role_and_removes_someone(journey, team):
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Vic Viewer has been removed")
     expect(page.get_by_test_id("members")).not_to_contain_text("Vic Viewer")
     journey.check("people-removed")
+
+
+@pytest.fixture
+def lead_team(make_network, make_partner, make_user):
+    network = make_network(name="Rother Valley Anchor Network", local_area=("S60", "S61"))
+    council = make_partner(name="Rotherham Metropolitan Borough Council", network=network)
+    lead = make_user(council, role="officer", email="lee@rotherham.example.org", name="Lee Lead", lead_of=network)
+    make_user(None, email="cora@network.example.org", name="Cora Co-lead", lead_of=network)
+    return lead
+
+
+def test_the_lead_disables_and_re_enables_a_co_leads_account(journey, lead_team):
+    page = journey.page
+    sign_in(journey, lead_team.email)
+    page.get_by_role("link", name="Network", exact=True).click()
+    page.get_by_role("link", name="Lead team").click()
+    team = page.get_by_test_id("lead-team")
+    expect(team).to_contain_text("Cora Co-lead")
+    journey.check("lead-team")
+
+    team.get_by_role("link", name="Disable Cora Co-lead's account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Disable Cora Co-lead's account?")
+    journey.check("disable-confirmation")
+    submit_by_keyboard(page, page.get_by_role("button", name="Disable account"))
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Cora Co-lead's account has been disabled")
+    journey.check("lead-team-disabled")
+
+    page.get_by_test_id("lead-team").get_by_role("link", name="Re-enable Cora Co-lead's account").click()
+    submit_by_keyboard(page, page.get_by_role("button", name="Re-enable account"))
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("re-enabled")
