@@ -34,13 +34,6 @@ class PeopleProblem(ValueError):
     """The change would break a guard rail; the message says why, in the user's words."""
 
 
-def members(session: Session, organisation_id: int) -> list[Membership]:
-    """The partner's members, by name."""
-    return session.scalars(
-        select(Membership).join(User).where(Membership.organisation_id == organisation_id).order_by(User.name, User.id)
-    ).all()
-
-
 def member(session: Session, organisation_id: int, membership_id: int) -> Membership | None:
     """The partner's membership with this id, or None when it is another partner's (never say it exists)."""
     # Memberships are not tenant rows (a person's list of partners spans tenants), so the
@@ -144,16 +137,13 @@ def elsewhere(session: Session, user: User, organisation_id: int | None = None, 
     """
     if user.business_id is not None:
         return True
-    other_memberships = session.scalar(
-        select(func.count(Membership.id)).where(Membership.user_id == user.id, Membership.organisation_id != organisation_id)
-        if organisation_id is not None else
-        select(func.count(Membership.id)).where(Membership.user_id == user.id)
-    )
-    other_leads = session.scalar(
-        select(func.count(NetworkLead.id)).where(NetworkLead.user_id == user.id, NetworkLead.network_id != network_id)
-        if network_id is not None else
-        select(func.count(NetworkLead.id)).where(NetworkLead.user_id == user.id)
-    )
+    memberships = select(func.count(Membership.id)).where(Membership.user_id == user.id)
+    if organisation_id is not None:
+        memberships = memberships.where(Membership.organisation_id != organisation_id)
+    leads = select(func.count(NetworkLead.id)).where(NetworkLead.user_id == user.id)
+    if network_id is not None:
+        leads = leads.where(NetworkLead.network_id != network_id)
+    other_memberships, other_leads = session.scalar(memberships), session.scalar(leads)
     return bool(other_memberships or other_leads)
 
 
