@@ -8,6 +8,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the web app. Opens no connection: nothing runs until a request or command."""
     from . import assets, cli, errors, formatting, query_args, security, sqlite  # noqa: F401  (sqlite: engine settings)
+    from .accounts import people_cli, people_views
     from .accounts import views as accounts
     from .audit import views as audit
     from .config import load_settings
@@ -71,6 +72,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     assets.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    people_cli.init_app(app)
     cpv_cli.init_app(app)
     lookup_cli.init_app(app)
     registers_cli.init_app(app)
@@ -79,6 +81,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(network.bp)
     app.register_blueprint(partner.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(people_views.bp)
     app.register_blueprint(spend.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(social_value.bp)

@@ -89,5 +89,5 @@ def add_partner(network_id: int):
 
 
 # Routes of the lead's other pages, on the same blueprint.
-from . import area_views, partner_lines, supplier_views  # noqa: E402,F401
+from . import area_views, lead_team_views, partner_lines, supplier_views  # noqa: E402,F401
 from . import claim_views  # noqa: E402,F401

@@ -50,6 +50,13 @@ def business_claims(base, other_sme):
 
 
 @builder
+def people(base, other_sme):
+    from tests.cross_tenant.people import matrix_targets
+
+    return matrix_targets(base, other_sme)
+
+
+@builder
 def register_loads(base, other_sme):
     from portal.extensions import db
     from portal.registers.models import RegisterLoad

@@ -114,6 +114,10 @@ def fingerprint(world: MatrixWorld, include_network: bool = True) -> str:
             where = columns.network_id == world.owners["network"]
         elif table.name == "memberships":
             where = columns.organisation_id.in_(b_ids)
+        elif table.name == "users":
+            # B's people's accounts: disabling one, or ending its sessions, changes B too.
+            memberships = db.Model.metadata.tables["memberships"]
+            where = columns.id.in_(select(memberships.c.user_id).where(memberships.c.organisation_id.in_(b_ids)))
         if where is None:
             continue
         key = [c for c in table.primary_key.columns] or list(columns)
