@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 from tenants.models import Membership, Network, NetworkLead, Organisation, User
 
 from .lead_team import other_leads
-from .people import PeopleProblem, other_admins, record_in, who
-from .services import end_all_sessions
+from .people import PeopleProblem, other_admins, set_active
 
 
 def partners_concerned(session: Session, user: User) -> list[int]:
@@ -55,17 +54,9 @@ def disable_account(session: Session, user: User, even_if_last: bool = False) ->
                 f"Disabling {user.email} would leave nobody to manage {', '.join(stranded)}. Give someone else the role "
                 "first, or disable it anyway with --even-if-last."
             )
-    user.active = False
-    end_all_sessions(user)
-    record_in(session, partners_concerned(session, user), "account.disabled", None, **who(user))
-    return True
+    return set_active(session, user, False, partners_concerned(session, user), None)
 
 
 def enable_account(session: Session, user: User) -> bool:
     """Let the account sign in again, with the roles it had; False if it already could."""
-    if user.active:
-        return False
-    user.active = True
-    end_all_sessions(user)
-    record_in(session, partners_concerned(session, user), "account.enabled", None, **who(user))
-    return True
+    return set_active(session, user, True, partners_concerned(session, user), None)

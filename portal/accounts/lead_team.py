@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from tenants.models import Network, NetworkLead, Organisation, User
 
-from .people import PeopleProblem, elsewhere, record_in, refuse_own_account, who
+from .people import PeopleProblem, elsewhere, record_in, refuse_own_account, set_active, who
 from .services import end_all_sessions
 
 
@@ -107,13 +107,8 @@ def check_disable(session: Session, lead: NetworkLead, by: User | None) -> None:
 def disable_lead(session: Session, lead: NetworkLead, by: User | None) -> None:
     """Disable the lead's account (see ``check_disable``)."""
     check_disable(session, lead, by)
-    user = lead.user
-    if not user.active:
-        return
-    user.active = False
-    end_all_sessions(user)
     network = session.get(Network, lead.network_id)
-    record_in(session, _partners(session, network.id), "account.disabled", by, **who(user), network=network.name)
+    set_active(session, lead.user, False, _partners(session, network.id), by, network=network.name)
 
 
 def check_enable(session: Session, lead: NetworkLead) -> None:
@@ -128,10 +123,5 @@ def check_enable(session: Session, lead: NetworkLead) -> None:
 def enable_lead(session: Session, lead: NetworkLead, by: User | None) -> None:
     """Let the lead sign in again (see ``check_enable``)."""
     check_enable(session, lead)
-    user = lead.user
-    if user.active:
-        return
-    user.active = True
-    end_all_sessions(user)
     network = session.get(Network, lead.network_id)
-    record_in(session, _partners(session, network.id), "account.enabled", by, **who(user), network=network.name)
+    set_active(session, lead.user, True, _partners(session, network.id), by, network=network.name)

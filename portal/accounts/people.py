@@ -169,12 +169,7 @@ def check_disable(session: Session, membership: Membership, by: User | None) -> 
 def disable_member(session: Session, membership: Membership, by: User | None) -> None:
     """Disable the member's account: they cannot sign in anywhere until it is re-enabled (see ``check_disable``)."""
     check_disable(session, membership, by)
-    user = membership.user
-    if not user.active:
-        return
-    user.active = False
-    end_all_sessions(user)
-    record_in(session, [membership.organisation_id], "account.disabled", by, **who(user))
+    set_active(session, membership.user, False, [membership.organisation_id], by)
 
 
 def check_enable(session: Session, membership: Membership) -> None:
@@ -190,9 +185,14 @@ def check_enable(session: Session, membership: Membership) -> None:
 def enable_member(session: Session, membership: Membership, by: User | None) -> None:
     """Let the member sign in again, with the role they had (see ``check_enable``)."""
     check_enable(session, membership)
-    user = membership.user
-    if user.active:
-        return
-    user.active = True
+    set_active(session, membership.user, True, [membership.organisation_id], by)
+
+
+def set_active(session: Session, user: User, active: bool, partners: list[int], by: User | None, **detail) -> bool:
+    """Disable or re-enable the account, end its sessions, log it with these partners; False if it already was so."""
+    if user.active == active:
+        return False
+    user.active = active
     end_all_sessions(user)
-    record_in(session, [membership.organisation_id], "account.enabled", by, **who(user))
+    record_in(session, partners, "account.enabled" if active else "account.disabled", by, **who(user), **detail)
+    return True
