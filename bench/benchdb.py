@@ -79,3 +79,20 @@ def machine() -> str:
     with psycopg.connect(psycopg_url(ADMIN_URL)) as conn:
         server = conn.execute("SHOW server_version").fetchone()[0]
     return f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, PostgreSQL {server}"
+
+
+def open_scope(conn, partner_ids=(), business_networks=()) -> None:
+    """On a raw psycopg connection: open these partners (and networks' businesses) for its open
+    transaction, signed as the app signs (tenants/rls.py) with fresh_app's key. Row-level
+    security binds even the tables' owner, and refuses a scope that is not signed."""
+    from portal.config import derived_scope_key
+    from tenants import TenantScope, rls
+
+    scope = TenantScope(tuple(partner_ids), None, "benchmark", business_network_ids=tuple(business_networks))
+    settings = rls.scope_settings(scope)
+    pid, start = conn.execute(rls.TRANSACTION_SQL).fetchone()
+    conn.execute(
+        "SELECT set_config(%s, %s, true), set_config(%s, %s, true), set_config(%s, %s, true), set_config(%s, %s, true)",
+        (rls.SETTING, settings[0], rls.BUSINESS_SETTING, settings[1], rls.BUSINESS_NETWORK_SETTING, settings[2],
+         rls.SIGNATURE_SETTING, rls.signature(derived_scope_key("bench"), settings, pid, start)),
+    )

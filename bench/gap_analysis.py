@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 
 import psycopg
-from benchdb import demo_network, fresh_app, machine, psycopg_url
+from benchdb import demo_network, fresh_app, machine, open_scope, psycopg_url
 
 YEAR = date(2024, 4, 1)
 LOCAL = ["S60", "S61", "S62", "S63", "S64", "S65", "S66", "S25", "S26", "S35"]
@@ -52,15 +52,18 @@ def load(owner_url: str, network_id: int, businesses: int, categories: int) -> N
     codes = sorted(catalogue())
     with psycopg.connect(psycopg_url(owner_url)) as conn:
         with conn.cursor() as cur:
+            # COPY FROM is refused under row-level security: the owner lifts FORCE for the load only.
+            copied = ("businesses", "users", "network_spend_totals", "category_cpv")
+            for table in copied:
+                cur.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
             with cur.copy("COPY businesses (id, network_id, name, created_at) FROM STDIN") as copy:
                 for i in range(1, businesses + 1):
                     copy.write_row((i, network_id, f"Business {i}", "2026-01-01"))
             with cur.copy("COPY users (email, name, active, session_version, created_at, business_id, email_verified_at) FROM STDIN") as copy:
                 for i in range(1, businesses + 1):
                     copy.write_row((f"b{i}@bench.example", f"Owner {i}", True, 1, "2026-01-01", i, "2026-01-02" if i % 10 else None))
-            # Business tables are behind row-level security even for their owner (COPY is refused):
-            # INSERT with the network's businesses opened, as the workers do.
-            cur.execute("SELECT set_config('app.business_network_ids', %s, false)", (str(network_id),))
+            # The business tables keep theirs: INSERT with the network's businesses opened, as the workers do.
+            open_scope(conn, business_networks=(network_id,))
             profiles, categories_rows = [], []
             for i in range(1, businesses + 1):
                 district = rng.choice(LOCAL) if rng.random() < 0.8 else rng.choice(ELSEWHERE)
@@ -88,6 +91,8 @@ def load(owner_url: str, network_id: int, businesses: int, categories: int) -> N
                     if k % 20:  # one in twenty has no code yet
                         copy.write_row((network_id, f"Category {k}", rng.choice(codes), "suggested", ""))
             cur.execute("SELECT setval('businesses_id_seq', %s)", (businesses,))
+            for table in copied:
+                cur.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
         conn.execute("ANALYZE")
 
 
@@ -115,7 +120,7 @@ def main() -> None:
 
         def baseline():
             with psycopg.connect(psycopg_url(owner_url)) as conn:
-                conn.execute("SELECT set_config('app.business_network_ids', %s, false)", (str(network_id),))
+                open_scope(conn, business_networks=(network_id,))
                 spend = conn.execute(BASELINE_SPEND, {"n": network_id, "y": YEAR}).fetchall()
                 supply = conn.execute(BASELINE_SUPPLY, {"n": network_id, "area": area}).fetchall()
             return spend, supply

@@ -29,7 +29,7 @@ import tempfile
 import time
 from datetime import UTC, date, datetime
 
-from benchdb import demo_network, fresh_app, machine, psycopg_url
+from benchdb import demo_network, fresh_app, machine, open_scope, psycopg_url
 
 YEAR = 2024
 QUARTERS = [(date(y, m, 1), e) for y, m, e in (
@@ -108,6 +108,9 @@ def load(app, owner_url: str, commitments: int, reports_each: int) -> int:
 
     with app.app_context():
         network, partners = demo_network(db.session)
+        # The lead's report lists the contracts of partners that share their lines (issue 14): all of them here.
+        for partner in partners.values():
+            partner.shares_lines_with_lead = True
         measures.load_demo_measures(db.session, network)
         db.session.commit()
         proxies: dict[int, list] = {}
@@ -209,7 +212,7 @@ def baseline(app_url: str, partner_ids: list[int]):
 
     params = {"start": date(YEAR, 4, 1), "end": date(YEAR + 1, 4, 1)}
     with psycopg.connect(psycopg_url(app_url)) as conn:
-        conn.execute("SELECT set_config('app.tenant_ids', %s, true)", [",".join(map(str, partner_ids))])
+        open_scope(conn, partner_ids)
         return {name: conn.execute(sql, params).fetchall() for name, sql in BASELINE.items()}
 
 
