@@ -116,18 +116,20 @@ def prepare_postgres(admin_url: str, database: str, owner: str, app_role: str, p
         ))
         conn.execute(text(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{app_role}"'))
         conn.execute(text(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{app_role}"'))
-        # The grant above covers every table; take edits of the log back again.
-        for table in APPEND_ONLY_TABLES:
-            conn.execute(text(append_only_statement(table)))
-        for table in OWNER_ONLY_TABLES:
-            conn.execute(text(owner_only_statement(table)))
-        from portal.registers.models import REFERENCE_TABLES
-
-        for table in REFERENCE_TABLES:
-            conn.execute(text(read_only_statement(table)))
+        # The grant above covers every table; take back what the app role may not do.
+        for statement in take_back_statements():
+            conn.execute(text(statement))
     owner_engine.dispose()
     render = lambda u: u.render_as_string(hide_password=False)  # noqa: E731
     return render(owner_url), render(app_url)
+
+
+def take_back_statements() -> list[str]:
+    """After a grant on every table: the log's edits, the owner's own tables, writes to the registers."""
+    from portal.registers.models import REFERENCE_TABLES
+
+    return ([append_only_statement(t) for t in APPEND_ONLY_TABLES] + [owner_only_statement(t) for t in OWNER_ONLY_TABLES]
+            + [read_only_statement(t) for t in REFERENCE_TABLES])
 
 
 @click.command("prepare-postgres")

@@ -157,7 +157,7 @@ def test_on_postgresql_the_app_role_cannot_edit_the_log_even_with_raw_sql(app, c
 def test_preparing_the_database_again_does_not_give_the_app_role_its_edits_back(app):
     if not settings.ON_POSTGRES:
         pytest.skip("privileges exist only on PostgreSQL (the PostgreSQL pass of bin/test runs this)")
-    from portal.dbsetup import APPEND_ONLY_TABLES, append_only_statement
+    from portal.dbsetup import APPEND_ONLY_TABLES, take_back_statements
 
     assert "audit_events" in APPEND_ONLY_TABLES
     owner = create_engine(app.config["MIGRATION_DATABASE_URL"], isolation_level="AUTOCOMMIT")
@@ -166,7 +166,8 @@ def test_preparing_the_database_again_does_not_give_the_app_role_its_edits_back(
         with owner.connect() as conn:
             # What prepare-postgres does on every start: grant on every table, then take the edits back.
             conn.execute(text(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{app_role}"'))
-            conn.execute(text(append_only_statement("audit_events")))
+            for statement in take_back_statements():
+                conn.execute(text(statement))
             privileges = {
                 p: conn.scalar(text("SELECT has_table_privilege(:r, 'audit_events', :p)"), {"r": app_role, "p": p})
                 for p in ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE")
