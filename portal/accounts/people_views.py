@@ -72,23 +72,33 @@ def change_role(membership_id: int):
     return render_template("accounts/people/change_role.html", form=form, membership=membership), (400 if form.errors else 200)
 
 
-def _confirm(membership: Membership, check, act, page: dict, done: str, own_done: str | None = None):
-    """The confirmation page (GET) and the change (POST); a refusal is shown in place of the button."""
-    form = ConfirmForm()
-    problem = None
+def checked_change(form: ConfirmForm, check, act) -> tuple[bool, str | None]:
+    """Run ``check`` (a refusal is shown in place of the button), then ``act`` on a genuine POST.
+
+    (made, problem): a change refused at the check, or by ``act`` because things changed
+    since (then rolled back), gives its reason. Shared by the partner's and the lead team's pages.
+    """
     try:
         check()
     except people.PeopleProblem as refused:
-        problem = str(refused)
-    if problem is None and form.validate_on_submit():
-        user, organisation_id = membership.user, membership.organisation_id
-        try:
-            act()
-        except people.PeopleProblem as refused:  # the partner changed since the check
-            db.session.rollback()
-            problem = str(refused)
-        else:
-            return after_change(user, organisation_id, done, url_for("accounts.people"), own_message=own_done)
+        return False, str(refused)
+    if not form.validate_on_submit():
+        return False, None
+    try:
+        act()
+    except people.PeopleProblem as refused:
+        db.session.rollback()
+        return False, str(refused)
+    return True, None
+
+
+def _confirm(membership: Membership, check, act, page: dict, done: str, own_done: str | None = None):
+    """The confirmation page (GET) and the change (POST); a refusal is shown in place of the button."""
+    form = ConfirmForm()
+    user, organisation_id = membership.user, membership.organisation_id
+    made, problem = checked_change(form, check, act)
+    if made:
+        return after_change(user, organisation_id, done, url_for("accounts.people"), own_message=own_done)
     status = 400 if problem and form.is_submitted() else 200
     return render_template("accounts/people/confirm.html", form=form, problem=problem, membership=membership,
                            back=url_for("accounts.people"), **page), status

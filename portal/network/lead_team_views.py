@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from portal.accounts import lead_team as team
 from portal.accounts.forms import ConfirmForm
-from portal.accounts.people import PeopleProblem
+from portal.accounts.people_views import checked_change
 from portal.accounts.views import start_session
 from portal.extensions import db
 from tenants.models import Network, NetworkLead
@@ -37,27 +37,17 @@ def _confirm(network: Network, lead: NetworkLead, check, act, page: dict, done: 
     """The confirmation page (GET) and the change (POST); a refusal is shown in place of the button."""
     form = ConfirmForm()
     back = url_for("network.lead_team", network_id=network.id)
-    problem = None
-    try:
-        check()
-    except PeopleProblem as refused:
-        problem = str(refused)
-    if problem is None and form.validate_on_submit():
-        user = lead.user
-        try:
-            act()
-        except PeopleProblem as refused:  # the team changed since the check
-            db.session.rollback()
-            problem = str(refused)
-        else:
-            db.session.commit()
-            if user.id == current_user.id:
-                # Off the team: this browser stays signed in (as after a password change), the others end.
-                start_session(user)
-                flash(done, "success")
-                return redirect(url_for("home.index"))
+    user = lead.user
+    made, problem = checked_change(form, check, act)
+    if made:
+        db.session.commit()
+        if user.id == current_user.id:
+            # Off the team: this browser stays signed in (as after a password change), the others end.
+            start_session(user)  # clears the session: the message comes after
             flash(done, "success")
-            return redirect(back)
+            return redirect(url_for("home.index"))
+        flash(done, "success")
+        return redirect(back)
     status = 400 if problem and form.is_submitted() else 200
     return render_template("accounts/people/confirm.html", form=form, problem=problem, back=back,
                            caption=f"{network.name}: lead team", **page), status
