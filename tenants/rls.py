@@ -114,6 +114,16 @@ _BUSINESS_SIDE = (
 # Rows that are no one tenant's (people, partners, networks, the network's suppliers and
 # combined figures, the outbox): only a transaction the app's scope code signed sees or writes them.
 _SIGNED = "(SELECT app_scope_is_signed())"
+# A combined row only one partner's figures went into is that partner's own (network_spend_totals):
+# it shows to a scope holding that partner only (the partner, or code opened over the network's
+# partners to suppress or compare). A row of several partners shows to any signed transaction
+# (the public summary suppresses by measure itself). Written only for a network of the scope's partners.
+_VISIBLE_PARTNERS = "(SELECT app_visible_organisations())::integer[]"
+_COMBINED_READ = f"(({_SIGNED} AND partner_count > 1) OR sole_partner_id = ANY ({_VISIBLE_PARTNERS}))"
+_COMBINED_WRITE = (
+    f"network_id IN (SELECT o.network_id FROM organisations o WHERE o.id = ANY ({_VISIBLE_PARTNERS}))"
+    f" AND (sole_partner_id IS NULL OR sole_partner_id = ANY ({_VISIBLE_PARTNERS}))"
+)
 # Who may see and write rows of each kind of table (tenants/scoping.py has the ORM twin of the first three).
 POLICIES = {
     "partner": (_PARTNER_SIDE, _PARTNER_SIDE),
@@ -121,6 +131,7 @@ POLICIES = {
     # Both parties read a shared row; either may write it (the ORM layer narrows further).
     "shared": (f"{_PARTNER_SIDE} OR {_BUSINESS_SIDE}", f"{_PARTNER_SIDE} OR {_BUSINESS_SIDE}"),
     "signed": (_SIGNED, _SIGNED),
+    "combined": (_COMBINED_READ, _COMBINED_WRITE),
 }
 
 

@@ -138,6 +138,12 @@ def _places(session: Session, network: Network, year) -> places.PlaceFigures:
 def network_summary(session: Session, network: Network) -> NetworkSummary | None:
     """The network's combined figures for its latest financial year in which at least two
     partners spent (None when there is no such year)."""
+    # It must see one partner's rows to say a month or a place is withheld, not nil; it shows none of them.
+    with queries.over_the_network(session, network.id, "public summary: withholds one partner's figures"):
+        return _summary(session, network)
+
+
+def _summary(session: Session, network: Network) -> NetworkSummary | None:
     years = [row for row in queries.network_totals(session, network.id, "year") if _shown(row)]
     if not years:
         return None

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from portal.matching.models import CategoryCpv
 from portal.smes.models import SmeCategory, SmeProfile
 from portal.spend.models import NetworkSpendTotal
+from portal.spend.queries import over_the_network
 from tenants import network_wide
 from tenants.models import Network, User
 
@@ -79,7 +80,9 @@ def spend_by_code(session: Session, network: Network, year_start: date, division
     )
     if division is not None:
         query = query.where(func.substr(CategoryCpv.cpv_code, 1, 2) == division)
-    return [SpendByCode(k, int(t or 0), int(p or 0), int(lo or 0), int(u or 0), n) for k, t, p, lo, u, n in session.execute(query)]
+    with over_the_network(session, network.id, "lead: the network's spend by CPV code"):
+        rows = session.execute(query).all()
+    return [SpendByCode(k, int(t or 0), int(p or 0), int(lo or 0), int(u or 0), n) for k, t, p, lo, u, n in rows]
 
 
 def _small_or_social(profile=SmeProfile):

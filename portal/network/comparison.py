@@ -15,7 +15,12 @@ from sqlalchemy.orm import Session
 
 from portal.dashboard import method, places
 from portal.spend.models import NetworkSpendTotal
-from portal.spend.queries import largest_categories_leaving, partners_side_by_side, share
+from portal.spend.queries import (
+    largest_categories_leaving,
+    over_the_network,
+    partners_side_by_side,
+    share,
+)
 from tenants.models import Network
 
 SHOWN = ("total_pence", "procurable_pence", "local_pence", "based_pence", "branched_pence", "wider_pence",
@@ -109,17 +114,18 @@ class Comparison:
 
 def financial_years(session: Session, network: Network) -> list[date]:
     """Starts of the financial years the network has combined totals for, latest first."""
-    return list(
-        session.scalars(
-            select(NetworkSpendTotal.period_start)
-            .where(
-                NetworkSpendTotal.network_id == network.id,
-                NetworkSpendTotal.period_type == "year",
-                NetworkSpendTotal.breakdown == "all",
+    with over_the_network(session, network.id, "financial years of the network's combined totals"):
+        return list(
+            session.scalars(
+                select(NetworkSpendTotal.period_start)
+                .where(
+                    NetworkSpendTotal.network_id == network.id,
+                    NetworkSpendTotal.period_type == "year",
+                    NetworkSpendTotal.breakdown == "all",
+                )
+                .order_by(NetworkSpendTotal.period_start.desc())
             )
-            .order_by(NetworkSpendTotal.period_start.desc())
         )
-    )
 
 
 def year_label(year_start: date) -> str:
@@ -132,13 +138,18 @@ def year_label(year_start: date) -> str:
 
 def compare_partners(session: Session, network: Network, year_start: date) -> Comparison:
     """Each partner's totals for the financial year, the network's combined row and top categories leaving."""
-    sharing = dict(
-        (o.id, o.shares_lines_with_lead) for o in network.organisations
-    )
+    sharing = {
+        o.id: o.shares_lines_with_lead for o in network.organisations
+    }
     partners = [
         Figures.of(row.name, row.organisation_id, row.measures, shares_lines=sharing.get(row.organisation_id, False))
         for row in partners_side_by_side(session, network, "year", year_start)
     ]
+    with over_the_network(session, network.id, "lead: the network's combined figures beside its partners'"):
+        return _compare(session, network, year_start, partners)
+
+
+def _compare(session: Session, network: Network, year_start: date, partners: list[Figures]) -> Comparison:
     combined = _combined(session, network, "all", year_start)
     network_row = Figures.of(f"{network.name} combined", None, combined[0] if combined else None)
     categories = [

@@ -304,6 +304,9 @@ class NetworkSpendTotal(_TotalsColumns, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), index=True)
     partner_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The partner when only one partner's lines are behind the row: then the row is that partner's own
+    # figures, and row-level security shows it to that partner (or a scope opened over it) only.
+    sole_partner_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
     # Partners with any local, SME or VCSE spend in this row: a measure only one partner's spend went
     # into is that partner's own figure, however many partners are in the total (dashboard/public.py).
     local_partner_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -320,4 +323,6 @@ class NetworkSpendTotal(_TotalsColumns, db.Model):
     __table_args__ = (
         UniqueConstraint("network_id", "period_type", "period_start", "breakdown", "key"),
         CheckConstraint("period_type IN ('year', 'quarter', 'month')", name="period_type"),
+        # The row-level security policy relies on it: a one-partner row always names its partner.
+        CheckConstraint("(partner_count = 1) = (sole_partner_id IS NOT NULL)", name="sole_partner_named"),
     )

@@ -44,6 +44,17 @@ def partner_totals(session: Session, period_type: str, breakdown: str = "all", y
     return list(session.scalars(query.order_by(SpendTotal.period_start, SpendTotal.key)))
 
 
+def over_the_network(session: Session, network_id: int, why: str):
+    """A scope over every partner of the network, in which its combined rows only one partner went into show too.
+
+    Row-level security shows such a row to that partner alone; the lead's pages (which
+    compare the partners anyway) and the public summary (which withholds those figures
+    itself, but must know they exist) read under this.
+    """
+    partners = session.scalars(select(Organisation.id).where(Organisation.network_id == network_id)).all()
+    return network_wide(partners, reason=why)
+
+
 def network_totals(session: Session, network_id: int, period_type: str, breakdown: str = "all") -> list[NetworkSpendTotal]:
     """The network's combined rows of one period type and breakdown, by period then key."""
     query = select(NetworkSpendTotal).where(

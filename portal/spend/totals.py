@@ -307,6 +307,7 @@ def _network_insert(network, partner_ids, periods):
         **{name: func.sum(getattr(SpendTotal, name)) for name in MEASURES},
         # Partners with lines behind this row: a partner has a row only where it has lines.
         "partner_count": func.count(SpendTotal.organisation_id.distinct()),
+        "sole_partner_id": case((func.count(SpendTotal.organisation_id.distinct()) == 1, func.min(SpendTotal.organisation_id))),
         **{f"{measure}_partner_count": _partners_with(getattr(SpendTotal, f"{measure}_pence"))
            for measure in PARTNER_COUNTED},
         "computed_at": literal(utcnow(), NetworkSpendTotal.computed_at.type),

@@ -12,6 +12,7 @@ from portal.gaps import services
 from portal.matching.models import CategoryCpv
 from portal.smes.models import SmeCategory, SmeProfile
 from portal.spend.models import NetworkSpendTotal
+from portal.spend.queries import over_the_network
 from tenants import business_context
 from tenants.businesses import Business
 from tenants.models import User
@@ -25,11 +26,13 @@ YEAR = date(2023, 4, 1)
 def _gaps(w: World):
     """The shared network's yearly spend by category, a chosen code, and a registered local SME."""
     for network, key, pence in ((w.network, SECRET_CATEGORY, 987_654_32), (w.other_network, "Catering", 1_000_00)):
-        db.session.add(NetworkSpendTotal(network_id=network.id, period_type="year", period_start=YEAR, breakdown="category",
-                                         key=key, total_pence=pence, local_pence=0, unplaced_pence=0, partner_count=1))
-        db.session.add(NetworkSpendTotal(network_id=network.id, period_type="year", period_start=YEAR, breakdown="all",
-                                         key="", total_pence=pence, local_pence=0, unplaced_pence=0, partner_count=1))
-    db.session.commit()
+        # Written over the network's partners: row-level security takes combined rows from no one else.
+        with over_the_network(db.session, network.id, "test: combined totals"):
+            db.session.add(NetworkSpendTotal(network_id=network.id, period_type="year", period_start=YEAR, breakdown="category",
+                                             key=key, total_pence=pence, local_pence=0, unplaced_pence=0, partner_count=2))
+            db.session.add(NetworkSpendTotal(network_id=network.id, period_type="year", period_start=YEAR, breakdown="all",
+                                             key="", total_pence=pence, local_pence=0, unplaced_pence=0, partner_count=2))
+            db.session.commit()
     services.choose_code(db.session, w.network, SECRET_CATEGORY, "45000000", note="Secret note")
     services.choose_code(db.session, w.other_network, "Catering", "55520000")
     db.session.commit()

@@ -187,7 +187,8 @@ def expected_network_totals(world: World) -> dict:
             if measures[f"{measure}_pence"] != 0:
                 row[f"{measure}_partner_count"].add(organisation_id)
     return {
-        k: {**{m: v[m] for m in MEASURES}, "partner_count": len(v["partners"]), **{c: len(v[c]) for c in counted}}
+        k: {**{m: v[m] for m in MEASURES}, "partner_count": len(v["partners"]), **{c: len(v[c]) for c in counted},
+            "sole_partner_id": min(v["partners"]) if len(v["partners"]) == 1 else None}
         for k, v in out.items()
     }
 
@@ -205,15 +206,17 @@ def stored_partner_totals(organisation_ids) -> dict:
 
 
 def stored_network_totals() -> dict:
-    """Every NetworkSpendTotal row, keyed like the oracle."""
-    return {
-        (r.network_id, r.period_type, r.period_start, r.breakdown, r.key): {
-            **{m: getattr(r, m) for m in MEASURES},
-            "partner_count": r.partner_count,
-            **{f"{m}_partner_count": getattr(r, f"{m}_partner_count") for m in PARTNER_COUNTED},
+    """Every NetworkSpendTotal row, keyed like the oracle (read over every partner: one-partner rows show to it only)."""
+    with network_wide(db.session.scalars(select(Organisation.id)).all(), reason="test: read back combined totals"):
+        return {
+            (r.network_id, r.period_type, r.period_start, r.breakdown, r.key): {
+                **{m: getattr(r, m) for m in MEASURES},
+                "partner_count": r.partner_count,
+                **{f"{m}_partner_count": getattr(r, f"{m}_partner_count") for m in PARTNER_COUNTED},
+                "sole_partner_id": r.sole_partner_id,
+            }
+            for r in db.session.scalars(select(NetworkSpendTotal))
         }
-        for r in db.session.scalars(select(NetworkSpendTotal))
-    }
 
 
 def all_partner_ids(world: World) -> list[int]:
