@@ -116,6 +116,9 @@ def load_settings(overrides: dict | None = None) -> dict:
         ),
         "SIGN_IN_FAILURES_PER_ADDRESS": env.get("SIGN_IN_FAILURES_PER_ADDRESS", "30 per 15 minutes;100 per day"),
         "SIGN_IN_FAILURES_PER_ACCOUNT": env.get("SIGN_IN_FAILURES_PER_ACCOUNT", "20 per 15 minutes;60 per hour"),
+        # A browser that signed in to the account before (its device cookie): its own count, as a person's.
+        "SIGN_IN_FAILURES_PER_DEVICE": env.get("SIGN_IN_FAILURES_PER_DEVICE", "3 per 10 seconds;5 per minute;10 per 15 minutes"),
+        "SIGN_IN_DEVICE_DAYS": int(env.get("SIGN_IN_DEVICE_DAYS", "180")),
         "SUPPLIER_REPORT_LIMIT_PER_ADDRESS": env.get("SUPPLIER_REPORT_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
         "SUPPLIER_REPORT_LIMIT_PER_LINK": env.get("SUPPLIER_REPORT_LIMIT_PER_LINK", "20 per 15 minutes"),
         "SESSION_COOKIE_HTTPONLY": True,

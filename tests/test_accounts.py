@@ -344,6 +344,63 @@ def test_someone_elses_failed_attempts_do_not_lock_me_out(app, member, make_user
     sign_in(member)
 
 
+def _device_cookie(app, email, password=PASSWORD, address="10.0.0.1") -> str:
+    """Sign in once from a browser and return the device cookie it was given."""
+    response = attempt(app, email, password, address=address)
+    assert response.status_code == 302
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("portal_device="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/sign-in" in cookie
+    return cookie.split(";")[0].split("=", 1)[1]
+
+
+def attempt_from_device(app, email, password, device, address="10.0.0.1"):
+    client = app.test_client()
+    client.set_cookie("portal_device", device, path="/sign-in")
+    return client.post("/sign-in", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address})
+
+
+def test_a_stranger_spraying_accounts_from_my_office_address_does_not_lock_me_out_of_my_browser(
+        app, member, sign_in, small_sign_in_limits):
+    """The address count is there for a sprayer, but a colleague (or a sprayer) behind the same office
+    address fills it: a browser that signed in to the account before keeps getting in (device cookie)."""
+    device = _device_cookie(app, member.email)
+    for n in range(6):
+        attempt(app, f"someone{n}@example.org", "wrong guess", address="10.0.0.1")
+    for _ in range(3):
+        attempt(app, member.email, "wrong guess", address="10.0.0.1")
+    assert attempt(app, member.email, PASSWORD, address="10.0.0.1").status_code == 429  # a new browser waits
+    assert attempt_from_device(app, member.email, PASSWORD, device).status_code == 302
+
+
+def test_a_device_cookie_helps_only_its_own_account_and_only_when_genuine(app, member, make_user, sign_in, small_sign_in_limits):
+    other = make_user(email="bob@example.org")
+    device = _device_cookie(app, member.email)
+    for _ in range(5):
+        attempt(app, other.email, "wrong guess", address="10.0.0.1")
+    assert attempt_from_device(app, other.email, PASSWORD, device).status_code == 429  # Ann's cookie, Bob's account
+    forged = device[:-4] + ("AAAA" if not device.endswith("AAAA") else "BBBB")
+    for _ in range(3):
+        attempt(app, member.email, "wrong guess", address="10.0.0.1")
+    assert attempt_from_device(app, member.email, PASSWORD, forged).status_code == 429
+    assert attempt_from_device(app, member.email, PASSWORD, device).status_code == 302
+
+
+def test_guessing_from_a_known_device_is_held_by_that_devices_own_count(app, member, sign_in, small_sign_in_limits):
+    """A stolen device cookie buys no more guesses than its owner mistyping gets."""
+    before = app.config["SIGN_IN_FAILURES_PER_DEVICE"]
+    app.config["SIGN_IN_FAILURES_PER_DEVICE"] = "3 per minute"
+    try:
+        device = _device_cookie(app, member.email)
+        for n in range(3):
+            assert attempt_from_device(app, member.email, "wrong guess", device, address=f"203.0.113.{n}").status_code == 400
+        held = attempt_from_device(app, member.email, PASSWORD, device, address="203.0.113.50")
+        assert held.status_code == 429 and "Too many failed sign-ins. Try again in" in page(held)
+        # Its failures are its own: the owner's other browsers and addresses are untouched.
+        assert attempt(app, member.email, PASSWORD, address="10.0.0.2").status_code == 302
+    finally:
+        app.config["SIGN_IN_FAILURES_PER_DEVICE"] = before
+
+
 def test_the_wait_grows_with_the_failures(app, member, sign_in):
     """Seconds after the first few failures, minutes after more: a backoff, not one long lock."""
     before = app.config["SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS"]

@@ -56,7 +56,7 @@ def _keys(conn) -> set[str]:
 
 
 def test_a_one_partner_row_shows_to_that_partner_only(app, combined_rows):
-    engine, network, a, b, stranger, _ = combined_rows
+    engine, _, a, b, stranger, _ = combined_rows
     with engine.begin() as conn:
         _sign(conn, app, a.id)
         assert _keys(conn) == {"", "E05001000"}
@@ -72,25 +72,22 @@ def test_a_one_partner_row_shows_to_that_partner_only(app, combined_rows):
 
 
 def test_no_one_writes_or_relabels_a_row_of_a_network_not_theirs(app, combined_rows):
-    engine, network, a, b, stranger, other_network = combined_rows
+    engine, _, a, b, stranger, _ = combined_rows
     with engine.begin() as conn:
         _sign(conn, app, b.id)
         # B cannot see A's row, so cannot change or delete it.
         assert conn.execute(text("UPDATE network_spend_totals SET total_pence = 0 WHERE key = 'E05001000'")).rowcount == 0
         assert conn.execute(text("DELETE FROM network_spend_totals WHERE key = 'E05001000'")).rowcount == 0
-    with pytest.raises(Exception, match="row-level security"):
-        with engine.begin() as conn:  # B re-labels the shared row as A's alone
-            _sign(conn, app, b.id)
-            conn.execute(text("UPDATE network_spend_totals SET partner_count = 1, sole_partner_id = :a WHERE key = ''"),
-                         {"a": a.id})
-    with pytest.raises(Exception, match="row-level security"):
-        with engine.begin() as conn:  # the other network's partner edits this network's shared row
-            _sign(conn, app, stranger.id)
-            conn.execute(text("UPDATE network_spend_totals SET total_pence = 0 WHERE key = ''"))
-    with pytest.raises(Exception, match="row-level security|sole_partner_named"):
-        with engine.begin() as conn:  # a one-partner row that names nobody would show to nobody
-            _sign(conn, app, a.id)
-            conn.execute(text("UPDATE network_spend_totals SET sole_partner_id = NULL WHERE key = 'E05001000'"))
+    with pytest.raises(Exception, match="row-level security"), engine.begin() as conn:  # B re-labels the shared row as A's alone
+        _sign(conn, app, b.id)
+        conn.execute(text("UPDATE network_spend_totals SET partner_count = 1, sole_partner_id = :a WHERE key = ''"),
+                     {"a": a.id})
+    with pytest.raises(Exception, match="row-level security"), engine.begin() as conn:  # the other network's partner edits this network's shared row
+        _sign(conn, app, stranger.id)
+        conn.execute(text("UPDATE network_spend_totals SET total_pence = 0 WHERE key = ''"))
+    with pytest.raises(Exception, match="row-level security|sole_partner_named"), engine.begin() as conn:  # a one-partner row that names nobody would show to nobody
+        _sign(conn, app, a.id)
+        conn.execute(text("UPDATE network_spend_totals SET sole_partner_id = NULL WHERE key = 'E05001000'"))
 
 
 def test_the_lead_and_the_public_summary_still_see_what_they_must(app, combined_rows, app_ctx):

@@ -26,11 +26,11 @@ depends_on = None
 TABLE = "network_spend_totals"
 # Each existing one-partner row's partner, from the partners' own rows it was summed from.
 _FILL = f"""
-UPDATE {TABLE} n SET sole_partner_id = (
+UPDATE {TABLE} SET sole_partner_id = (
   SELECT min(s.organisation_id) FROM spend_totals s JOIN organisations o ON o.id = s.organisation_id
-  WHERE o.network_id = n.network_id AND s.period_type = n.period_type AND s.period_start = n.period_start
-    AND s.breakdown = n.breakdown AND s.key = n.key)
-WHERE n.partner_count = 1"""
+  WHERE o.network_id = {TABLE}.network_id AND s.period_type = {TABLE}.period_type
+    AND s.period_start = {TABLE}.period_start AND s.breakdown = {TABLE}.breakdown AND s.key = {TABLE}.key)
+WHERE partner_count = 1"""
 
 
 def upgrade():

@@ -27,7 +27,7 @@ from .forms import (
     ResetPasswordForm,
 )
 from .one_account import REFUSED, ExistingAccount, existing_account, remove_unconfirmed_registration
-from .sign_in_limits import limit_sign_in, record_failure
+from .sign_in_limits import limit_sign_in, record_failure, remember_device
 from .tokens import LinkProblem
 
 bp = Blueprint("accounts", __name__)
@@ -71,7 +71,7 @@ def login():
         if user is not None:
             db.session.commit()
             start_session(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return remember_device(redirect(_safe_next(request.args.get("next"))), user.email)
         record_failure()
         problem = "The email address or password is not right. Check them and try again."
     return render_template("accounts/login.html", form=form, problem=problem), (400 if problem else 200)
