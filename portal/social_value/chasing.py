@@ -157,3 +157,13 @@ def returns_of(session: Session, contract_id: int) -> list[ReturnReminder]:
     """The contract's chased returns, latest first (the current tenant's)."""
     return list(session.scalars(select(ReturnReminder).where(ReturnReminder.contract_id == contract_id)
                                 .order_by(ReturnReminder.period_start.desc())))
+
+
+def set_chase_manager_after_days(session: Session, network: Network, days: int) -> None:
+    """The lead's setting: how many days a return may be missing before the contract manager is told (1 to 365)."""
+    from .problems import SocialValueProblem
+
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 365:
+        raise SocialValueProblem("Enter a number of days from 1 to 365")
+    network.chase_manager_after_days = days
+    session.flush()

@@ -11,6 +11,7 @@ from portal.social_value.contracts import get_contract
 from portal.social_value.models import ContractNote
 from portal.suppliers.models import Supplier
 from tenants import tenant_context
+from tenants.models import Network
 
 from .social_value import B_REF, B_TITLE, _all_404, _as_a, _b_rows
 from .world import World
@@ -68,7 +69,24 @@ def probe_living_wage_download(w: World):
     assert own.status_code == 200 and B_REF in own.get_data(as_text=True)
 
 
+def probe_chasing_settings(w: World):
+    """Only the network's own lead reads or changes its chasing days; another network's lead and a partner admin get 404."""
+    url = f"/network/{w.network.id}/social-value/chasing"
+    for user in (w.other_lead, w.a_admin):
+        client = w.sign_in(user)
+        assert client.get(url).status_code == 404
+        assert client.post(url, data={"days": "2"}).status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Network, w.network.id).chase_manager_after_days == 14
+    lead = w.sign_in(w.lead)  # the control
+    assert lead.get(url).status_code == 200
+    assert lead.post(url, data={"days": "21"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Network, w.network.id).chase_manager_after_days == 21
+
+
 PROBES = {
+    "social_value.chasing_settings": probe_chasing_settings,
     "social_value.add_contract_note": probe_add_contract_note,
     "social_value.supplier_delivery": probe_supplier_delivery,
     "social_value.living_wage_download": probe_living_wage_download,

@@ -157,6 +157,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "social_value.rebase": L,
     "social_value.network_flags": L,
     "social_value.network_targets": L,
+    "social_value.chasing_settings": Expect("lead", data={"days": "3"}),
     "sv_report.partner_report": P,
     "sv_report.partner_report_download": P,
     "sv_report.partner_report_pdf": P,

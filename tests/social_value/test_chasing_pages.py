@@ -114,3 +114,17 @@ def test_is_a_supplier_the_partner_has_no_dealings_with_not_found(council, offic
     db.session.commit()
     assert sign_in(officer).get(f"/social-value/suppliers/{stranger.id}/delivery").status_code == 404
     assert sign_in(officer).get("/social-value/suppliers/999999/delivery").status_code == 404
+
+
+@pytest.mark.parametrize(("days", "status"), [("0", 400), ("366", 400), ("soon", 400), ("30", 302)])
+def test_does_the_lead_set_the_days_before_the_manager_is_told(sv_network, partners, make_user, sign_in, days, status):
+    from tenants.models import Network
+
+    lead = make_user(partners[0], "admin", lead_of=sv_network)  # a lead's changes go in its own partner's audit log
+    client = sign_in(lead)
+    url = f"/network/{sv_network.id}/social-value/chasing"
+    assert 'value="14"' in client.get(url).get_data(as_text=True)
+    response = client.post(url, data={"days": days})
+    assert response.status_code == status
+    db.session.expire_all()
+    assert db.session.get(Network, sv_network.id).chase_manager_after_days == (30 if status == 302 else 14)

@@ -1,19 +1,21 @@
 """Chasing delivery and the Real Living Wage list: notes on a contract, a supplier's history, the in-scope download."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
-from flask_login import current_user
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
 from portal.downloads import csv_response, xlsx_response
 from portal.extensions import db
+from portal.network.views import _led_network_or_404
 from portal.suppliers.models import Supplier
 from tenants.web import current_partner, partner_required
 
-from .. import contracts, living_wage, notes, supplier_history
+from .. import chasing, contracts, living_wage, notes, supplier_history
+from ..forms.chasing import ChasingSettingsForm
 from ..forms.notes import ContractNoteForm
 from ..problems import SocialValueProblem
 from . import bp
-from .common import audit, contract_or_404
+from .common import audit, contract_or_404, lead_audit
 from .contracts import contract_page
 
 
@@ -62,3 +64,20 @@ def living_wage_download(fmt: str):
         return csv_response(name, living_wage.REGISTER_HEADER, rows)
     return xlsx_response(name, living_wage.REGISTER_HEADER, list(rows))
 
+
+
+@bp.route("/network/<int:network_id>/social-value/chasing", methods=["GET", "POST"])
+@login_required
+def chasing_settings(network_id: int):
+    """The lead sets how long a return may be missing before managers are told. :raise 404: unless the user leads it."""
+    network = _led_network_or_404(network_id)
+    form = ChasingSettingsForm()
+    if request.method == "GET":
+        form.days.data = network.chase_manager_after_days
+    elif form.validate_on_submit():
+        chasing.set_chase_manager_after_days(db.session, network, form.days.data)
+        lead_audit(network, "social_value.chasing_days_set", days=form.days.data)
+        db.session.commit()
+        flash("Chasing setting saved.", "success")
+        return redirect(url_for("social_value.chasing_settings", network_id=network.id))
+    return render_template("social_value/chasing_settings.html", form=form, network=network), (400 if form.errors else 200)
