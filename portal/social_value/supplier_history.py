@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from .chasing import return_met
 from .models import Commitment, Contract, DeliveryReport, ReturnReminder
@@ -33,6 +33,7 @@ def delivery_history(session: Session, supplier_id: int) -> list[ContractHistory
         return []
     reports = session.scalars(
         select(DeliveryReport).join(Commitment, Commitment.id == DeliveryReport.commitment_id)
+        .options(joinedload(DeliveryReport.commitment).joinedload(Commitment.measure))
         .where(Commitment.contract_id.in_(list(histories)))
         .order_by(DeliveryReport.period_start.desc(), DeliveryReport.id)
     ).all()
