@@ -43,12 +43,15 @@ class Network(db.Model):
     # Supplier classes left out of procurable spend (portal/suppliers/models.py SUPPLIER_KINDS).
     excluded_kinds: Mapped[list] = mapped_column(JSON, default=lambda: ["public", "tax", "pension", "individual"])
     financial_year_start_month: Mapped[int] = mapped_column(Integer, default=4)
+    # Days after a supplier's return fell due, unanswered, before the contract manager is told.
+    chase_manager_after_days: Mapped[int] = mapped_column(Integer, default=14, server_default="14")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     organisations: Mapped[list["Organisation"]] = relationship(back_populates="network", order_by="Organisation.name")
 
     __table_args__ = (
         CheckConstraint("financial_year_start_month BETWEEN 1 AND 12", name="fy_start_month"),
+        CheckConstraint("chase_manager_after_days BETWEEN 1 AND 365", name="chase_manager_after_days"),
     )
 
 

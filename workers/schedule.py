@@ -42,6 +42,10 @@ PERIODIC_JOBS: dict = {
         "task": "portal.registers.lookup_tasks.look_up_all_networks",
         "schedule": crontab(hour=4, minute=0),  # after the night's matching, so only what it left unmatched
     },
+    "chase-social-value-returns": {  # remind suppliers of returns due, then tell managers of those unmet
+        "task": "portal.social_value.tasks.chase_returns",
+        "schedule": crontab(hour=7, minute=30),
+    },
     "send-weekly-match-digests": {
         "task": "portal.matching.tasks.send_weekly_digests",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),

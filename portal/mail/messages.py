@@ -23,6 +23,8 @@ RENDERERS = {
     "invitation": "portal.accounts.emails:invitation",
     "email-verification": "portal.smes.registration:verification_email",
     "weekly-digest": "portal.matching.digest:digest_email",
+    "supplier-return-due": "portal.social_value.chasing_emails:supplier_return_due",
+    "contract-return-overdue": "portal.social_value.chasing_emails:contract_return_overdue",
 }
 
 

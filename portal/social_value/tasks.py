@@ -83,3 +83,12 @@ def recompute_all_social_value_totals() -> int:
     for network_id in network_ids:
         recompute_network_social_value_totals.delay(network_id)
     return len(network_ids)
+
+
+@shared_task(**RETRY_TRANSIENT)
+def chase_returns() -> dict:
+    """Daily: remind suppliers of the returns that fell due, and tell managers of those still unmet (once each)."""
+    from . import chasing
+
+    result = committed(chasing.chase_all)
+    return {"reminded": result.reminded, "escalated": result.escalated}

@@ -1,6 +1,14 @@
 """Social value models, one file per part: the catalogue, contracts and commitments, delivery, targets, totals."""
 from .catalogue import Measure, Outcome, ProxyValue, Theme
-from .contracts import RLW_ANSWERS, ROUTES, Commitment, CommitmentProfileYear, Contract
+from .chasing import ContractNote, ReturnReminder
+from .contracts import (
+    REPORTING_FREQUENCIES,
+    RLW_ANSWERS,
+    ROUTES,
+    Commitment,
+    CommitmentProfileYear,
+    Contract,
+)
 from .delivery import REPORT_STATUSES, DeliveryBeneficiaryCount, DeliveryReport, EvidenceFile
 from .targets import TARGET_BASES, TARGET_SUBJECTS, NetworkTarget, PartnerTarget
 from .totals import (
@@ -12,6 +20,7 @@ from .totals import (
 )
 
 __all__ = [
+    "REPORTING_FREQUENCIES",
     "REPORT_STATUSES",
     "RLW_ANSWERS",
     "ROUTES",
@@ -20,6 +29,7 @@ __all__ = [
     "Commitment",
     "CommitmentProfileYear",
     "Contract",
+    "ContractNote",
     "DeliveryBeneficiaryCount",
     "DeliveryReport",
     "EvidenceFile",
@@ -30,6 +40,7 @@ __all__ = [
     "Outcome",
     "PartnerTarget",
     "ProxyValue",
+    "ReturnReminder",
     "SocialValueBeneficiaryTotal",
     "SocialValueTotal",
     "SocialValueTotalsPending",

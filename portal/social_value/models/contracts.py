@@ -32,6 +32,8 @@ ROUTES = (
     "grants", "asset_transfers", "non_treasury_investments",
 )
 RLW_ANSWERS = ("yes", "no", "unknown")
+# How often the supplier sends a return (a delivery report); "none": nobody chases it.
+REPORTING_FREQUENCIES = ("none", "quarterly", "half_yearly", "annual")
 
 
 def _in(column: str, values) -> str:
@@ -56,18 +58,34 @@ class Contract(TenantScoped, db.Model):
     category: Mapped[str | None] = mapped_column(String(200))
     route: Mapped[str] = mapped_column(String(30), default="procurement")
     rlw_in_scope: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The facts the Living Wage Foundation's rule asks for (portal/social_value/living_wage.py), and
+    # the version of the rule that decided rlw_in_scope from them (None: decided by hand).
+    rlw_on_premises: Mapped[bool | None] = mapped_column(Boolean)
+    rlw_hours_on_a_day: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
+    rlw_weeks_in_a_row: Mapped[int | None] = mapped_column(Integer)
+    rlw_rule_version: Mapped[str | None] = mapped_column(String(40))
+    # When the contract comes up for renewal: the point an accredited partner brings it up to the Real Living Wage.
+    renewal_date: Mapped[date | None] = mapped_column(Date)
+    # Chasing returns: how often they are due, who at the supplier is emailed, and who manages the contract.
+    reporting_frequency: Mapped[str] = mapped_column(String(12), default="none", server_default="none")
+    supplier_contact_email: Mapped[str | None] = mapped_column(String(320))
+    contract_manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     supplier_pays_rlw: Mapped[str] = mapped_column(String(8), default="unknown")
     # Bumped to revoke every supplier self-reporting link issued for this contract.
     supplier_link_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     supplier = relationship("Supplier")
+    contract_manager = relationship("User")
     commitments: Mapped[list[Commitment]] = relationship(back_populates="contract", order_by="Commitment.id")
 
     __table_args__ = (
         UniqueConstraint("organisation_id", "reference"),
         CheckConstraint(_in("route", ROUTES), name="route"),
         CheckConstraint(_in("supplier_pays_rlw", RLW_ANSWERS), name="supplier_pays_rlw"),
+        CheckConstraint(_in("reporting_frequency", REPORTING_FREQUENCIES), name="reporting_frequency"),
+        CheckConstraint("rlw_hours_on_a_day IS NULL OR rlw_hours_on_a_day >= 0", name="rlw_hours_not_negative"),
+        CheckConstraint("rlw_weeks_in_a_row IS NULL OR rlw_weeks_in_a_row BETWEEN 0 AND 53", name="rlw_weeks_in_a_year"),
         CheckConstraint("value_pence >= 0", name="value_not_negative"),
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_in_order"),
     )

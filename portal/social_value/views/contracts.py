@@ -60,6 +60,7 @@ def _supplier_choices(form: ContractForm, current_id: int | None = None) -> str:
 def new_contract():
     form = ContractForm()
     search = _supplier_choices(form)
+    form.set_manager_choices(contracts.partner_people(db.session, current_partner().organisation.id))
     if form.validate_on_submit():
         try:
             contract = contracts.create_contract(db.session, reference=form.reference.data, **form.contract_fields())
@@ -80,6 +81,7 @@ def edit_contract(contract_id: int):
     contract = contract_or_404(contract_id)
     form = ContractForm()
     search = _supplier_choices(form, contract.supplier_id)
+    form.set_manager_choices(contracts.partner_people(db.session, contract.organisation_id))
     if request.method == "GET":
         form.fill_from(contract)
     form.reference.data = contract.reference  # the reference does not change
@@ -97,8 +99,11 @@ def edit_contract(contract_id: int):
     return render_template("social_value/contract_form.html", form=form, contract=contract, search=search), (400 if form.errors else 200)
 
 
-def contract_page(contract, *, link=None, status=200):
-    """The contract's page; ``link`` is a new supplier link, shown this once."""
+def contract_page(contract, *, link=None, note_form=None, status=200):
+    """The contract's page; ``link`` is a new supplier link, shown this once; ``note_form`` one that was refused."""
+    from .. import chasing, living_wage, notes
+    from ..forms.notes import ContractNoteForm
+
     delivered = delivered_by_commitment(db.session, [c.id for c in contract.commitments])
     reports = db.session.scalars(
         select(DeliveryReport).where(DeliveryReport.commitment_id.in_([c.id for c in contract.commitments]))
@@ -117,6 +122,11 @@ def contract_page(contract, *, link=None, status=200):
     return render_template(
         "social_value/contract.html", contract=contract, delivered=delivered, reports=by_commitment,
         flags=contract_flags, totals=totals, link=link, link_form=SupplierLinkForm(),
+        notes=notes.notes_of(db.session, contract.id), note_form=note_form or ContractNoteForm(),
+        returns=[(r, chasing.return_met(db.session, contract.id, r.period_start, r.period_end))
+                 for r in chasing.returns_of(db.session, contract.id)],
+        rlw_decided_by=living_wage.rule_title(contract.rlw_rule_version),
+        frequency_labels=chasing.FREQUENCY_LABELS,
     ), status
 
 
