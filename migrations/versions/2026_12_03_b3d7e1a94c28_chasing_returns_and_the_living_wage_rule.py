@@ -8,7 +8,7 @@ reminder is sent once) and notes on contracts. Both get the partner policy. The
 network gains the number of days before a missing return goes to the manager.
 
 Revision ID: b3d7e1a94c28
-Revises: e7a9c3d51f20
+Revises: f1c2d3e4a5b6
 Create Date: 2026-12-03 13:33:54.500984
 
 """
@@ -22,7 +22,7 @@ TENANT_TABLES = ("sv_contract_notes", "sv_return_reminders")
 
 # revision identifiers, used by Alembic.
 revision = 'b3d7e1a94c28'
-down_revision = 'e7a9c3d51f20'
+down_revision = 'f1c2d3e4a5b6'
 branch_labels = None
 depends_on = None
 
