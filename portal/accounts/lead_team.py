@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from tenants.models import Network, NetworkLead, Organisation, User
 
+from .access_emails import tell_about_access
 from .people import PeopleProblem, elsewhere, record_in, refuse_own_account, set_active, who
 from .services import end_all_sessions
 
@@ -74,6 +75,7 @@ def add_lead(session: Session, network: Network, user: User, by: User | None) ->
     session.flush()
     end_all_sessions(user)
     record_in(session, _partners(session, network.id), "lead.added", by, **who(user), network=network.name)
+    tell_about_access(session, user, f"You are now on the lead team of {network.name}.", by, _ask(network))
     return added
 
 
@@ -89,6 +91,11 @@ def remove_lead(session: Session, lead: NetworkLead, by: User | None) -> None:
     session.delete(lead)
     end_all_sessions(user)
     record_in(session, _partners(session, network.id), "lead.removed", by, **who(user), network=network.name)
+    tell_about_access(session, user, f"You are no longer on the lead team of {network.name}.", by, _ask(network))
+
+
+def _ask(network: Network) -> str:
+    return f"ask another lead of {network.name}, or the portal's operators"
 
 
 def check_disable(session: Session, lead: NetworkLead, by: User | None) -> None:

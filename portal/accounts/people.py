@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from tenants import tenant_context
 from tenants.models import ROLES, Membership, NetworkLead, Organisation, User
 
+from .access_emails import tell_about_access
 from .services import end_all_sessions, record
 
 COMMAND_LINE = "command line"
@@ -111,6 +112,9 @@ def change_role(session: Session, membership: Membership, role: str, by: User | 
     end_all_sessions(membership.user)
     record_in(session, [membership.organisation_id], "member.role_changed", by,
               **who(membership.user), before=before, after=role)
+    partner = _name_of(session, membership.organisation_id)
+    tell_about_access(session, membership.user, f"Your role at {partner} is now {role} (it was {before}).", by,
+                      _ask(partner))
     return True
 
 
@@ -126,6 +130,20 @@ def remove_member(session: Session, membership: Membership, by: User | None) -> 
     session.delete(membership)
     end_all_sessions(user)
     record_in(session, [organisation_id], "member.removed", by, **who(user), role=role)
+    partner = _name_of(session, organisation_id)
+    tell_about_access(session, user, f"You no longer have access to {partner} (you were {_a(role)}).", by, _ask(partner))
+
+
+def _name_of(session: Session, organisation_id: int) -> str:
+    return session.get(Organisation, organisation_id).name
+
+
+def _ask(partner: str) -> str:
+    return f"ask an admin of {partner}, or reply to the person who made it"
+
+
+def _a(role: str) -> str:
+    return f"an {role}" if role[0] in "aeiou" else f"a {role}"
 
 
 def elsewhere(session: Session, user: User, organisation_id: int | None = None, network_id: int | None = None) -> bool:
@@ -195,4 +213,7 @@ def set_active(session: Session, user: User, active: bool, partners: list[int], 
     user.active = active
     end_all_sessions(user)
     record_in(session, partners, "account.enabled" if active else "account.disabled", by, **who(user), **detail)
+    what = ("Your account can sign in again, with the access it had." if active
+            else "Your account has been disabled: you cannot sign in until it is re-enabled.")
+    tell_about_access(session, user, what, by, "ask whoever manages your access, or the portal's operators")
     return True
