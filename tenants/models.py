@@ -43,6 +43,8 @@ class Network(db.Model):
     # Supplier classes left out of procurable spend (portal/suppliers/models.py SUPPLIER_KINDS).
     excluded_kinds: Mapped[list] = mapped_column(JSON, default=lambda: ["public", "tax", "pension", "individual"])
     financial_year_start_month: Mapped[int] = mapped_column(Integer, default=4)
+    # Four eyes: a delivery report cannot be verified by the person who recorded it (the lead may turn it off).
+    four_eyes_verification: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     organisations: Mapped[list["Organisation"]] = relationship(back_populates="network", order_by="Organisation.name")

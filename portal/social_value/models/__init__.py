@@ -2,6 +2,7 @@
 from .catalogue import Measure, Outcome, ProxyValue, Theme
 from .contracts import RLW_ANSWERS, ROUTES, Commitment, CommitmentProfileYear, Contract
 from .delivery import REPORT_STATUSES, DeliveryBeneficiaryCount, DeliveryReport, EvidenceFile
+from .imports import BULK_KINDS, BulkImport
 from .targets import TARGET_BASES, TARGET_SUBJECTS, NetworkTarget, PartnerTarget
 from .totals import (
     NetworkSocialValueBeneficiaryTotal,
@@ -12,6 +13,8 @@ from .totals import (
 )
 
 __all__ = [
+    "BULK_KINDS",
+    "BulkImport",
     "REPORT_STATUSES",
     "RLW_ANSWERS",
     "ROUTES",
