@@ -9,6 +9,7 @@ from flask import Blueprint
 bp = Blueprint("social_value", __name__)
 
 from . import (  # noqa: F401
+    bulk,
     commitments,
     contracts,
     delivery,
@@ -16,6 +17,7 @@ from . import (  # noqa: F401
     display,
     flags,
     measures,
+    network_settings,
     supplier,
     targets,
 )
