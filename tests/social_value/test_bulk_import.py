@@ -241,3 +241,17 @@ def test_a_viewer_cannot_upload(council, make_user, sign_in):
     response = viewer.post("/social-value/bulk-imports", data={"kind": "commitments",
                            "bulk_file": (io.BytesIO(COMMITMENT_HEADER.encode()), "c.csv")}, content_type="multipart/form-data")
     assert response.status_code == 403
+
+
+def test_the_command_imports_a_file_and_fails_naming_each_bad_line(council, held_contracts, officer, app, tmp_path):
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text(COMMITMENT_HEADER + "HW-2,DEMO-02,52,01/05/2024\nHW-1,DEMO-02,5,01/05/2019\n")
+    bad.write_text(COMMITMENT_HEADER + "HW-2,DEMO-01,x,01/05/2024\n")
+    runner = app.test_cli_runner()
+    args = ["import-social-value", "--organisation", council.slug, "--kind", "commitments"]
+    result = runner.invoke(args=[*args, str(good)])
+    assert result.exit_code == 0, result.output
+    assert "Imported 2 commitments, 0 already held, 1 valued at the earliest edition" in result.output
+    refused = runner.invoke(args=[*args, str(bad)])
+    assert refused.exit_code != 0 and "line 2: The quantity must be a number" in refused.output
+    assert len(commitments_held(council)) == 2
