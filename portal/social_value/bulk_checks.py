@@ -29,10 +29,16 @@ class LineProblem(ValueError):
     """What is wrong with one line, in words for the officer."""
 
 
-def line_key(parts: tuple, occurrence: int) -> str:
-    """The content hash of a line's normalised parts, and its occurrence among identical lines."""
-    digest = hashlib.blake2b("\x1f".join(str(p) for p in parts).encode(), digest_size=12).hexdigest()
-    return f"{digest}:{occurrence}"
+class Occurrences:
+    """Keys for a file's lines: the content hash of a line's normalised parts, and its occurrence among identical lines."""
+
+    def __init__(self):
+        self._seen: dict[str, int] = {}  # by digest, not by parts: a million lines' parts would not fit
+
+    def key(self, parts: tuple) -> str:
+        digest = hashlib.blake2b("\x1f".join(str(p) for p in parts).encode(), digest_size=12).hexdigest()
+        self._seen[digest] = occurrence = self._seen.get(digest, 0) + 1
+        return f"{digest}:{occurrence}"
 
 
 @dataclass(frozen=True)
@@ -145,7 +151,7 @@ def check_commitments(session: Session, catalogue: Catalogue, rows, cell, organi
     checked = Checked()
     held = held_keys(session, Commitment)
     taken = {(c, m): "held" for c, m in session.execute(select(Commitment.contract_id, Commitment.measure_id))}
-    seen: dict[tuple, int] = {}
+    occurrences = Occurrences()
     for raw in rows:
         checked.lines += 1
         try:
@@ -156,8 +162,7 @@ def check_commitments(session: Session, catalogue: Catalogue, rows, cell, organi
             committed = cell(raw, "Committed on").strip()
             committed_on = date_of(committed, "Committed on") if committed else start
             parts = (reference.strip().casefold(), code.strip().casefold(), quantity, committed_on.isoformat())
-            seen[parts] = occurrence = seen.get(parts, 0) + 1
-            key = line_key(parts, occurrence)
+            key = occurrences.key(parts)
             if key in held:
                 checked.already_held += 1
                 continue
@@ -194,7 +199,7 @@ def check_delivery(session: Session, catalogue: Catalogue, rows, cell, organisat
     checked = Checked()
     held = held_keys(session, DeliveryReport)
     commitments = _commitments_by_line(session)
-    seen: dict[tuple, int] = {}
+    occurrences = Occurrences()
     for raw in rows:
         checked.lines += 1
         try:
@@ -211,8 +216,7 @@ def check_delivery(session: Session, catalogue: Catalogue, rows, cell, organisat
                 raise LineProblem("The period ends before it starts")
             narrative = " ".join(cell(raw, "What was delivered").split())
             parts = (reference.strip().casefold(), code.strip().casefold(), quantity, start.isoformat(), end.isoformat(), narrative)
-            seen[parts] = occurrence = seen.get(parts, 0) + 1
-            key = line_key(parts, occurrence)
+            key = occurrences.key(parts)
         except LineProblem as problem:
             checked.problems.append([raw.line_number, str(problem)])
             continue
