@@ -9,9 +9,7 @@ same occurrence) are counted and left alone, so importing the same file again ad
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import time
 import uuid
 from dataclasses import dataclass
@@ -190,16 +188,12 @@ def place_rows(session: Session, model, names: tuple[str, ...], rows: list[tuple
     connection.execute(text(f"DROP TABLE IF EXISTS {staging}"))
     # The staging table takes the target's column types; it holds none of its rows.
     connection.execute(text(f"CREATE TEMPORARY TABLE {staging} AS SELECT {column_list} FROM {table} WITH NO DATA"))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
     defaults = _insert_defaults(model, names)
-    # csv writes None as an empty cell, which COPY reads as NULL; True and False as PostgreSQL reads them.
-    writer.writerows(rows)
-    buffer.seek(0)
     dbapi = connection.connection.driver_connection
-    with dbapi.cursor() as cursor, cursor.copy(f"COPY {staging} ({column_list}) FROM STDIN WITH (FORMAT csv)") as copy:
-        while chunk := buffer.read(1024 * 1024):
-            copy.write(chunk)
+    # write_row keeps None (NULL) apart from "" (a narrative left blank), which a CSV spool cannot.
+    with dbapi.cursor() as cursor, cursor.copy(f"COPY {staging} ({column_list}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
     extra_names = ", ".join(defaults)
     extra_values = ", ".join(f":{k}" for k in defaults)
     connection.execute(
