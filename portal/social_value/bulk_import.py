@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import insert, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from tenants.models import Organisation, utcnow
+from tenants.models import Network, Organisation, utcnow
 
 from . import bulk_checks
 from .bulk_files import LAYOUTS, BulkFileProblem, open_bulk_file
@@ -149,7 +149,13 @@ def run_bulk_import(session: Session, import_id: int) -> Outcome:
         checked = bulk_checks.check_delivery(session, catalogue, rows, cell, organisation.id, bulk.uploaded_by_id)
     if checked.lines == 0:
         checked.problems.append([0, "The file has a header but no lines"])
-    session.expire(bulk)  # _Progress wrote to it on its own connection
+    # The same import run twice at once (a task delivered twice) checks the file twice but places it
+    # once: imports into one network take turns from here (a row lock on the network, held to commit),
+    # and the second finds the first's result when its turn comes.
+    session.execute(update(Network).where(Network.id == organisation.network_id).values(id=Network.id))
+    session.refresh(bulk)  # also drops what _Progress wrote on its own connection
+    if bulk.status in ("imported", "rejected"):
+        return Outcome(bulk.status, bulk.imported_count, bulk.already_held_count, len(bulk.problems or []))
     bulk.total_rows = bulk.rows_done = checked.lines
     bulk.problems = checked.problems
     bulk.finished_at = utcnow()
