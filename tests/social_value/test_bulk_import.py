@@ -3,6 +3,7 @@ with every bad line named, nothing changed by a refused file, and nothing added 
 from __future__ import annotations
 
 import io
+import time
 from datetime import date
 from decimal import Decimal
 
@@ -255,3 +256,32 @@ def test_the_command_imports_a_file_and_fails_naming_each_bad_line(council, held
     refused = runner.invoke(args=[*args, str(bad)])
     assert refused.exit_code != 0 and "line 2: The quantity must be a number" in refused.output
     assert len(commitments_held(council)) == 2
+
+
+@pytest.mark.worker
+def test_a_real_worker_imports_the_file_and_the_report_counts_the_commitments(
+        council, held_contracts, officer, sign_in, celery_worker_process):
+    """Upload, confirm, and the worker imports it; the totals the annual report reads follow."""
+    from portal.social_value.models import SocialValueTotal
+
+    council_id = council.id
+    client = sign_in(officer)
+    content = (COMMITMENT_HEADER + "HW-2,DEMO-02,52,01/05/2024\nHW-1,DEMO-02,10,01/05/2019\n").encode()
+    page_url = client.post("/social-value/bulk-imports", data={"kind": "commitments", "bulk_file": (io.BytesIO(content), "c.csv")},
+                           content_type="multipart/form-data").headers["Location"]
+    assert client.post(page_url).status_code == 302
+    deadline = time.monotonic() + 60
+    while 'data-status="imported"' not in (page := client.get(page_url).get_data(as_text=True)):
+        assert time.monotonic() < deadline and 'data-status="failed"' not in page, page[page.find("bulk-status"):][:500]
+        time.sleep(0.3)
+    assert "2 commitments imported" in page and "valued at the earliest edition" in page
+    while True:
+        db.session.remove()  # a fresh session each time: see what the worker committed
+        with tenant_context(council_id):
+            total = db.session.scalar(select(SocialValueTotal.committed_value_pence).where(
+                SocialValueTotal.year == 2024, SocialValueTotal.breakdown == "all"))
+        if total is not None:
+            break
+        assert time.monotonic() < deadline, "the worker did not recompute the totals in time"
+        time.sleep(0.3)
+    assert total == 52 * 21_000
