@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from portal.spend.normalise import parse_date
 
 from .commitments import _quantity
+from .forms.fields import MOST_QUANTITY
 from .measures import value_of
 from .models import Commitment, Contract, DeliveryReport, Measure, ProxyValue
 from .problems import SocialValueProblem
@@ -107,9 +108,14 @@ def quantity_of(text: str) -> Decimal:
     if not cleaned:
         raise LineProblem("The quantity is blank")
     try:
+        # Too large is said first: _quantity's rounding check cannot take a number past Decimal's precision.
+        if Decimal(cleaned).is_finite() and abs(Decimal(cleaned)) > MOST_QUANTITY:
+            raise LineProblem(f"The quantity cannot be more than {MOST_QUANTITY:,} (not '{text.strip()}')")
         return _quantity(cleaned)
     except SocialValueProblem as problem:
         raise LineProblem(f"{problem} (not '{text.strip()}')") from None
+    except ArithmeticError:
+        raise LineProblem(f"The quantity must be a number, not negative (not '{text.strip()}')") from None
 
 
 def date_of(text: str, what: str) -> date:

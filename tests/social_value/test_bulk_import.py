@@ -101,6 +101,8 @@ BAD_LINES = [
     ("HW-2,DEMO-02,-3,01/05/2024", "not negative"),
     ("HW-2,DEMO-02,1.2345,01/05/2024", "at most 3 decimal places"),
     ("HW-2,DEMO-02,,01/05/2024", "The quantity is blank"),
+    ("HW-2,DEMO-02,1" + "0" * 30 + ",01/05/2024", "The quantity cannot be more than 1,000,000,000"),
+    ("HW-2,DEMO-02,NaN,01/05/2024", "The quantity must be a number"),
     ("HW-2,DEMO-03,5,31/02/2024", "Committed on: date '31/02/2024' does not exist"),
     ("HW-2,DEMO-03,5,someday", "Committed on: date"),
     (",DEMO-02,5,01/05/2024", "The contract reference is blank"),
