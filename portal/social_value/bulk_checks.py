@@ -118,6 +118,15 @@ def quantity_of(text: str) -> Decimal:
         raise LineProblem(f"The quantity must be a number, not negative (not '{text.strip()}')") from None
 
 
+def _whole(raw) -> None:
+    """A line with more cells than the header lost something (an unquoted comma, say): say so rather than guess.
+
+    Fewer cells are read as blanks: a hand-written CSV often leaves out an empty last column.
+    """
+    if raw.cell_count > raw.header_count:
+        raise LineProblem(raw.problem)
+
+
 def date_of(text: str, what: str) -> date:
     try:
         return parse_date(text)
@@ -161,6 +170,7 @@ def check_commitments(session: Session, catalogue: Catalogue, rows, cell, organi
     for raw in rows:
         checked.lines += 1
         try:
+            _whole(raw)
             reference, code = cell(raw, "Contract reference"), cell(raw, "Measure code")
             contract_id, start, _end = catalogue.contract(reference)
             measure_id = catalogue.measure(code)
@@ -209,6 +219,7 @@ def check_delivery(session: Session, catalogue: Catalogue, rows, cell, organisat
     for raw in rows:
         checked.lines += 1
         try:
+            _whole(raw)
             reference, code = cell(raw, "Contract reference"), cell(raw, "Measure code")
             catalogue.contract(reference)
             catalogue.known_measure(code)

@@ -167,13 +167,16 @@ def test_bad_delivery_lines_are_named_and_nothing_is_added(council, held_contrac
                + "HW-1,DEMO-02,4,01/07/2024,30/09/2024,\n"
                + "HW-2,DEMO-02,4,30/09/2024,01/07/2024,\n"
                + "HW-2,DEMO-02,4,01/07/2024,,\n"
-               + "HW-9,DEMO-02,4,01/07/2024,30/09/2024,\n", officer)
+               + "HW-9,DEMO-02,4,01/07/2024,30/09/2024,\n"
+               + "HW-2,DEMO-02,4,01/07/2024,30/09/2024,Two apprentices, one mentor\n"
+               + "HW-2,DEMO-02,4,01/10/2024,31/12/2024\n", officer)  # a blank last column left out: fine
     assert bulk.status == "rejected"
     assert bulk.problems == [
         [3, "Contract HW-1 has no commitment to DEMO-02"],
         [4, "The period ends before it starts"],
         [5, "Period end: date is blank"],
         [6, "No contract has the reference 'HW-9'"],
+        [7, "line 7 has 7 cells, the header has 6"],
     ]
     assert reports_held(council) == []
 
