@@ -43,6 +43,7 @@ def upgrade():
     sa.Column('earliest_edition_count', sa.Integer(), nullable=False),
     sa.Column('problems', sa.JSON(), nullable=False),
     sa.Column('failure_reason', sa.Text(), nullable=True),
+    sa.Column('heartbeat_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('organisation_id', sa.Integer(), nullable=False),

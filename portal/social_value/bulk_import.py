@@ -109,7 +109,7 @@ class _Progress:
         if force or now - self._last >= PROGRESS_EVERY_SECONDS:
             self._last = now
             with self._factory() as session:
-                session.execute(update(BulkImport).where(BulkImport.id == self.import_id).values(**values))
+                session.execute(update(BulkImport).where(BulkImport.id == self.import_id).values(heartbeat_at=utcnow(), **values))
                 session.commit()
 
 

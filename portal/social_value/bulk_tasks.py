@@ -7,6 +7,7 @@ from celery import shared_task
 from sqlalchemy.exc import OperationalError
 
 from portal.extensions import db
+from tenants.models import utcnow
 from workers.queueing import enqueue_after_commit
 from workers.units import RETRY_TRANSIENT
 
@@ -17,7 +18,7 @@ log = logging.getLogger(__name__)
 
 def queue_bulk_import(session, bulk: BulkImport) -> None:
     """Mark the import queued and have a worker run it once this transaction commits."""
-    bulk.status, bulk.rows_done, bulk.failure_reason = "queued", 0, None
+    bulk.status, bulk.rows_done, bulk.failure_reason, bulk.heartbeat_at = "queued", 0, None, utcnow()
     session.flush()
     enqueue_after_commit(session, import_social_value_file, bulk.organisation_id, bulk.id)
 

@@ -290,3 +290,32 @@ def test_a_real_worker_imports_the_file_and_the_report_counts_the_commitments(
         assert time.monotonic() < deadline, "the worker did not recompute the totals in time"
         time.sleep(0.3)
     assert total == 52 * 21_000
+
+
+def test_an_import_whose_worker_died_can_be_started_again_and_adds_each_line_once(council, held_contracts, officer, sign_in):
+    from datetime import timedelta
+
+    from tenants.models import utcnow
+
+    content = COMMITMENT_HEADER + "HW-2,DEMO-02,52,01/05/2024\n"
+    with tenant_context(council.id):
+        bulk = bulk_import.store_upload(db.session, "commitments", officer, "c.csv", io.BytesIO(content.encode()), council.id)
+        bulk.status, bulk.heartbeat_at = "running", utcnow() - timedelta(minutes=5)
+        db.session.commit()
+        bulk_id = bulk.id
+    client = sign_in(officer)
+    url = f"/social-value/bulk-imports/{bulk_id}"
+    assert 'data-testid="stalled"' not in client.get(url).get_data(as_text=True)
+    client.post(url)
+    with tenant_context(council.id):
+        assert db.session.get(BulkImport, bulk_id).status == "running"  # still within its lease: not queued again
+        db.session.get(BulkImport, bulk_id).heartbeat_at = utcnow() - timedelta(minutes=16)
+        db.session.commit()
+    assert 'data-testid="stalled"' in client.get(url).get_data(as_text=True)
+    assert client.post(url).status_code == 302
+    with tenant_context(council.id):
+        db.session.expire_all()
+        assert db.session.get(BulkImport, bulk_id).status == "queued"
+        bulk_import.run_bulk_import(db.session, bulk_id)
+        db.session.commit()
+    assert len(commitments_held(council)) == 1

@@ -14,12 +14,12 @@ from .totals import (
 
 __all__ = [
     "BULK_KINDS",
-    "BulkImport",
     "REPORT_STATUSES",
     "RLW_ANSWERS",
     "ROUTES",
     "TARGET_BASES",
     "TARGET_SUBJECTS",
+    "BulkImport",
     "Commitment",
     "CommitmentProfileYear",
     "Contract",

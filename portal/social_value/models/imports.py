@@ -1,9 +1,18 @@
 """A file of commitments or delivery reports brought in at once, and how its import went."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
@@ -12,6 +21,9 @@ from tenants.scoping import TenantScoped
 
 BULK_KINDS = ("commitments", "delivery")
 BULK_STATUSES = ("uploaded", "queued", "running", "imported", "rejected", "failed")
+# A queued or running import silent this long lost its worker (one writes progress every second while
+# it checks lines, and places even a million in under a minute): the officer may start it again.
+STALLED_AFTER = timedelta(minutes=15)
 
 
 def _in(column: str, values) -> str:
@@ -42,6 +54,8 @@ class BulkImport(TenantScoped, db.Model):
     earliest_edition_count: Mapped[int] = mapped_column(Integer, default=0)
     problems: Mapped[list] = mapped_column(JSON, default=list)
     failure_reason: Mapped[str | None] = mapped_column(Text)
+    # When it was queued, or last said how far it had got.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -53,3 +67,11 @@ class BulkImport(TenantScoped, db.Model):
     @property
     def finished(self) -> bool:
         return self.status in ("imported", "rejected", "failed")
+
+    @property
+    def stalled(self) -> bool:
+        """Queued or running, and not heard from for STALLED_AFTER: its worker died (a rerun adds no line twice)."""
+        if self.status not in ("queued", "running") or self.heartbeat_at is None:
+            return False
+        beat = self.heartbeat_at if self.heartbeat_at.tzinfo else self.heartbeat_at.replace(tzinfo=utcnow().tzinfo)
+        return utcnow() - beat > STALLED_AFTER

@@ -72,7 +72,7 @@ def bulk_import_page(bulk_import_id: int):
     if form.is_submitted():
         if not current_partner().can("officer"):
             abort(403, description="Only officers and admins can import commitments and delivery.")
-        if bulk.status not in ("uploaded", "failed"):
+        if bulk.status not in ("uploaded", "failed") and not bulk.stalled:
             return redirect(url_for("social_value.bulk_import_page", bulk_import_id=bulk.id))
         if form.validate():
             queue_bulk_import(db.session, bulk)
