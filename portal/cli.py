@@ -109,8 +109,10 @@ def _vacuum_analyze() -> None:
 
 def init_app(app: Flask) -> None:
     from portal.dbsetup import prepare_postgres_command
+    from portal.social_value.bulk_cli import import_social_value_command
 
     for command in (
-        create_network_command, create_organisation_command, create_user_command, demo_command, prepare_postgres_command
+        create_network_command, create_organisation_command, create_user_command, demo_command, prepare_postgres_command,
+        import_social_value_command,
     ):
         app.cli.add_command(command)

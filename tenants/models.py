@@ -45,6 +45,8 @@ class Network(db.Model):
     financial_year_start_month: Mapped[int] = mapped_column(Integer, default=4)
     # Days after a supplier's return fell due, unanswered, before the contract manager is told.
     chase_manager_after_days: Mapped[int] = mapped_column(Integer, default=14, server_default="14")
+    # Four eyes: a delivery report cannot be verified by the person who recorded it (the lead may turn it off).
+    four_eyes_verification: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     organisations: Mapped[list["Organisation"]] = relationship(back_populates="network", order_by="Organisation.name")

@@ -18,7 +18,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tenants.models import utcnow
+from tenants.models import Network, Organisation, utcnow
 
 from .commitments import _quantity
 from .measures import value_of
@@ -119,10 +119,29 @@ def edit_delivery(
     return report
 
 
+class SamePersonRefused(SocialValueProblem):
+    """Four eyes: the person who recorded a report may not verify it."""
+
+
+def may_verify(session: Session, report: DeliveryReport, user) -> bool:
+    """False when the network asks for four eyes and ``user`` recorded this report."""
+    if report.reported_by_id is None or report.reported_by_id != user.id:
+        return True
+    network = session.get(Network, session.get(Organisation, report.organisation_id).network_id)
+    return not network.four_eyes_verification
+
+
 def verify_delivery(session: Session, report: DeliveryReport, verified_by) -> DeliveryReport:
-    """Accept a report as delivered; verifying a verified report changes nothing."""
+    """Accept a report as delivered; verifying a verified report changes nothing.
+
+    :raise SamePersonRefused: when the network asks for four eyes and ``verified_by`` recorded it.
+    """
     if report.status == "verified":
         return report
+    if not may_verify(session, report, verified_by):
+        raise SamePersonRefused(
+            "You recorded this report, so someone else must verify it: your network asks for a second person to check each report"
+        )
     report.status, report.rejection_reason = "verified", None
     report.verified_by_id, report.verified_at = verified_by.id, utcnow()
     session.flush()

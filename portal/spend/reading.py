@@ -201,13 +201,15 @@ def _sniff_kind(path: Path, filename: str) -> str:
     return "text"
 
 
-def read_spend_file(path: str | Path, filename: str) -> SpendFile:
+def read_spend_file(path: str | Path, filename: str, is_header=None) -> SpendFile:
     """Open an uploaded spend file, find its header and return it ready to stream rows.
 
     ``path`` is where the upload is stored, ``filename`` the name the officer gave it (used
     for its extension and in messages). Raises SpendFileProblem for an empty file, a file
     that is not CSV or XLSX or whose extension does not match its content, a zip bomb, a CSV
-    with NUL bytes, or a file without a recognisable header row.
+    with NUL bytes, or a file without a recognisable header row. ``is_header`` (cells -> bool)
+    tells a header row for files in another layout (social value bulk imports); by default,
+    a row naming enough spend fields.
     """
     path = Path(path)
     extension = Path(filename).suffix.lower()
@@ -223,13 +225,13 @@ def read_spend_file(path: str | Path, filename: str) -> SpendFile:
                 f"{filename} is called {extension} but is an Excel workbook: "
                 "upload it with its .xlsx name, or save it as CSV"
             )
-        return _open_xlsx(path, filename)
+        return _open_xlsx(path, filename, is_header)
     if extension in _XLSX_EXTENSIONS:
         raise SpendFileProblem(
             f"{filename} is called {extension} but is not an Excel workbook: if it is a CSV "
             "file, name it .csv"
         )
-    return _open_csv(path, filename)
+    return _open_csv(path, filename, is_header)
 
 
 # --- XLSX ---------------------------------------------------------------------------------
@@ -306,12 +308,12 @@ def _sheet_rows(sheet, filename: str) -> Iterator[list[str]]:
         ) from None
 
 
-def _open_xlsx(path: Path, filename: str) -> SpendFile:
+def _open_xlsx(path: Path, filename: str, is_header=None) -> SpendFile:
     workbook = _load_workbook(path, filename)
     try:
         saw_data = False
         for sheet in workbook.worksheets:
-            found = _find_header(_sheet_rows(sheet, filename))
+            found = _find_header(_sheet_rows(sheet, filename), is_header)
             if found is None:
                 continue
             if found[0] == "header":
@@ -394,12 +396,12 @@ def _csv_records(path: Path, encoding: str, delimiter: str) -> Iterator[list[str
         yield from csv.reader(stream, delimiter=delimiter)
 
 
-def _open_csv(path: Path, filename: str) -> SpendFile:
+def _open_csv(path: Path, filename: str, is_header=None) -> SpendFile:
     encoding = _sniff_encoding(path, filename)
     saw_data = False
     for delimiter in CSV_DELIMITERS:
         try:
-            found = _find_header(_csv_records(path, encoding, delimiter))
+            found = _find_header(_csv_records(path, encoding, delimiter), is_header)
         except csv.Error as error:
             raise SpendFileProblem(f"{filename} is not a readable CSV file: {error}") from None
         if found is None:
@@ -418,7 +420,7 @@ def _open_csv(path: Path, filename: str) -> SpendFile:
 # --- header row and rows ------------------------------------------------------------------
 
 
-def _find_header(records: Iterator[list[str]]):
+def _find_header(records: Iterator[list[str]], is_header=None):
     """Look at the first rows for the header: ("header", line, cells), ("none",) or None if blank."""
     saw_data = False
     try:
@@ -428,7 +430,7 @@ def _find_header(records: Iterator[list[str]]):
             if _is_blank(cells):
                 continue
             saw_data = True
-            if recognised_headers(cells) >= MIN_RECOGNISED_HEADERS:
+            if is_header(cells) if is_header else recognised_headers(cells) >= MIN_RECOGNISED_HEADERS:
                 return ("header", line, cells)
     finally:
         close = getattr(records, "close", None)

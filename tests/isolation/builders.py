@@ -66,3 +66,10 @@ def register_loads(base, other_sme):
     db.session.add(load)
     db.session.commit()
     return {"load_id": load.id}
+
+
+@builder
+def social_value_bulk_imports(base, other_sme):
+    from tests.cross_tenant.social_value_bulk import matrix_targets
+
+    return matrix_targets(base, other_sme)

@@ -80,6 +80,14 @@ def test_an_officer_records_a_contract_a_commitment_and_a_delivery_report(page, 
     expect(page.get_by_test_id("evidence")).to_contain_text("timesheets.pdf")
     screenshot("social-value-delivery-report")
 
+    # Four eyes, the network's default: the one who recorded the report cannot verify it, until the lead says so.
+    expect(page.get_by_test_id("four-eyes")).to_be_visible()
+    report_url = page.url
+    page.goto("/social-value/contracts")
+    page.get_by_role("link", name="Social value settings (lead)").click()
+    page.get_by_label("Anyone who may verify, including the person who recorded it").check()
+    page.get_by_role("button", name="Save").click()
+    page.goto(report_url)
     page.get_by_role("button", name="Verify the report").click()
     expect(page.get_by_test_id("report-status")).to_have_text("verified")
     page.get_by_role("link", name="Back to HW-2024-01").click()

@@ -35,6 +35,12 @@ def client(officer, sign_in):
 
 
 @pytest.fixture
+def checker(council, make_user, sign_in):
+    """A second officer: the network asks for four eyes, so the one who recorded a report does not verify it."""
+    return sign_in(make_user(council, "officer", email="checker@council.org"))
+
+
+@pytest.fixture
 def contract_id(council, client):
     add_contract(client)
     return ids(council)[0]
@@ -176,9 +182,9 @@ def test_a_profile_year_the_contract_no_longer_covers_is_refused(council, client
 
 # Changing a delivery report
 
-def test_a_verified_report_changed_stops_counting_until_verified_again_and_then_counts_once(council, client, contract_id, report_id):
+def test_a_verified_report_changed_stops_counting_until_verified_again_and_then_counts_once(council, client, checker, contract_id, report_id):
     """Verify, change, the delivered £ drops out until verified again; verified again, it counts once at its new figure."""
-    assert client.post(f"/social-value/delivery-reports/{report_id}/verify").status_code == 302
+    assert checker.post(f"/social-value/delivery-reports/{report_id}/verify").status_code == 302
     assert delivered_on_contract_page(client, contract_id) == "£2,100" and delivered_in_annual_report(client) == "£2,100"
     form = text(client.get(f"/social-value/delivery-reports/{report_id}/edit"))
     assert 'data-testid="verified-warning"' in form and "stops counting until someone verifies it again" in form
@@ -190,7 +196,7 @@ def test_a_verified_report_changed_stops_counting_until_verified_again_and_then_
     assert "Waiting to be verified" in text(client.get(f"/social-value/contracts/{contract_id}"))
 
     for _ in range(2):  # verifying twice changes nothing
-        assert client.post(f"/social-value/delivery-reports/{report_id}/verify").status_code == 302
+        assert checker.post(f"/social-value/delivery-reports/{report_id}/verify").status_code == 302
     assert delivered_on_contract_page(client, contract_id) == "£2,520"  # 12 weeks at £210, not 22
     assert delivered_in_annual_report(client) == "£2,520"
     [event] = audit_events(council, "social_value.delivery_changed")
@@ -210,8 +216,8 @@ def test_the_period_and_who_benefited_are_changed_and_the_form_shows_what_is_rec
     assert state[7] == [("Boston Castle", "Disability", 1), ("Rawmarsh", "", 2)]
 
 
-def test_saving_a_verified_report_unchanged_leaves_it_verified(council, client, report_id):
-    client.post(f"/social-value/delivery-reports/{report_id}/verify")
+def test_saving_a_verified_report_unchanged_leaves_it_verified(council, client, checker, report_id):
+    checker.post(f"/social-value/delivery-reports/{report_id}/verify")
     before = report_state(council, report_id)
     response = change_report(client, report_id)
     assert response.status_code == 302
@@ -237,8 +243,8 @@ def test_a_rejected_report_saved_goes_back_to_be_checked(council, client, contra
     ({"count_0": ""}, "Enter how many people benefited in row 1"),
     ({"ward_1": "Boston Castle", "group_1": "Age 16-24", "count_1": "1"}, "appear twice"),
 ])
-def test_a_bad_change_to_a_report_is_refused_and_nothing_changes(council, client, report_id, changes, message):
-    client.post(f"/social-value/delivery-reports/{report_id}/verify")
+def test_a_bad_change_to_a_report_is_refused_and_nothing_changes(council, client, checker, report_id, changes, message):
+    checker.post(f"/social-value/delivery-reports/{report_id}/verify")
     before = report_state(council, report_id)
     refused(change_report(client, report_id, **{"quantity": "11", **changes}), message)
     assert report_state(council, report_id) == before and before[4] == "verified"
@@ -271,8 +277,8 @@ def test_a_change_that_overlaps_another_report_is_refused(council, client, commi
 
 # Adding evidence to a report
 
-def test_evidence_added_to_a_verified_report_is_kept_and_the_report_still_counts(council, client, contract_id, report_id):
-    client.post(f"/social-value/delivery-reports/{report_id}/verify")
+def test_evidence_added_to_a_verified_report_is_kept_and_the_report_still_counts(council, client, checker, contract_id, report_id):
+    checker.post(f"/social-value/delivery-reports/{report_id}/verify")
     response = add_files(client, report_id, [("timesheets.pdf", PDF), ("register.csv", b"week,hours\n1,37\n")])
     assert response.status_code == 302, text(response)[:2000]
     page = text(client.get(f"/social-value/delivery-reports/{report_id}"))

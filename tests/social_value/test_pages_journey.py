@@ -62,7 +62,7 @@ def ids(partner):
         return (contract.id if contract else None, commitment.id if commitment else None, report.id if report else None)
 
 
-def test_contract_commitment_delivery_with_evidence_then_verified_shows_delivered(council, officer, sign_in, measure):
+def test_contract_commitment_delivery_with_evidence_then_verified_shows_delivered(council, officer, sign_in, measure, make_user):
     client = sign_in(officer)
     response = add_contract(client)
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -82,7 +82,8 @@ def test_contract_commitment_delivery_with_evidence_then_verified_shows_delivere
     assert "timesheets.pdf" in report_page and "Boston Castle" in report_page and "reported" in report_page
     assert "Nothing yet" in client.get(f"/social-value/contracts/{contract_id}").get_data(as_text=True)
 
-    assert client.post(f"/social-value/delivery-reports/{report_id}/verify").status_code == 302
+    checker = sign_in(make_user(council, "officer", email="checker@council.org"))  # four eyes
+    assert checker.post(f"/social-value/delivery-reports/{report_id}/verify").status_code == 302
     page = client.get(f"/social-value/contracts/{contract_id}").get_data(as_text=True)
     delivered = re.search(r'data-testid="delivered-total">([^<]+)<', page).group(1)
     assert delivered == "£2,100"  # 10 weeks at £210

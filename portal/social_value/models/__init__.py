@@ -10,6 +10,7 @@ from .contracts import (
     Contract,
 )
 from .delivery import REPORT_STATUSES, DeliveryBeneficiaryCount, DeliveryReport, EvidenceFile
+from .imports import BULK_KINDS, BulkImport
 from .targets import TARGET_BASES, TARGET_SUBJECTS, NetworkTarget, PartnerTarget
 from .totals import (
     NetworkSocialValueBeneficiaryTotal,
@@ -21,11 +22,13 @@ from .totals import (
 
 __all__ = [
     "REPORTING_FREQUENCIES",
+    "BULK_KINDS",
     "REPORT_STATUSES",
     "RLW_ANSWERS",
     "ROUTES",
     "TARGET_BASES",
     "TARGET_SUBJECTS",
+    "BulkImport",
     "Commitment",
     "CommitmentProfileYear",
     "Contract",

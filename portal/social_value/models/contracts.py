@@ -115,6 +115,11 @@ class Commitment(TenantScoped, db.Model):
     rebased_proxy_value_pence: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     rebased_value_pence: Mapped[int | None] = mapped_column(BigInteger)
     rebased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Dated before the measure's first edition (a back-filled year): valued at the earliest edition
+    # rather than refused, and shown so on every page that shows the value.
+    valued_at_earliest_edition: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # A bulk-imported line's identity (portal.social_value.bulk_identity): content hash and occurrence.
+    line_key: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     contract: Mapped[Contract] = relationship(back_populates="commitments")
@@ -126,6 +131,7 @@ class Commitment(TenantScoped, db.Model):
     __table_args__ = (
         # One line per measure per contract: a second promise of the same thing is an edit.
         UniqueConstraint("contract_id", "measure_id"),
+        UniqueConstraint("organisation_id", "line_key"),
         CheckConstraint("quantity >= 0", name="quantity_not_negative"),
     )
 

@@ -60,8 +60,12 @@ class DeliveryReport(TenantScoped, db.Model):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A bulk-imported report's identity (portal.social_value.bulk_identity): two identical lines are two reports.
+    line_key: Mapped[str | None] = mapped_column(String(40))
 
     commitment = relationship("Commitment")
+    reported_by = relationship("User", foreign_keys=[reported_by_id])
+    verified_by = relationship("User", foreign_keys=[verified_by_id])
     beneficiaries: Mapped[list[DeliveryBeneficiaryCount]] = relationship(
         back_populates="report", cascade=OWNED_ROWS,
         order_by="(DeliveryBeneficiaryCount.ward, DeliveryBeneficiaryCount.protected_group)",
@@ -69,6 +73,7 @@ class DeliveryReport(TenantScoped, db.Model):
     evidence: Mapped[list[EvidenceFile]] = relationship(back_populates="report", order_by="EvidenceFile.id")
 
     __table_args__ = (
+        UniqueConstraint("organisation_id", "line_key"),
         CheckConstraint("status IN (" + ", ".join(f"'{s}'" for s in REPORT_STATUSES) + ")", name="status"),
         CheckConstraint("reported_via IN (" + ", ".join(f"'{s}'" for s in REPORTED_VIA) + ")", name="reported_via"),
         CheckConstraint("quantity >= 0", name="quantity_not_negative"),

@@ -10,6 +10,7 @@ bp = Blueprint("social_value", __name__)
 
 from . import (  # noqa: F401
     chasing,
+    bulk,
     commitments,
     contracts,
     delivery,
@@ -17,6 +18,7 @@ from . import (  # noqa: F401
     display,
     flags,
     measures,
+    network_settings,
     supplier,
     targets,
 )

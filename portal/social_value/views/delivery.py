@@ -61,6 +61,7 @@ def report_page(report, *, reject_form=None, evidence_form=None, status=200):
     return render_template(
         "social_value/delivery_report.html", report=report, commitment=report.commitment,
         verify_form=VerifyForm(), reject_form=reject_form or RejectForm(), evidence_form=evidence_form or EvidenceForm(),
+        may_verify=delivery.may_verify(db.session, report, current_user),
         form=reject_form or evidence_form,
     ), status
 
@@ -78,7 +79,12 @@ def verify_report(report_id: int):
     if not VerifyForm().validate_on_submit():
         abort(400, description="The form had expired. Go back, reload the page and try again.")
     was = found.status
-    delivery.verify_delivery(db.session, found, current_user)
+    try:
+        delivery.verify_delivery(db.session, found, current_user)
+    except delivery.SamePersonRefused as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+        return report_page(report_or_404(report_id), status=403)
     if was != "verified":
         audit("social_value.delivery_verified", report_id=found.id, revision=found.revision, quantity=str(found.quantity))
     db.session.commit()
