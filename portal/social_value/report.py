@@ -27,6 +27,7 @@ from tenants.models import Network, Organisation
 
 from . import totals
 from .models import (
+    HEADLINES,
     ROUTES,
     Measure,
     NetworkSocialValueBeneficiaryTotal,
@@ -117,6 +118,11 @@ class AnnualReport:
     targets: list[TargetPerformance]
     apprenticeship_weeks: Quantity
     local_fte: Quantity
+    local_sme_spend: Quantity
+
+    @property
+    def headline_quantities(self) -> tuple[Quantity, ...]:
+        return (self.apprenticeship_weeks, self.local_fte, self.local_sme_spend)
     beneficiaries_by_ward: list[tuple[str, int]]
     beneficiaries_by_group: list[tuple[str, int]]
     partner_names: dict[int, str] = field(default_factory=dict)
@@ -326,9 +332,8 @@ def _report(session: Session, network: Network, ids: Sequence[int], organisation
         living_wage_counts=totals.living_wage_status_counts(session, ids, start=start, end=end),
         targets=performance_against_targets(session, network, organisation_id=organisation_id,
                                             period_start=start, period_end=end - timedelta(days=1)),
-        apprenticeship_weeks=_quantity(session, "Apprenticeship weeks", totals.apprenticeship_measures(network),
-                                       made["measure"], done["measure"]),
-        local_fte=_quantity(session, "Local jobs (FTE)", totals.local_fte_measures(network), made["measure"], done["measure"]),
+        **{tag: _quantity(session, label, totals.headline_measures(network, tag), made["measure"], done["measure"])
+           for tag, label in HEADLINES.items()},
         beneficiaries_by_ward=beneficiaries["ward"],
         beneficiaries_by_group=beneficiaries["protected_group"],
         partner_names=partner_names,

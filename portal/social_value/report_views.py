@@ -185,7 +185,7 @@ def report_sections(r: annual.AnnualReport) -> list[tuple[str, list[str], list[l
          [[_target_label(p), f"{p.target.period_start:%d/%m/%Y} to {p.target.period_end:%d/%m/%Y}",
            *_target_figures(p), p.percent, "Yes" if p.met else "No"] for p in r.targets]),
         (f"Jobs and apprenticeships {year}", ["Figure", "Committed", "Delivered", "Measures counted"],
-         [[q.label, q.committed, q.delivered, ", ".join(q.measures)] for q in (r.apprenticeship_weeks, r.local_fte)]),
+         [[q.label, q.committed, q.delivered, ", ".join(q.measures)] for q in r.headline_quantities]),
         (f"Beneficiaries by ward {year}", ["Ward", "People (count)"],
          [[ward or "Not recorded", n] for ward, n in r.beneficiaries_by_ward]),
         (f"Beneficiaries by protected group {year}", ["Protected group", "People (count)"],

@@ -1,5 +1,5 @@
 """Social value models, one file per part: the catalogue, contracts and commitments, delivery, targets, totals."""
-from .catalogue import Measure, Outcome, ProxyValue, Theme
+from .catalogue import HEADLINES, Measure, Outcome, PartnerMeasure, ProxyValue, Theme
 from .contracts import RLW_ANSWERS, ROUTES, Commitment, CommitmentProfileYear, Contract
 from .delivery import REPORT_STATUSES, DeliveryBeneficiaryCount, DeliveryReport, EvidenceFile
 from .targets import TARGET_BASES, TARGET_SUBJECTS, NetworkTarget, PartnerTarget
@@ -12,6 +12,7 @@ from .totals import (
 )
 
 __all__ = [
+    "HEADLINES",
     "REPORT_STATUSES",
     "RLW_ANSWERS",
     "ROUTES",
@@ -28,6 +29,7 @@ __all__ = [
     "NetworkSocialValueTotal",
     "NetworkTarget",
     "Outcome",
+    "PartnerMeasure",
     "PartnerTarget",
     "ProxyValue",
     "SocialValueBeneficiaryTotal",
