@@ -61,10 +61,10 @@ def upgrade():
             "headline IS NULL OR headline IN ('apprenticeship_weeks', 'local_fte', 'local_sme_spend')",
         )
     _unbound(("sv_measures", "sv_outcomes"), [
-        "UPDATE sv_measures SET headline = 'apprenticeship_weeks' "
-        "WHERE lower(unit) LIKE '%week%' AND lower(description) LIKE '%apprentic%'",
-        "UPDATE sv_measures SET headline = 'local_fte' "
-        "WHERE headline IS NULL AND lower(unit) LIKE '%fte%' AND lower(description) LIKE '%local%'",
+        ("UPDATE sv_measures SET headline = 'apprenticeship_weeks' "
+         "WHERE lower(unit) LIKE '%week%' AND lower(description) LIKE '%apprentic%'"),
+        ("UPDATE sv_measures SET headline = 'local_fte' "
+         "WHERE headline IS NULL AND lower(unit) LIKE '%fte%' AND lower(description) LIKE '%local%'"),
         *_renames(CODE_FIXES),
     ])
 

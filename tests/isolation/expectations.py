@@ -132,6 +132,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "social_value.new_contract": P,
     "social_value.flags": P,
     "social_value.targets": P,
+    "social_value.partner_measures_choice": P,
     "social_value.contract": PO,
     "social_value.edit_contract": Expect("partner_object", data={"title": "Hijacked"}),
     "social_value.create_supplier_link": PO,
