@@ -114,7 +114,11 @@ def check_report(world, r, ids, year=YEAR):
             for ward, group, n in counts:
                 by_ward[ward] += n
                 by_group[group] += n
-    assert dict(r.beneficiaries_by_ward) == dict(by_ward) and dict(r.beneficiaries_by_group) == dict(by_group)
+    # Counts under 5 are suppressed (None) in the report every page and export reads.
+    def shown(counts):
+        return {k: (n if n >= 5 else None) for k, n in counts.items()}
+
+    assert dict(r.beneficiaries_by_ward) == shown(by_ward) and dict(r.beneficiaries_by_group) == shown(by_group)
 
 
 def test_the_partners_report_equals_its_rows_added_up(world, app_ctx):
