@@ -1,4 +1,4 @@
-"""each partner's choice of measures, headline tags on measures, Social Value Model codes corrected
+"""each partner's choice of measures, headline tags on measures, Social Value Model codes corrected, adopted groups
 
 - ``sv_partner_measures``: the measures of the network's catalogue a partner uses
   (a tenant table, behind row-level security like every partner table).
@@ -6,6 +6,9 @@
   weeks, local jobs in FTE, spend with local SMEs), set by the catalogue instead
   of found by keywords. Measures the old keyword rule picked keep their place
   in the report: they are tagged once, here.
+- ``sv_adopted_beneficiary_groups``: groups a network counts beneficiaries in
+  beside the nine protected characteristics (care leavers, armed forces
+  community...): the network's, so only a signed transaction reads or writes it.
 - The PPN 06/20 outcome codes shipped so far did not follow the Model's award
   criteria numbering (one MAC per policy outcome, MAC 1.1 to MAC 8.1); outcomes
   loaded from it are renamed to the Model's codes, matched on code *and* name.
@@ -53,6 +56,20 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_sv_partner_measures_measure_id'), ['measure_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_sv_partner_measures_organisation_id'), ['organisation_id'], unique=False)
     rls.protect_tables(op, ["sv_partner_measures"])
+    op.create_table(
+        'sv_adopted_beneficiary_groups',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('network_id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=120), nullable=False),
+        sa.Column('adopted_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['network_id'], ['networks.id'],
+                                name=op.f('fk_sv_adopted_beneficiary_groups_network_id_networks'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_sv_adopted_beneficiary_groups')),
+        sa.UniqueConstraint('network_id', 'name', name=op.f('uq_sv_adopted_beneficiary_groups_network_id_name')),
+    )
+    with op.batch_alter_table('sv_adopted_beneficiary_groups', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sv_adopted_beneficiary_groups_network_id'), ['network_id'], unique=False)
+    rls.protect_tables(op, ["sv_adopted_beneficiary_groups"], kind="signed")
 
     with op.batch_alter_table('sv_measures', schema=None) as batch_op:
         batch_op.add_column(sa.Column('headline', sa.String(length=40), nullable=True))
@@ -100,6 +117,10 @@ def downgrade():
     with op.batch_alter_table('sv_measures', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_sv_measures_known_headline'), type_='check')
         batch_op.drop_column('headline')
+    rls.unprotect_tables(op, ["sv_adopted_beneficiary_groups"])
+    with op.batch_alter_table('sv_adopted_beneficiary_groups', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sv_adopted_beneficiary_groups_network_id'))
+    op.drop_table('sv_adopted_beneficiary_groups')
     rls.unprotect_tables(op, ["sv_partner_measures"])
     with op.batch_alter_table('sv_partner_measures', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sv_partner_measures_organisation_id'))

@@ -1,7 +1,7 @@
 """Social value models, one file per part: the catalogue, contracts and commitments, delivery, targets, totals."""
 from .catalogue import HEADLINES, Measure, Outcome, PartnerMeasure, ProxyValue, Theme
 from .contracts import RLW_ANSWERS, ROUTES, Commitment, CommitmentProfileYear, Contract
-from .delivery import REPORT_STATUSES, DeliveryBeneficiaryCount, DeliveryReport, EvidenceFile
+from .delivery import REPORT_STATUSES, AdoptedBeneficiaryGroup, DeliveryBeneficiaryCount, DeliveryReport, EvidenceFile
 from .targets import TARGET_BASES, TARGET_SUBJECTS, NetworkTarget, PartnerTarget
 from .totals import (
     NetworkSocialValueBeneficiaryTotal,
@@ -16,6 +16,7 @@ __all__ = [
     "REPORT_STATUSES",
     "RLW_ANSWERS",
     "ROUTES",
+    "AdoptedBeneficiaryGroup",
     "TARGET_BASES",
     "TARGET_SUBJECTS",
     "Commitment",
