@@ -184,6 +184,27 @@ def probe_partner_measures(w: World):
     assert outsider.status_code == 400 and _b_state(w) == before
 
 
+def probe_drop_beneficiary_group(w: World):
+    """Another network's lead cannot drop this network's group, nor this lead another network's (404, still there)."""
+    from portal.social_value import beneficiaries
+    from portal.social_value.models import AdoptedBeneficiaryGroup
+
+    here = beneficiaries.adopt_group(db.session, w.network, "Care leavers")
+    there = beneficiaries.adopt_group(db.session, w.other_network, "Young carers")
+    db.session.commit()
+    outsider = w.sign_in(w.other_lead)
+    assert outsider.post(f"/network/{w.network.id}/beneficiary-groups/{here.id}/remove", data={}).status_code == 404
+    assert outsider.post(f"/network/{w.other_network.id}/beneficiary-groups/{here.id}/remove", data={}).status_code == 404
+    lead = w.sign_in(w.lead)
+    assert lead.post(f"/network/{w.network.id}/beneficiary-groups/{there.id}/remove", data={}).status_code == 404
+    for client in (w.sign_in(w.a_admin), w.sign_in(w.b_admin)):
+        assert client.post(f"/network/{w.network.id}/beneficiary-groups/{here.id}/remove", data={}).status_code == 404
+    db.session.expire_all()
+    assert sorted(db.session.scalars(select(AdoptedBeneficiaryGroup.name))) == ["Care leavers", "Young carers"]
+    # The control: the network's own lead can.
+    assert lead.post(f"/network/{w.network.id}/beneficiary-groups/{here.id}/remove", data={}).status_code == 302
+
+
 def probe_evidence_file(w: World):
     b = _b_rows(w)
     for client in _as_a(w):
@@ -268,6 +289,10 @@ PROBES = {
     "social_value.load_demo_measures": _lead_probe(lambda w, b: [("post", f"/network/{w.network.id}/measures/demo", {})]),
     "social_value.import_measures": _lead_probe(lambda w, b: [("post", f"/network/{w.network.id}/measures/import", {})]),
     "social_value.set_measures_in_use": _lead_probe(lambda w, b: [("post", f"/network/{w.network.id}/measures/in-use", {"in_use": []})]),
+    "social_value.beneficiary_groups": _lead_probe(lambda w, b: [
+        ("get", f"/network/{w.network.id}/beneficiary-groups", None),
+        ("post", f"/network/{w.network.id}/beneficiary-groups", {"name": "Care leavers"})]),
+    "social_value.drop_beneficiary_group": probe_drop_beneficiary_group,
     "social_value.rebase": _lead_probe(lambda w, b: [("post", f"/network/{w.network.id}/measures/rebase", {"edition": "demo-2023"})]),
 }
 

@@ -66,3 +66,15 @@ def register_loads(base, other_sme):
     db.session.add(load)
     db.session.commit()
     return {"load_id": load.id}
+
+
+@builder
+def beneficiary_groups(base, other_sme):
+    """A group the shared network adopted (only its lead may drop it)."""
+    from portal.extensions import db
+    from portal.social_value.models import AdoptedBeneficiaryGroup
+
+    group = AdoptedBeneficiaryGroup(network_id=base.network.id, name="Armed forces community")
+    db.session.add(group)
+    db.session.commit()
+    return {"group_id": group.id}

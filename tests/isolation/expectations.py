@@ -153,6 +153,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "social_value.load_social_value_model": L,
     "social_value.set_measures_in_use": L,
     "social_value.rebase": L,
+    "social_value.beneficiary_groups": Expect("lead", data={"name": "Care leavers"}),
+    "social_value.drop_beneficiary_group": L,
     "social_value.network_flags": L,
     "social_value.network_targets": L,
     "sv_report.partner_report": P,

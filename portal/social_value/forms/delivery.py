@@ -154,3 +154,16 @@ class RejectForm(FlaskForm):
         validators=[DataRequired(message="Say why the report is rejected"), Length(max=2000)],
     )
     submit = SubmitField("Reject the report", widget=GovSubmitInput())
+
+
+class AdoptGroupForm(FlaskForm):
+    name = StringField(
+        "Group to add", widget=GovTextInput(),
+        description="A group your network counts beneficiaries in beside the protected characteristics, like Care leavers.",
+        validators=[DataRequired(message="Enter the name of the group, like Care leavers"), Length(max=120)],
+    )
+    submit = SubmitField("Add the group", widget=GovSubmitInput())
+
+
+class DropGroupForm(FlaskForm):
+    submit = SubmitField("Stop counting in this group", widget=GovSubmitInput())

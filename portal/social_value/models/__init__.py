@@ -1,7 +1,13 @@
 """Social value models, one file per part: the catalogue, contracts and commitments, delivery, targets, totals."""
 from .catalogue import HEADLINES, Measure, Outcome, PartnerMeasure, ProxyValue, Theme
 from .contracts import RLW_ANSWERS, ROUTES, Commitment, CommitmentProfileYear, Contract
-from .delivery import REPORT_STATUSES, AdoptedBeneficiaryGroup, DeliveryBeneficiaryCount, DeliveryReport, EvidenceFile
+from .delivery import (
+    REPORT_STATUSES,
+    AdoptedBeneficiaryGroup,
+    DeliveryBeneficiaryCount,
+    DeliveryReport,
+    EvidenceFile,
+)
 from .targets import TARGET_BASES, TARGET_SUBJECTS, NetworkTarget, PartnerTarget
 from .totals import (
     NetworkSocialValueBeneficiaryTotal,
@@ -16,9 +22,9 @@ __all__ = [
     "REPORT_STATUSES",
     "RLW_ANSWERS",
     "ROUTES",
-    "AdoptedBeneficiaryGroup",
     "TARGET_BASES",
     "TARGET_SUBJECTS",
+    "AdoptedBeneficiaryGroup",
     "Commitment",
     "CommitmentProfileYear",
     "Contract",

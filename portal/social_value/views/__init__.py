@@ -9,6 +9,7 @@ from flask import Blueprint
 bp = Blueprint("social_value", __name__)
 
 from . import (  # noqa: F401
+    beneficiary_groups,
     commitments,
     contracts,
     delivery,
