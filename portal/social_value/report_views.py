@@ -189,8 +189,10 @@ def report_sections(r: annual.AnnualReport) -> list[tuple[str, list[str], list[l
          [[q.label, q.committed, q.delivered, ", ".join(q.measures)] for q in r.headline_quantities]),
         (f"Beneficiaries by ward {year}", ["Ward", "People (count)"],
          [[ward or "Not recorded", _count(n)] for ward, n in r.beneficiaries_by_ward]),
-        (f"Beneficiaries by protected group {year}", ["Protected group", "People (count)"],
-         [[group or "Not recorded", _count(n)] for group, n in r.beneficiaries_by_group]),
+        (f"Beneficiaries by protected characteristic {year}", ["Protected characteristic", "People (count)"],
+         [[group, _count(n)] for group, n in r.beneficiaries_by_group]),
+        (f"Beneficiaries in other groups {year}", ["Group", "People (count)"],
+         [[group or "Not recorded", _count(n)] for group, n in r.beneficiaries_by_other_group]),
     ]
     return sections
 

@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.formatting import pounds
 from portal.social_value import report as annual
 from portal.social_value import targets, totals
+from portal.social_value.beneficiaries import PROTECTED_CHARACTERISTICS
 from portal.social_value.models import Theme
 from tenants import tenant_context
 
@@ -118,7 +119,11 @@ def check_report(world, r, ids, year=YEAR):
     def shown(counts):
         return {k: (n if n >= 5 else None) for k, n in counts.items()}
 
-    assert dict(r.beneficiaries_by_ward) == shown(by_ward) and dict(r.beneficiaries_by_group) == shown(by_group)
+    assert dict(r.beneficiaries_by_ward) == shown(by_ward)
+    # The Act's protected characteristics in one table, every other group apart; together, all of them.
+    assert not set(dict(r.beneficiaries_by_group)) & set(dict(r.beneficiaries_by_other_group))
+    assert set(dict(r.beneficiaries_by_group)) <= set(PROTECTED_CHARACTERISTICS)
+    assert dict(r.beneficiaries_by_group) | dict(r.beneficiaries_by_other_group) == shown(by_group)
 
 
 def test_the_partners_report_equals_its_rows_added_up(world, app_ctx):
@@ -161,7 +166,7 @@ def test_while_a_change_waits_for_the_worker_the_report_adds_up_on_demand_to_the
     assert snapshot.from_snapshot and not on_demand.from_snapshot
     check_report(world, on_demand, ids)
     for name in ("headlines", "by_theme", "by_measure", "by_partner", "by_route", "by_year", "years",
-                 "beneficiaries_by_ward", "beneficiaries_by_group", "apprenticeship_weeks", "local_fte",
+                 "beneficiaries_by_ward", "beneficiaries_by_group", "beneficiaries_by_other_group", "apprenticeship_weeks", "local_fte",
                  "local_sme_spend"):
         assert getattr(on_demand, name) == getattr(snapshot, name), name
 

@@ -52,6 +52,11 @@ def test_counts_under_5_are_suppressed_on_the_page_and_in_csv_xlsx_and_pdf(repor
     assert re.search(r"Boston Castle</th>\s*<td[^>]*>fewer than 5</td>", page)
     assert re.search(r"Disability</th>\s*<td[^>]*>fewer than 5</td>", page)
     assert re.search(r"Keppel</th>\s*<td[^>]*>16</td>", page) and re.search(r"Care leavers</th>\s*<td[^>]*>7</td>", page)
+    # Groups the network adopted are kept apart from the Act's protected characteristics.
+    protected = re.search(r'data-testid="table-groups".*?</table>', page, re.DOTALL).group(0)
+    others = re.search(r'data-testid="table-other-groups".*?</table>', page, re.DOTALL).group(0)
+    assert "Disability" in protected and "Age" in protected and "Care leavers" not in protected
+    assert "Care leavers" in others and "Disability" not in others
 
     lines = _csv_rows(client.get(f"{base}.csv?year={YEAR}"))
     people = {row[1]: row[3] for row in lines if row[0].startswith("Beneficiaries")}
