@@ -101,8 +101,8 @@ def offer_beneficiary_choices(form, choices, recorded=()) -> None:
     known_groups = {*choices.protected, *choices.adopted}
     kept_groups = sorted({g for _, g in recorded if g and g not in known_groups})
     wards = [("", "Not recorded")] + [(w, w) for w in (*choices.wards, *kept_wards)]
-    groups = ([("", "Not recorded")] + [(g, f"{g} (protected characteristic)") for g in choices.protected]
-              + [(g, f"{g} (adopted by the network)") for g in choices.adopted]
+    groups = ([("", "Not recorded")] + [(g, g) for g in choices.protected]
+              + [(g, f"{g} (network group)") for g in choices.adopted]
               + [(g, f"{g} (as recorded)") for g in kept_groups])
     for i in range(form.beneficiary_row_count):
         form[f"ward_{i}"].choices = wards
