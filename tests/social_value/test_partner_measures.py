@@ -95,3 +95,14 @@ def test_an_unknown_code_posted_is_refused_with_the_page_again(sv_network, partn
     response = admin.post("/social-value/measures", data={"measures": ["DEMO-01", "NOT-A-MEASURE"]})
     assert response.status_code == 400 and b"govuk-error-message" in response.data
     assert offered(sv_network, partners[0])[0] == "DEMO-01" and len(offered(sv_network, partners[0])) == 8
+
+
+def test_a_partners_target_form_offers_its_measures_and_the_leads_every_measure_in_use(sv_network, partners, make_user, sign_in):
+    council = partners[0]
+    choose(sv_network, council, ["DEMO-06"])
+    admin = sign_in(make_user(council, "admin", email="admin@council.org"))
+    page = admin.get("/social-value/targets").get_data(as_text=True)
+    assert "DEMO-06" in page and "DEMO-01" not in page
+    lead = sign_in(make_user(council, "officer", email="lead@council.org", lead_of=sv_network))
+    page = lead.get(f"/network/{sv_network.id}/targets").get_data(as_text=True)
+    assert "DEMO-06" in page and "DEMO-01" in page
