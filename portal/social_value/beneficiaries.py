@@ -94,3 +94,17 @@ def drop_group(session: Session, network: Network, group_id: int) -> str | None:
     session.delete(group)
     session.flush()
     return group.name
+
+
+def reasons_refused(choices: BeneficiaryChoices, ward: str, group: str) -> list[str]:
+    """Why a (ward, group) pair may not be recorded for the network, if it may not ('' is "not recorded").
+
+    For every way in that is not a form (a bulk import of delivery reports, say), so
+    each path keeps to the same lists the forms offer.
+    """
+    reasons = []
+    if ward and ward not in choices.wards:
+        reasons.append(f"{ward} is not a ward of the network's area in the ONS postcode directory")
+    if group and group not in (*choices.protected, *choices.adopted):
+        reasons.append(f"{group} is neither a protected characteristic of the Equality Act 2010 nor a group the network adopted")
+    return reasons

@@ -123,3 +123,12 @@ def test_a_group_cannot_be_empty_or_too_long(sv_network):
     for name, message in (("  ", "Enter the name"), ("x" * 121, "120 characters")):
         with pytest.raises(SocialValueProblem, match=message):
             beneficiaries.adopt_group(db.session, sv_network, name)
+
+
+def test_paths_without_a_form_are_held_to_the_same_lists(sv_network):
+    beneficiaries.adopt_group(db.session, sv_network, "Care leavers")
+    offered = beneficiaries.choices(db.session, sv_network)
+    assert beneficiaries.reasons_refused(offered, "Keppel", "Care leavers") == []
+    assert beneficiaries.reasons_refused(offered, "", "") == []
+    reasons = beneficiaries.reasons_refused(offered, "Town", "Age 16-24")
+    assert len(reasons) == 2 and "Town is not a ward" in reasons[0] and "Age 16-24 is neither" in reasons[1]
