@@ -103,7 +103,8 @@ def load_social_value_model(session: Session, network: Network) -> list[Theme]:
     for row in rows:
         theme = loaded.get(row["theme_code"]) or upsert_theme(
             session, network, row["theme_code"], row["theme"],
-            source=SOCIAL_VALUE_MODEL_SOURCE, licence=OGL, attribution=OGL_ATTRIBUTION,
+            source=row.get("source") or SOCIAL_VALUE_MODEL_SOURCE, licence=row.get("licence") or OGL,
+            attribution=OGL_ATTRIBUTION,
         )
         loaded[theme.code] = theme
         upsert_outcome(session, network, theme, row["outcome_code"], row["outcome"], row["outcome_level"] or None)

@@ -9,7 +9,9 @@ value, for pages to show.
 
 Columns (header names, any order; ``*`` required):
 theme_code*, theme*, outcome_code, outcome, outcome_level, measure_code*,
-description*, unit*, counting_rules, edition*, proxy_value_gbp* (£ per unit,
+description*, unit*, counting_rules, headline (apprenticeship_weeks,
+local_fte or local_sme_spend: the headline figure the measure feeds; a file
+without the column leaves each measure's tag as it was), edition*, proxy_value_gbp* (£ per unit,
 "£1,234.56" accepted, at most 4 decimal places), valid_from* (YYYY-MM-DD or
 DD/MM/YYYY), source, licence*, attribution*, illustrative (yes/no).
 """
@@ -27,13 +29,13 @@ from sqlalchemy.orm import Session
 from tenants.models import Network
 
 from .measures import upsert_outcome, upsert_theme
-from .models import Measure, ProxyValue
+from .models import HEADLINES, Measure, ProxyValue
 
 REQUIRED = (
     "theme_code", "theme", "measure_code", "description", "unit", "edition",
     "proxy_value_gbp", "valid_from", "licence", "attribution",
 )
-OPTIONAL = ("outcome_code", "outcome", "outcome_level", "counting_rules", "source", "illustrative")
+OPTIONAL = ("outcome_code", "outcome", "outcome_level", "counting_rules", "headline", "source", "illustrative")
 MAX_LINES = 20_000
 
 
@@ -53,6 +55,7 @@ class MeasureImportResult:
     proxy_values_created: int = 0
     proxy_values_updated: int = 0
     unchanged_rows: int = 0
+    tags_headlines: bool = False  # the file has a headline column
 
     @property
     def ok(self) -> bool:
@@ -118,6 +121,8 @@ def _check_row(line_number: int, row: dict) -> tuple[_Row | None, list[str]]:
         illustrative = True
     elif flag not in ("", "no", "n", "false", "0"):
         reasons.append(f"illustrative {values['illustrative']!r} is not yes or no")
+    if values["headline"] and values["headline"] not in HEADLINES:
+        reasons.append(f"headline {values['headline']!r} is not one of " + ", ".join(HEADLINES))
     if values["outcome"] and not values["outcome_code"]:
         reasons.append("outcome is given without an outcome_code")
     for name, limit in (("theme_code", 40), ("outcome_code", 40), ("measure_code", 40), ("edition", 40), ("unit", 60)):
@@ -136,6 +141,7 @@ def _check_file(text: str, result: MeasureImportResult) -> list[_Row]:
     if missing:
         result.problems.append(RowProblem(1, "missing column(s): " + ", ".join(missing)))
         return []
+    result.tags_headlines = "headline" in headers
     rows: list[_Row] = []
     seen_proxy: dict[tuple[str, str], int] = {}
     names: dict[tuple[str, str], tuple[str, int]] = {}
@@ -154,12 +160,15 @@ def _check_file(text: str, result: MeasureImportResult) -> list[_Row]:
                 reasons.append(f"measure {key[0]} edition {key[1]} is also on line {seen_proxy[key]}")
             seen_proxy.setdefault(key, line)
             # One code, one name, within a file: otherwise which is right?
-            for kind, code, name in (("theme", v["theme_code"], v["theme"]), ("outcome", v["outcome_code"], v["outcome"])):
+            pairs = (("theme", v["theme_code"], v["theme"]), ("outcome", v["outcome_code"], v["outcome"]),
+                     ("measure", v["measure_code"], v["headline"] or "no headline"))
+            for kind, code, name in pairs:
                 if not code:
                     continue
                 first = names.setdefault((kind, code), (name, line))
                 if first[0] != name:
-                    reasons.append(f"{kind} {code} is named {name!r} here but {first[0]!r} on line {first[1]}")
+                    what = "tagged" if kind == "measure" else "named"
+                    reasons.append(f"{kind} {code} is {what} {name!r} here but {first[0]!r} on line {first[1]}")
         result.problems.extend(RowProblem(line, reason) for reason in reasons)
         if not reasons:
             rows.append(row)
@@ -198,6 +207,8 @@ def _apply(session: Session, network: Network, row: _Row, in_use: bool, result: 
         "theme_id": theme.id, "outcome_id": outcome.id if outcome else None, "description": v["description"],
         "unit": v["unit"], "counting_rules": v["counting_rules"], **provenance,
     }
+    if result.tags_headlines:
+        fields["headline"] = v["headline"] or None
     measure = session.scalars(
         select(Measure).where(Measure.network_id == network.id, Measure.code == v["measure_code"])
     ).first()

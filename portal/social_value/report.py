@@ -26,7 +26,9 @@ from tenants import network_wide, tenant_context
 from tenants.models import Network, Organisation
 
 from . import totals
+from .beneficiaries import PROTECTED_CHARACTERISTICS
 from .models import (
+    HEADLINES,
     ROUTES,
     Measure,
     NetworkSocialValueBeneficiaryTotal,
@@ -117,14 +119,22 @@ class AnnualReport:
     targets: list[TargetPerformance]
     apprenticeship_weeks: Quantity
     local_fte: Quantity
-    beneficiaries_by_ward: list[tuple[str, int]]
-    beneficiaries_by_group: list[tuple[str, int]]
+    local_sme_spend: Quantity
+    # Counts under SMALL_COUNT are None ("fewer than 5"): every page and export reads these.
+    beneficiaries_by_ward: list[tuple[str, int | None]]
+    # The Equality Act's protected characteristics, in the Act's order; every other group apart.
+    beneficiaries_by_group: list[tuple[str, int | None]]
+    beneficiaries_by_other_group: list[tuple[str, int | None]]
     partner_names: dict[int, str] = field(default_factory=dict)
     # The network's report: partners sharing totals only, whose contracts are counted but not listed.
     unlisted_partners: list[str] = field(default_factory=list)
     rebased: bool = False
     # False: a change was still waiting for the workers, so the figures were added up on demand.
     from_snapshot: bool = False
+
+    @property
+    def headline_quantities(self) -> tuple[Quantity, ...]:
+        return (self.apprenticeship_weeks, self.local_fte, self.local_sme_spend)
 
     @property
     def label(self) -> str:
@@ -194,6 +204,25 @@ def _rows(committed: list[totals.Total], delivered: list[totals.Total], labels: 
             (units or {}).get(key, ""),
         ))
     return rows
+
+
+# Beneficiary counts under 5 are never shown or exported: a count of 1 or 2 people in
+# a ward and group can point to a person (the ONS and NHS small-number rule).
+SMALL_COUNT = 5
+
+
+def suppress_small_counts(rows: Sequence[tuple[str, int]]) -> list[tuple[str, int | None]]:
+    """The rows with every count under ``SMALL_COUNT`` replaced by None (shown as "fewer than 5")."""
+    return [(key, n if n >= SMALL_COUNT else None) for key, n in rows]
+
+
+def _groups_apart(rows: Sequence[tuple[str, int]]) -> dict:
+    """The protected characteristics (in the Act's order) and the other groups (adopted, or as recorded), suppressed."""
+    order = {name: i for i, name in enumerate(PROTECTED_CHARACTERISTICS)}
+    protected = sorted((r for r in rows if r[0] in order), key=lambda r: order[r[0]])
+    others = [r for r in rows if r[0] not in order]
+    return {"beneficiaries_by_group": suppress_small_counts(protected),
+            "beneficiaries_by_other_group": suppress_small_counts(others)}
 
 
 def _quantity(session, label, measure_select, made: list[totals.Total], done: list[totals.Total]) -> Quantity:
@@ -326,11 +355,10 @@ def _report(session: Session, network: Network, ids: Sequence[int], organisation
         living_wage_counts=totals.living_wage_status_counts(session, ids, start=start, end=end),
         targets=performance_against_targets(session, network, organisation_id=organisation_id,
                                             period_start=start, period_end=end - timedelta(days=1)),
-        apprenticeship_weeks=_quantity(session, "Apprenticeship weeks", totals.apprenticeship_measures(network),
-                                       made["measure"], done["measure"]),
-        local_fte=_quantity(session, "Local jobs (FTE)", totals.local_fte_measures(network), made["measure"], done["measure"]),
-        beneficiaries_by_ward=beneficiaries["ward"],
-        beneficiaries_by_group=beneficiaries["protected_group"],
+        **{tag: _quantity(session, label, totals.headline_measures(network, tag), made["measure"], done["measure"])
+           for tag, label in HEADLINES.items()},
+        beneficiaries_by_ward=suppress_small_counts(beneficiaries["ward"]),
+        **_groups_apart(beneficiaries["protected_group"]),
         partner_names=partner_names,
         unlisted_partners=sorted(partner_names[i] for i in ids if i not in listed_ids and i in partner_names),
         rebased=made_now.current_value_pence != made_now.value_pence or done_now.current_value_pence != done_now.value_pence,

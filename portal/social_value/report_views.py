@@ -19,6 +19,7 @@ from . import report as annual
 bp = Blueprint("sv_report", __name__)
 
 PRINT_CSS = Path(__file__).resolve().parent.parent / "assets" / "social_value_report_print.css"
+FEWER_THAN = f"fewer than {annual.SMALL_COUNT}"
 
 
 def _led_network_or_404(network_id: int) -> Network:
@@ -185,13 +186,20 @@ def report_sections(r: annual.AnnualReport) -> list[tuple[str, list[str], list[l
          [[_target_label(p), f"{p.target.period_start:%d/%m/%Y} to {p.target.period_end:%d/%m/%Y}",
            *_target_figures(p), p.percent, "Yes" if p.met else "No"] for p in r.targets]),
         (f"Jobs and apprenticeships {year}", ["Figure", "Committed", "Delivered", "Measures counted"],
-         [[q.label, q.committed, q.delivered, ", ".join(q.measures)] for q in (r.apprenticeship_weeks, r.local_fte)]),
+         [[q.label, q.committed, q.delivered, ", ".join(q.measures)] for q in r.headline_quantities]),
         (f"Beneficiaries by ward {year}", ["Ward", "People (count)"],
-         [[ward or "Not recorded", n] for ward, n in r.beneficiaries_by_ward]),
-        (f"Beneficiaries by protected group {year}", ["Protected group", "People (count)"],
-         [[group or "Not recorded", n] for group, n in r.beneficiaries_by_group]),
+         [[ward or "Not recorded", _count(n)] for ward, n in r.beneficiaries_by_ward]),
+        (f"Beneficiaries by protected characteristic {year}", ["Protected characteristic", "People (count)"],
+         [[group, _count(n)] for group, n in r.beneficiaries_by_group]),
+        (f"Beneficiaries in other groups {year}", ["Group", "People (count)"],
+         [[group or "Not recorded", _count(n)] for group, n in r.beneficiaries_by_other_group]),
     ]
     return sections
+
+
+def _count(n: int | None):
+    """A beneficiary count as exported: suppressed ones (under 5) say so, never the number."""
+    return FEWER_THAN if n is None else n
 
 
 def _target_label(p) -> str:

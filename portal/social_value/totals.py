@@ -20,11 +20,9 @@ Definitions, in the words the report uses:
   made; **£ current** is the re-based value where the network re-based and
   the value as committed otherwise (as ``Commitment.current_value_pence``).
 - A **quantity** is only added up within one measure (units differ).
-- **Apprenticeship weeks**: measures counted in weeks (the unit says "week")
-  whose description says "apprentice". **Local jobs (FTE)**: measures counted
-  in FTE whose description says "local". The rule reads the network's own
-  catalogue, so it holds for the National TOMs (e.g. "No. of weeks of
-  apprenticeships", "No. of local direct employees (FTE)") as for the demo table.
+- **Apprenticeship weeks**, **local jobs (FTE)** and **spend with local SMEs**:
+  the measures the catalogue tags with that headline (``Measure.headline``, a
+  column of the measures import), never guessed from a description's words.
 
 Functions take the partners whose figures are wanted and also filter on them
 (for the query plan); the caller opens the scope that lets them be read: the
@@ -109,22 +107,9 @@ def _year_expression(network: Network, column):
     return (extract("year", column) - case((extract("month", column) < month, 1), else_=0)).label("year")
 
 
-def apprenticeship_measures(network: Network):
-    """SELECT of the ids of the network's apprenticeship-weeks measures (see the module's definition)."""
-    return select(Measure.id).where(
-        Measure.network_id == network.id,
-        func.lower(Measure.unit).contains("week"),
-        func.lower(Measure.description).contains("apprentic"),
-    )
-
-
-def local_fte_measures(network: Network):
-    """SELECT of the ids of the network's local jobs (FTE) measures (see the module's definition)."""
-    return select(Measure.id).where(
-        Measure.network_id == network.id,
-        func.lower(Measure.unit).contains("fte"),
-        func.lower(Measure.description).contains("local"),
-    )
+def headline_measures(network: Network, headline: str):
+    """SELECT of the ids of the network's measures the catalogue tags with ``headline`` (see ``HEADLINES``)."""
+    return select(Measure.id).where(Measure.network_id == network.id, Measure.headline == headline)
 
 
 def _group_columns(network: Network, by: Sequence[str], dated):

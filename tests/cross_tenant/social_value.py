@@ -16,6 +16,7 @@ from portal.social_value import (
     delivery,
     evidence,
     measures,
+    partner_measures,
     supplier_link,
     targets,
 )
@@ -26,6 +27,7 @@ from portal.social_value.models import (
     EvidenceFile,
     Measure,
     NetworkTarget,
+    PartnerMeasure,
     PartnerTarget,
     ProxyValue,
 )
@@ -66,6 +68,7 @@ def _b_state(w: World):
             db.session.execute(select(DeliveryReport.id, DeliveryReport.status, DeliveryReport.quantity)).all(),
             db.session.execute(select(EvidenceFile.id)).all(),
             db.session.execute(select(PartnerTarget.id)).all(),
+            db.session.execute(select(PartnerMeasure.measure_id)).all(),
         )
     catalogue = (
         db.session.execute(select(Measure.code, Measure.in_use).order_by(Measure.code)).all(),
@@ -160,6 +163,48 @@ def probe_targets(w: World):
         assert db.session.scalars(select(PartnerTarget.note)).all() == ["A's target"]
 
 
+def probe_partner_measures(w: World):
+    """B's choice of measures is B's: A neither sees it nor changes it, and A's choice leaves B's form alone."""
+    _b_rows(w)
+    with tenant_context(w.b_partner.id):
+        partner_measures.choose_measures(db.session, w.network, w.b_partner, ["DEMO-07"])
+        db.session.commit()
+    before = _b_state(w)
+    client = w.sign_in(w.a_admin)
+    page = client.get("/social-value/measures")
+    assert page.status_code == 200 and b'value="DEMO-07" checked' not in page.data
+    assert client.post("/social-value/measures", data={"measures": ["DEMO-01"]}).status_code == 302
+    assert _b_state(w) == before
+    with tenant_context(w.a_partner.id):
+        assert [m.code for m in partner_measures.offered_measures(db.session, w.network)] == ["DEMO-01"]
+    with tenant_context(w.b_partner.id):
+        assert [m.code for m in partner_measures.offered_measures(db.session, w.network)] == ["DEMO-07"]
+    # A partner of another network cannot choose this network's measures.
+    outsider = w.sign_in(w.other_lead).post("/social-value/measures", data={"measures": ["DEMO-01"]})
+    assert outsider.status_code == 400 and _b_state(w) == before
+
+
+def probe_drop_beneficiary_group(w: World):
+    """Another network's lead cannot drop this network's group, nor this lead another network's (404, still there)."""
+    from portal.social_value import beneficiaries
+    from portal.social_value.models import AdoptedBeneficiaryGroup
+
+    here = beneficiaries.adopt_group(db.session, w.network, "Care leavers")
+    there = beneficiaries.adopt_group(db.session, w.other_network, "Young carers")
+    db.session.commit()
+    outsider = w.sign_in(w.other_lead)
+    assert outsider.post(f"/network/{w.network.id}/beneficiary-groups/{here.id}/remove", data={}).status_code == 404
+    assert outsider.post(f"/network/{w.other_network.id}/beneficiary-groups/{here.id}/remove", data={}).status_code == 404
+    lead = w.sign_in(w.lead)
+    assert lead.post(f"/network/{w.network.id}/beneficiary-groups/{there.id}/remove", data={}).status_code == 404
+    for client in (w.sign_in(w.a_admin), w.sign_in(w.b_admin)):
+        assert client.post(f"/network/{w.network.id}/beneficiary-groups/{here.id}/remove", data={}).status_code == 404
+    db.session.expire_all()
+    assert sorted(db.session.scalars(select(AdoptedBeneficiaryGroup.name))) == ["Care leavers", "Young carers"]
+    # The control: the network's own lead can.
+    assert lead.post(f"/network/{w.network.id}/beneficiary-groups/{here.id}/remove", data={}).status_code == 302
+
+
 def probe_evidence_file(w: World):
     b = _b_rows(w)
     for client in _as_a(w):
@@ -233,6 +278,7 @@ PROBES = {
     "social_value.supplier_report": probe_supplier_report,
     "social_value.flags": probe_flags,
     "social_value.targets": probe_targets,
+    "social_value.partner_measures_choice": probe_partner_measures,
     "social_value.network_flags": _lead_probe(lambda w, b: [("get", f"/network/{w.network.id}/social-value/flags", None)]),
     "social_value.network_targets": _lead_probe(lambda w, b: [
         ("get", f"/network/{w.network.id}/targets", None),
@@ -243,6 +289,10 @@ PROBES = {
     "social_value.load_demo_measures": _lead_probe(lambda w, b: [("post", f"/network/{w.network.id}/measures/demo", {})]),
     "social_value.import_measures": _lead_probe(lambda w, b: [("post", f"/network/{w.network.id}/measures/import", {})]),
     "social_value.set_measures_in_use": _lead_probe(lambda w, b: [("post", f"/network/{w.network.id}/measures/in-use", {"in_use": []})]),
+    "social_value.beneficiary_groups": _lead_probe(lambda w, b: [
+        ("get", f"/network/{w.network.id}/beneficiary-groups", None),
+        ("post", f"/network/{w.network.id}/beneficiary-groups", {"name": "Care leavers"})]),
+    "social_value.drop_beneficiary_group": probe_drop_beneficiary_group,
     "social_value.rebase": _lead_probe(lambda w, b: [("post", f"/network/{w.network.id}/measures/rebase", {"edition": "demo-2023"})]),
 }
 

@@ -73,3 +73,14 @@ def social_value_bulk_imports(base, other_sme):
     from tests.cross_tenant.social_value_bulk import matrix_targets
 
     return matrix_targets(base, other_sme)
+
+
+def beneficiary_groups(base, other_sme):
+    """A group the shared network adopted (only its lead may drop it)."""
+    from portal.extensions import db
+    from portal.social_value.models import AdoptedBeneficiaryGroup
+
+    group = AdoptedBeneficiaryGroup(network_id=base.network.id, name="Armed forces community")
+    db.session.add(group)
+    db.session.commit()
+    return {"group_id": group.id}

@@ -10,15 +10,18 @@ from portal.extensions import db
 from portal.social_value import measures
 
 from ..test_browser import sign_in_through_browser
+from .conftest import ROTHERHAM, load_wards
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def officer(make_network, make_partner, make_user):
+def officer(app, make_network, make_partner, make_user):
     network = make_network(name="Rother Valley Anchor Network", local_area=("S60", "S61"))
     measures.load_demo_measures(db.session, network)
+    network.area_codes = [ROTHERHAM]
     db.session.commit()
+    load_wards(app)
     partner = make_partner(name="Rotherham Metropolitan Borough Council", network=network)
     return make_user(partner=partner, role="officer", name="Priya Officer", lead_of=network)
 
@@ -70,8 +73,8 @@ def test_an_officer_records_a_contract_a_commitment_and_a_delivery_report(page, 
     fill_date(page, "period_end", "30", "6", "2024")
     page.get_by_label("Quantity delivered in the period").fill("10")
     page.get_by_label("What was delivered (optional)").fill("Two apprentices on site for five weeks each.")
-    page.get_by_label("Ward, row 1").fill("Boston Castle")
-    page.get_by_label("Group, row 1").fill("Age 16 to 24")
+    page.get_by_label("Ward, row 1").select_option("Boston Castle")  # chosen from the ONS wards of the area
+    page.get_by_label("Group, row 1").select_option("Age")
     page.get_by_label("Number of people, row 1").fill("2")
     page.get_by_label("Evidence (optional)").set_input_files(str(evidence))
     screenshot("social-value-delivery-form")

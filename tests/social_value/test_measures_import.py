@@ -102,3 +102,48 @@ def test_the_network_narrows_the_catalogue_to_the_measures_it_uses(sv_network, a
     kept = measures.set_measures_in_use(db.session, sv_network, ["DEMO-01", "DEMO-02"])
     assert [m.code for m in kept] == ["DEMO-01", "DEMO-02"]
     assert [m.code for m in measures.measures(db.session, sv_network, in_use_only=True)] == ["DEMO-01", "DEMO-02"]
+
+
+def tagged(code, headline, edition="2024"):
+    return (f"J,Jobs,J1,More local jobs,{code},Local people employed,FTE,Per contract year,{headline},"
+            f"{edition},1.00,2024-04-01,Example Owner,Licence 123,\"{ATTRIBUTION}\"\n")
+
+
+TAGGED_HEADER = HEADER.replace("counting_rules,", "counting_rules,headline,")
+
+
+def test_the_import_sets_each_measures_headline_and_a_file_without_the_column_keeps_it(make_network, app_ctx):
+    network = make_network()
+    assert import_measures_csv(db.session, network, TAGGED_HEADER + tagged("NT1", "local_fte") + tagged("NT2", "")).ok
+    db.session.commit()
+    assert [(m.code, m.headline) for m in measures.measures(db.session, network)] == [("NT1", "local_fte"), ("NT2", None)]
+    # A table without the column (e.g. last year's file) leaves the tags as they are.
+    assert import_measures_csv(db.session, network, HEADER + row("NT1", "2025", valid_from="2025-04-01")).ok
+    assert measures.measure_by_code(db.session, network, "NT1").headline == "local_fte"
+    # With the column, an empty cell takes the tag off.
+    again = import_measures_csv(db.session, network, TAGGED_HEADER + tagged("NT1", ""))
+    assert again.ok and again.measures_updated == 1
+    assert measures.measure_by_code(db.session, network, "NT1").headline is None
+
+
+def test_an_unknown_or_contradictory_headline_is_reported_on_its_line(make_network, app_ctx):
+    network = make_network()
+    text = TAGGED_HEADER + tagged("NT1", "local jobs") + tagged("NT2", "local_fte", "2023") + tagged("NT2", "apprenticeship_weeks")
+    result = import_measures_csv(db.session, network, text)
+    assert [(p.line_number, p.reason.split(" is ")[0]) for p in result.problems] == [(2, "headline 'local jobs'"), (4, "measure NT2")]
+    assert "local_fte" in result.problems[1].reason
+    assert measures.measures(db.session, network) == []
+
+
+def test_the_shipped_model_carries_its_edition_source_and_the_models_award_criteria_codes(make_network, app_ctx):
+    network = make_network()
+    measures.load_social_value_model(db.session, network)
+    codes = dict(db.session.execute(select(Outcome.name, Outcome.code)).all())
+    # One model award criterion per policy outcome, numbered MAC 1.1 to MAC 8.1 in the Model.
+    assert codes["Increase supply chain resilience and capacity"] == "MAC 3.1"
+    assert codes["Reduce the disability employment gap"] == "MAC 5.1"
+    assert codes["Tackle workforce inequality"] == "MAC 6.1"
+    assert codes["Improve community cohesion"] == "MAC 8.1"
+    assert sorted(codes.values()) == [f"MAC {n}.1" for n in range(1, 9)]
+    assert all(t.source.startswith("https://www.gov.uk/government/publications/procurement-policy-note-0620")
+               for t in measures.themes(db.session, network))

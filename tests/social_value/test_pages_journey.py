@@ -46,7 +46,7 @@ def add_commitment(client, contract_id, measure_id, **changes):
 
 def report_delivery(client, commitment_id, files=(), **changes):
     data = {"period_start": ["1", "4", "2024"], "period_end": ["30", "6", "2024"], "quantity": "10",
-            "narrative": "Two apprentices on site", "ward_0": "Boston Castle", "group_0": "Age 16-24", "count_0": "2",
+            "narrative": "Two apprentices on site", "ward_0": "Boston Castle", "group_0": "Age", "count_0": "2",
             **changes}
     if files:
         data["evidence"] = [(io.BytesIO(content), name) for name, content in files]

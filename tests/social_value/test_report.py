@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.formatting import pounds
 from portal.social_value import report as annual
 from portal.social_value import targets, totals
+from portal.social_value.beneficiaries import PROTECTED_CHARACTERISTICS
 from portal.social_value.models import Theme
 from tenants import tenant_context
 
@@ -101,8 +102,8 @@ def check_report(world, r, ids, year=YEAR):
         assert [c.contract_id for c in got] == ranked[: annual.TOP_CONTRACTS], order
         for c in got:
             assert (c.committed_current_pence, c.delivered_current_pence) == (contracts[c.contract_id][0], contracts[c.contract_id][2])
-    # Apprenticeship weeks (DEMO-02) and local jobs (DEMO-01).
-    for quantity, code in ((r.apprenticeship_weeks, "DEMO-02"), (r.local_fte, "DEMO-01")):
+    # The headlines the demo table tags: apprenticeship weeks (DEMO-02), local jobs (DEMO-01), local SME spend (DEMO-05).
+    for quantity, code in ((r.apprenticeship_weeks, "DEMO-02"), (r.local_fte, "DEMO-01"), (r.local_sme_spend, "DEMO-05")):
         assert quantity.measures == [code]
         assert quantity.committed == sum((c.quantity for c, _, m in commitment_rows if m.code == code and fy(c.committed_on) == year), Decimal(0))
         assert quantity.delivered == sum((rep.quantity for rep, _, _, m in report_rows_
@@ -114,7 +115,15 @@ def check_report(world, r, ids, year=YEAR):
             for ward, group, n in counts:
                 by_ward[ward] += n
                 by_group[group] += n
-    assert dict(r.beneficiaries_by_ward) == dict(by_ward) and dict(r.beneficiaries_by_group) == dict(by_group)
+    # Counts under 5 are suppressed (None) in the report every page and export reads.
+    def shown(counts):
+        return {k: (n if n >= 5 else None) for k, n in counts.items()}
+
+    assert dict(r.beneficiaries_by_ward) == shown(by_ward)
+    # The Act's protected characteristics in one table, every other group apart; together, all of them.
+    assert not set(dict(r.beneficiaries_by_group)) & set(dict(r.beneficiaries_by_other_group))
+    assert set(dict(r.beneficiaries_by_group)) <= set(PROTECTED_CHARACTERISTICS)
+    assert dict(r.beneficiaries_by_group) | dict(r.beneficiaries_by_other_group) == shown(by_group)
 
 
 def test_the_partners_report_equals_its_rows_added_up(world, app_ctx):
@@ -157,7 +166,8 @@ def test_while_a_change_waits_for_the_worker_the_report_adds_up_on_demand_to_the
     assert snapshot.from_snapshot and not on_demand.from_snapshot
     check_report(world, on_demand, ids)
     for name in ("headlines", "by_theme", "by_measure", "by_partner", "by_route", "by_year", "years",
-                 "beneficiaries_by_ward", "beneficiaries_by_group", "apprenticeship_weeks", "local_fte"):
+                 "beneficiaries_by_ward", "beneficiaries_by_group", "beneficiaries_by_other_group", "apprenticeship_weeks", "local_fte",
+                 "local_sme_spend"):
         assert getattr(on_demand, name) == getattr(snapshot, name), name
 
 

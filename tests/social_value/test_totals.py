@@ -243,20 +243,39 @@ def test_a_partner_sees_its_own_totals_only(world, app_ctx):
     assert {k for _, k in as_dict(got_made)} == {council.id}
 
 
-def test_apprenticeship_weeks_and_local_jobs_are_the_measures_defined_by_unit_and_description(world, app_ctx):
+def headline_codes(network, tag):
+    return db.session.scalars(select(Measure.code).where(Measure.id.in_(totals.headline_measures(network, tag)))).all()
+
+
+def test_headline_figures_are_the_measures_the_catalogue_tags(world, app_ctx):
     network, ids = world.network, [p.id for p in world.partners]
-    weeks = db.session.scalars(select(Measure.code).where(Measure.id.in_(totals.apprenticeship_measures(network)))).all()
-    fte = db.session.scalars(select(Measure.code).where(Measure.id.in_(totals.local_fte_measures(network)))).all()
-    # DEMO-03 is training weeks (not apprenticeships); DEMO-07 is FTE but not about local people.
-    assert weeks == ["DEMO-02"] and fte == ["DEMO-01"]
+    # As the shipped demo table tags them; DEMO-03 (training weeks) and DEMO-07 (FTE) are not headlines.
+    assert headline_codes(network, "apprenticeship_weeks") == ["DEMO-02"]
+    assert headline_codes(network, "local_fte") == ["DEMO-01"]
+    assert headline_codes(network, "local_sme_spend") == ["DEMO-05"]
     _, done, _ = rows(network, ids)
     for year in (2023, 2024):
         start, end = totals.year_range(network, year)
         want = sum((r.quantity for r, c, _, m in done if r.status == "verified" and m.code == "DEMO-02" and fy(r.period_end) == year), Decimal(0))
         with network_wide(ids, "test"):
             got = totals.grand_total(totals.delivered(db.session, network, ids, start=start, end=end,
-                                                      measure_ids=totals.apprenticeship_measures(network)))
+                                                      measure_ids=totals.headline_measures(network, "apprenticeship_weeks")))
         assert got.quantity == want
+
+
+def test_a_measure_is_a_headline_only_when_tagged_whatever_its_words_say(world, app_ctx):
+    """Does a measure about local apprentices count only once the catalogue tags it, and stop when untagged?"""
+    network = world.network
+    training = db.session.scalars(select(Measure).where(Measure.network_id == network.id, Measure.code == "DEMO-03")).one()
+    training.description, training.unit = "Weeks of local apprenticeships (FTE)", "weeks"
+    db.session.flush()
+    assert "DEMO-03" not in headline_codes(network, "apprenticeship_weeks")
+    training.headline = "apprenticeship_weeks"
+    apprentices = db.session.scalars(select(Measure).where(Measure.network_id == network.id, Measure.code == "DEMO-02")).one()
+    apprentices.headline = None
+    db.session.flush()
+    assert headline_codes(network, "apprenticeship_weeks") == ["DEMO-03"]
+    assert headline_codes(network, "local_fte") == ["DEMO-01"]
 
 
 def test_beneficiaries_by_ward_and_group_are_sums_of_counts_on_verified_reports(world, app_ctx):

@@ -81,13 +81,32 @@ class DeliveryFields(FlaskForm):
 
 
 def _beneficiary_boxes(form_class, rows: range) -> None:
+    # Chosen, never typed: the choices are the network's (offer_beneficiary_choices), set per request.
     for i in rows:
-        setattr(form_class, f"ward_{i}", StringField(f"Ward, row {i + 1}", widget=GovTextInput(), validators=[Length(max=120)]))
-        setattr(form_class, f"group_{i}", StringField(f"Group, row {i + 1}", widget=GovTextInput(), validators=[Length(max=120)]))
+        setattr(form_class, f"ward_{i}", SelectField(f"Ward, row {i + 1}", widget=GovSelect(), choices=[("", "Not recorded")], default=""))
+        setattr(form_class, f"group_{i}", SelectField(f"Group, row {i + 1}", widget=GovSelect(), choices=[("", "Not recorded")], default=""))
         setattr(form_class, f"count_{i}", StringField(f"Number of people, row {i + 1}", widget=GovTextInput()))
 
 
 _beneficiary_boxes(DeliveryFields, range(BENEFICIARY_ROWS))
+
+
+def offer_beneficiary_choices(form, choices, recorded=()) -> None:
+    """Let each beneficiary row choose the network's wards and groups (the Act's, then the network's).
+
+    ``recorded`` are the (ward, group) pairs the report already has: a report made
+    before wards were chosen keeps what it says until someone changes it.
+    """
+    kept_wards = sorted({w for w, _ in recorded if w and w not in choices.wards})
+    known_groups = {*choices.protected, *choices.adopted}
+    kept_groups = sorted({g for _, g in recorded if g and g not in known_groups})
+    wards = [("", "Not recorded")] + [(w, w) for w in (*choices.wards, *kept_wards)]
+    groups = ([("", "Not recorded")] + [(g, g) for g in choices.protected]
+              + [(g, f"{g} (network group)") for g in choices.adopted]
+              + [(g, f"{g} (as recorded)") for g in kept_groups])
+    for i in range(form.beneficiary_row_count):
+        form[f"ward_{i}"].choices = wards
+        form[f"group_{i}"].choices = groups
 
 
 class DeliveryForm(_EvidenceFiles, DeliveryFields):
@@ -135,3 +154,16 @@ class RejectForm(FlaskForm):
         validators=[DataRequired(message="Say why the report is rejected"), Length(max=2000)],
     )
     submit = SubmitField("Reject the report", widget=GovSubmitInput())
+
+
+class AdoptGroupForm(FlaskForm):
+    name = StringField(
+        "Group to add", widget=GovTextInput(),
+        description="A group your network counts beneficiaries in beside the protected characteristics, like Care leavers.",
+        validators=[DataRequired(message="Enter the name of the group, like Care leavers"), Length(max=120)],
+    )
+    submit = SubmitField("Add the group", widget=GovSubmitInput())
+
+
+class DropGroupForm(FlaskForm):
+    submit = SubmitField("Stop counting in this group", widget=GovSubmitInput())

@@ -40,3 +40,9 @@ class RebaseForm(FlaskForm):
         validators=[DataRequired(message="Choose the edition to re-base to")],
     )
     submit = SubmitField("Re-base every commitment", widget=GovSubmitInput(), render_kw={})
+
+
+class PartnerMeasuresForm(FlaskForm):
+    # One group of GOV.UK checkboxes per theme, rendered by the template.
+    measures = SelectMultipleField("Measures your partner uses", choices=[], validate_choice=True)
+    submit = SubmitField("Save your measures", widget=GovSubmitInput())

@@ -1,5 +1,5 @@
 """Social value models, one file per part: the catalogue, contracts and commitments, delivery, targets, totals."""
-from .catalogue import Measure, Outcome, ProxyValue, Theme
+from .catalogue import HEADLINES, Measure, Outcome, PartnerMeasure, ProxyValue, Theme
 from .chasing import ContractNote, ReturnReminder
 from .contracts import (
     REPORTING_FREQUENCIES,
@@ -9,7 +9,13 @@ from .contracts import (
     CommitmentProfileYear,
     Contract,
 )
-from .delivery import REPORT_STATUSES, DeliveryBeneficiaryCount, DeliveryReport, EvidenceFile
+from .delivery import (
+    REPORT_STATUSES,
+    AdoptedBeneficiaryGroup,
+    DeliveryBeneficiaryCount,
+    DeliveryReport,
+    EvidenceFile,
+)
 from .imports import BULK_KINDS, BulkImport
 from .targets import TARGET_BASES, TARGET_SUBJECTS, NetworkTarget, PartnerTarget
 from .totals import (
@@ -23,12 +29,14 @@ from .totals import (
 __all__ = [
     "REPORTING_FREQUENCIES",
     "BULK_KINDS",
+    "HEADLINES",
     "REPORT_STATUSES",
     "RLW_ANSWERS",
     "ROUTES",
     "TARGET_BASES",
     "TARGET_SUBJECTS",
     "BulkImport",
+    "AdoptedBeneficiaryGroup",
     "Commitment",
     "CommitmentProfileYear",
     "Contract",
@@ -41,6 +49,7 @@ __all__ = [
     "NetworkSocialValueTotal",
     "NetworkTarget",
     "Outcome",
+    "PartnerMeasure",
     "PartnerTarget",
     "ProxyValue",
     "ReturnReminder",

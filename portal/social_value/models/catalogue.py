@@ -26,6 +26,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from tenants.models import utcnow
+from tenants.scoping import TenantScoped
+
+# The headline figures of the annual report, each fed by the measures the catalogue
+# tags with it (never guessed from a description's words: "local" or "week" also
+# appear in measures that are neither).
+HEADLINES = {
+    "apprenticeship_weeks": "Apprenticeship weeks",
+    "local_fte": "Local jobs (FTE)",
+    "local_sme_spend": "Spend with local SMEs",
+}
 
 
 class Theme(db.Model):
@@ -65,7 +75,8 @@ class Measure(db.Model):
     """Something a supplier can commit to and deliver, counted in ``unit``.
 
     ``in_use`` is the network's choice: a council typically uses about 20 of the
-    catalogue's measures, and only those can be committed to.
+    catalogue's measures. Each partner may narrow it further (``PartnerMeasure``).
+    ``headline`` names the headline figure (``HEADLINES``) the measure feeds, if any.
     """
 
     __tablename__ = "sv_measures"
@@ -78,6 +89,7 @@ class Measure(db.Model):
     unit: Mapped[str] = mapped_column(String(60))
     counting_rules: Mapped[str] = mapped_column(Text, default="")
     in_use: Mapped[bool] = mapped_column(Boolean, default=False)
+    headline: Mapped[str | None] = mapped_column(String(40))
     source: Mapped[str] = mapped_column(String(300), default="")
     licence: Mapped[str] = mapped_column(String(200), default="")
     attribution: Mapped[str] = mapped_column(Text, default="")
@@ -89,7 +101,28 @@ class Measure(db.Model):
         back_populates="measure", order_by="ProxyValue.valid_from", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (UniqueConstraint("network_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("network_id", "code"),
+        CheckConstraint("headline IS NULL OR headline IN ('apprenticeship_weeks', 'local_fte', 'local_sme_spend')",
+                        name="known_headline"),
+    )
+
+
+class PartnerMeasure(TenantScoped, db.Model):
+    """A measure of the network's catalogue that one partner has chosen to use.
+
+    A partner with no rows uses every measure the network has in use (the
+    network's choice is the default); once it chooses, only its choice is offered.
+    """
+
+    __tablename__ = "sv_partner_measures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("sv_measures.id", ondelete="CASCADE"), index=True)
+    chosen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    measure: Mapped[Measure] = relationship()
+
+    __table_args__ = (UniqueConstraint("organisation_id", "measure_id"),)
 
 
 class ProxyValue(db.Model):

@@ -108,6 +108,22 @@ class DeliveryBeneficiaryCount(TenantScoped, db.Model):
     )
 
 
+class AdoptedBeneficiaryGroup(db.Model):
+    """A group of people the network counts beneficiaries in beside the Equality Act's protected characteristics.
+
+    Care leavers or the armed forces community, say: the network's choice, shown
+    apart from the nine protected characteristics, never mixed in with them.
+    """
+
+    __tablename__ = "sv_adopted_beneficiary_groups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    adopted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("network_id", "name"),)
+
+
 class EvidenceFile(TenantScoped, db.Model):
     """A file kept with a delivery report, stored under a random name of our own."""
 

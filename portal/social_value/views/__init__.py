@@ -11,6 +11,7 @@ bp = Blueprint("social_value", __name__)
 from . import (  # noqa: F401
     chasing,
     bulk,
+    beneficiary_groups,
     commitments,
     contracts,
     delivery,
@@ -19,6 +20,7 @@ from . import (  # noqa: F401
     flags,
     measures,
     network_settings,
+    partner_measures,
     supplier,
     targets,
 )

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from tenants.web import current_partner, partner_required
 
-from .. import commitments, measures
+from .. import commitments, partner_measures
 from ..forms.commitments import (
     check_profile,
     commitment_change_form,
@@ -25,7 +25,7 @@ from .common import audit, commitment_or_404, contract_or_404
 def new_commitment(contract_id: int):
     contract = contract_or_404(contract_id)
     network = current_partner().organisation.network
-    in_use = measures.measures(db.session, network, in_use_only=True)
+    in_use = partner_measures.offered_measures(db.session, network)
     form = commitment_form(in_use, contract_years(contract.start_date, contract.end_date),
                            request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate_on_submit() and check_profile(form):

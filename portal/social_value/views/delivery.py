@@ -5,10 +5,16 @@ from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
 from portal.extensions import db
-from tenants.web import partner_required
+from tenants.web import current_partner, partner_required
 
-from .. import delivery, evidence
-from ..forms.delivery import DeliveryForm, EvidenceForm, RejectForm, VerifyForm
+from .. import beneficiaries, delivery, evidence
+from ..forms.delivery import (
+    DeliveryForm,
+    EvidenceForm,
+    RejectForm,
+    VerifyForm,
+    offer_beneficiary_choices,
+)
 from ..problems import SocialValueProblem
 from . import bp
 from .common import audit, commitment_or_404, report_or_404
@@ -31,6 +37,7 @@ def store_files(report, files, uploaded_by=None) -> None:
 def new_report(commitment_id: int):
     commitment = commitment_or_404(commitment_id)
     form = DeliveryForm()
+    offer_beneficiary_choices(form, beneficiaries.choices(db.session, current_partner().organisation.network))
     if form.validate_on_submit():
         try:
             report = delivery.record_delivery(

@@ -5,10 +5,10 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal.extensions import db
-from tenants.web import partner_required
+from tenants.web import current_partner, partner_required
 
-from .. import delivery
-from ..forms.delivery import EvidenceForm, delivery_change_form
+from .. import beneficiaries, delivery
+from ..forms.delivery import EvidenceForm, delivery_change_form, offer_beneficiary_choices
 from ..problems import SocialValueProblem
 from . import bp
 from .common import audit, report_or_404
@@ -51,6 +51,8 @@ def edit_report(report_id: int):
     """
     report = report_or_404(report_id)
     form = delivery_change_form(len(report.beneficiaries))
+    offer_beneficiary_choices(form, beneficiaries.choices(db.session, current_partner().organisation.network),
+                              recorded=[(b.ward, b.protected_group) for b in report.beneficiaries])
     if not form.is_submitted():
         _fill(form, report)
     elif form.validate_on_submit():

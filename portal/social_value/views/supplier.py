@@ -11,10 +11,11 @@ from sqlalchemy import select
 from portal.accounts.tokens import LinkProblem
 from portal.extensions import db, limiter
 from portal.public_url import absolute_url
+from tenants.models import Organisation
 from tenants.web import partner_required
 
-from .. import delivery, supplier_link
-from ..forms.delivery import SupplierDeliveryForm
+from .. import beneficiaries, delivery, supplier_link
+from ..forms.delivery import SupplierDeliveryForm, offer_beneficiary_choices
 from ..forms.supplier_link import SupplierLinkForm
 from ..models import Commitment, DeliveryReport
 from ..problems import SocialValueProblem
@@ -81,6 +82,8 @@ def supplier_report(token: str):
     try:
         with supplier_link.supplier_link_context(db.session, token) as contract:
             commitments = list(contract.commitments)
+            network = db.session.get(Organisation, contract.organisation_id).network
+            offer_beneficiary_choices(form, beneficiaries.choices(db.session, network))
             form.commitment_id.choices = [("", "Choose a commitment")] + [
                 (str(c.id), f"{c.measure.code}: {c.measure.description} ({c.measure.unit})") for c in commitments]
             if len(commitments) == 1 and not form.is_submitted():

@@ -9,7 +9,7 @@ from portal.extensions import db
 from portal.network.views import _led_network_or_404
 from tenants.web import current_partner, partner_required
 
-from .. import measures
+from .. import measures, partner_measures
 from .. import targets as target_service
 from ..forms.targets import TargetForm
 from ..models import Measure, Theme
@@ -18,9 +18,12 @@ from . import bp
 from .common import audit, lead_audit
 
 
-def _form(network) -> TargetForm:
+def _form(network, for_partner: bool = False) -> TargetForm:
+    """A partner sets targets on the measures it uses; the lead on every measure the network has in use."""
     form = TargetForm()
-    form.set_choices(measures.measures(db.session, network, in_use_only=True), measures.themes(db.session, network))
+    chosen = (partner_measures.offered_measures(db.session, network) if for_partner
+              else measures.measures(db.session, network, in_use_only=True))
+    form.set_choices(chosen, measures.themes(db.session, network))
     return form
 
 
@@ -58,7 +61,7 @@ def _add(form, network, save) -> bool:
 def targets():
     partner = current_partner()
     network = partner.organisation.network
-    form = _form(network)
+    form = _form(network, for_partner=True)
     if request.method == "POST":
         if not partner.can("admin"):
             abort(403, description="Only your partner's admins can set its targets.")
