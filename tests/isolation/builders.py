@@ -75,6 +75,7 @@ def social_value_bulk_imports(base, other_sme):
     return matrix_targets(base, other_sme)
 
 
+@builder
 def beneficiary_groups(base, other_sme):
     """A group the shared network adopted (only its lead may drop it)."""
     from portal.extensions import db
