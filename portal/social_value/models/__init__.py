@@ -2,7 +2,7 @@
 from .catalogue import Measure, Outcome, ProxyValue, Theme
 from .contracts import RLW_ANSWERS, ROUTES, Commitment, CommitmentProfileYear, Contract
 from .delivery import REPORT_STATUSES, DeliveryBeneficiaryCount, DeliveryReport, EvidenceFile
-from .targets import TARGET_BASES, TARGET_SUBJECTS, NetworkTarget, PartnerTarget
+from .targets import SHARE_SUBJECTS, SPEND_SUBJECTS, TARGET_BASES, TARGET_SUBJECTS, NetworkTarget, PartnerTarget
 from .totals import (
     NetworkSocialValueBeneficiaryTotal,
     NetworkSocialValueTotal,
@@ -15,6 +15,8 @@ __all__ = [
     "REPORT_STATUSES",
     "RLW_ANSWERS",
     "ROUTES",
+    "SHARE_SUBJECTS",
+    "SPEND_SUBJECTS",
     "TARGET_BASES",
     "TARGET_SUBJECTS",
     "Commitment",
