@@ -68,7 +68,7 @@ class AgainstCommitments:
         return None if goal == 0 else (got * 100 / goal).quantize(Decimal("0.1"))
 
 
-def _made_in(network: Network, as_of: date):
+def made_in(network: Network, as_of: date):
     conditions = [Commitment.committed_on <= as_of]
     if network.policy_start_date is not None:
         conditions.append(Commitment.committed_on >= network.policy_start_date)
@@ -81,7 +81,7 @@ def to_date(session: Session, network: Network, organisation_ids: Sequence[int],
     made = session.execute(
         select(func.sum(func.coalesce(Commitment.rebased_value_pence, Commitment.committed_value_pence)),
                func.sum(Commitment.committed_value_pence), func.count())
-        .where(Commitment.organisation_id.in_(ids), _made_in(network, as_of))
+        .where(Commitment.organisation_id.in_(ids), made_in(network, as_of))
     ).one()
     done_where = [DeliveryReport.organisation_id.in_(ids), DeliveryReport.status == "verified",
                   DeliveryReport.period_end <= as_of]
@@ -126,7 +126,7 @@ def against_commitments(session: Session, network: Network, organisation_ids: Se
         .select_from(Commitment)
         .join(Contract, Contract.id == Commitment.contract_id)
         .outerjoin(delivered, delivered.c.commitment_id == Commitment.id)
-        .where(Commitment.organisation_id.in_(ids), _made_in(network, as_of))
+        .where(Commitment.organisation_id.in_(ids), made_in(network, as_of))
         .group_by(status, Commitment.measure_id)
     )
     by_measure = [

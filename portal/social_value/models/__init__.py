@@ -2,7 +2,15 @@
 from .catalogue import Measure, Outcome, ProxyValue, Theme
 from .contracts import RLW_ANSWERS, ROUTES, Commitment, CommitmentProfileYear, Contract
 from .delivery import REPORT_STATUSES, DeliveryBeneficiaryCount, DeliveryReport, EvidenceFile
-from .targets import SHARE_SUBJECTS, SPEND_SUBJECTS, TARGET_BASES, TARGET_SUBJECTS, NetworkTarget, PartnerTarget
+from .progress import SocialValuePeriodTotal, SocialValueProgressTotal
+from .targets import (
+    SHARE_SUBJECTS,
+    SPEND_SUBJECTS,
+    TARGET_BASES,
+    TARGET_SUBJECTS,
+    NetworkTarget,
+    PartnerTarget,
+)
 from .totals import (
     NetworkSocialValueBeneficiaryTotal,
     NetworkSocialValueTotal,
@@ -33,6 +41,8 @@ __all__ = [
     "PartnerTarget",
     "ProxyValue",
     "SocialValueBeneficiaryTotal",
+    "SocialValuePeriodTotal",
+    "SocialValueProgressTotal",
     "SocialValueTotal",
     "SocialValueTotalsPending",
     "Theme",
