@@ -24,7 +24,8 @@ from decimal import Decimal
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from tenants.models import Network
+from tenants import network_wide
+from tenants.models import Network, Organisation
 
 from .models import Commitment, Contract, DeliveryReport
 
@@ -147,3 +148,21 @@ def roll_up(by_measure: list[AgainstCommitments]) -> list[AgainstCommitments]:
             rows.append(AgainstCommitments(status, None, Decimal(0), sum(r.committed_pence for r in mine), Decimal(0),
                                            sum(r.delivered_pence for r in mine), sum(r.commitments for r in mine)))
     return rows
+
+
+def set_policy_start(session: Session, network: Network, start: date | None) -> bool:
+    """Set the day the network's social value policy began ("to date" counts from it); True if it changed.
+
+    Every partner's to-date snapshot counts from the old date, so a change queues the
+    whole network's recompute (after the commit); until it has run the report adds up on demand.
+    """
+    if network.policy_start_date == start:
+        return False
+    network.policy_start_date = start
+    session.flush()
+    from .tasks import queue_network_totals_refresh  # tasks -> totals -> progress_snapshot -> here
+
+    partner_ids = session.scalars(select(Organisation.id).where(Organisation.network_id == network.id)).all()
+    with network_wide(partner_ids, f"policy start date of network {network.id}: recompute its totals"):
+        queue_network_totals_refresh(session, network)
+    return True

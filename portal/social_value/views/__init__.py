@@ -16,6 +16,7 @@ from . import (  # noqa: F401
     display,
     flags,
     measures,
+    policy,
     supplier,
     targets,
 )

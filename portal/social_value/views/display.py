@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..forms.contracts import RLW_LABELS, ROUTE_LABELS
+from ..forms.targets import TARGET_LABELS
 from . import bp
 
 STATUS_TAGS = {"reported": "govuk-tag--yellow", "verified": "govuk-tag--green", "rejected": "govuk-tag--red"}
@@ -36,3 +37,9 @@ def quantity(value) -> str:
 @bp.app_context_processor
 def labels():
     return {"ROUTE_LABELS": ROUTE_LABELS, "RLW_LABELS": RLW_LABELS, "STATUS_TAGS": STATUS_TAGS, "FLAG_LABELS": FLAG_LABELS}
+
+
+@bp.app_template_global("target_label")
+def target_label(subject: str) -> str | None:
+    """The words for a target beyond social value (a spend share, RLW coverage, employee-owned spend); None otherwise."""
+    return TARGET_LABELS.get(subject)
