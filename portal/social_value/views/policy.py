@@ -24,8 +24,9 @@ def policy_start(network_id: int):
     elif form.validate_on_submit():
         before = network.policy_start_date
         if progress.set_policy_start(db.session, network, form.policy_start_date.data):
-            lead_audit(network, "social_value.policy_start_set", before=before and before.isoformat(),
-                       after=network.policy_start_date and network.policy_start_date.isoformat())
+            after = network.policy_start_date
+            lead_audit(network, "social_value.policy_start_set", before=str(before) if before else None,
+                       after=str(after) if after else None)
             db.session.commit()
             flash("Policy start date saved. Figures to date are being recounted from it.", "success")
         return redirect(url_for("social_value.policy_start", network_id=network.id))
