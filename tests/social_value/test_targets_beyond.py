@@ -49,7 +49,7 @@ def test_share_and_employee_owned_targets_count_the_same_spend_as_the_lines(spen
     everyone = {p.id for p in spend_world.partners[network.id]}
     for subject in ("local_share", "sme_share", "vcse_share"):
         targets.set_network_target(db.session, network, subject=subject, period_start=H2_2023[0],
-                                   period_end=H2_2023[1], target_percent=Decimal("30"))
+                                   period_end=H2_2023[1], target_percent=Decimal(30))
     targets.set_network_target(db.session, network, subject="employee_owned_spend", period_start=H2_2023[0],
                                period_end=H2_2023[1], target_value_pence=1)
     with tenant_context(council.id):
