@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 PERIOD_KINDS = ("year", "half")
 _THOUSANDTH = Decimal("0.001")
@@ -95,11 +96,17 @@ def spread_over_periods(fy_start_month: int, kind: str, span: tuple[date, date],
     start, end = span
     if end <= start:
         return {period_start(fy_start_month, kind, start): (value_pence, Decimal(quantity).quantize(_THOUSANDTH))}
-    periods = periods_between(fy_start_month, kind, start, end)
-    days = [_days_in(span, period) for period in periods]
+    starts, days = _periods_and_days(fy_start_month, kind, start, end)
     pence = largest_remainder(value_pence, days)
     quantities = split_quantity(quantity, days)
-    return {period[0]: (p, q) for period, p, q in zip(periods, pence, quantities) if p or q}
+    return {at: (p, q) for at, p, q in zip(starts, pence, quantities) if p or q}
+
+
+@lru_cache(maxsize=4096)
+def _periods_and_days(fy_start_month: int, kind: str, start: date, end: date) -> tuple[tuple[date, ...], tuple[int, ...]]:
+    # Many commitments share a contract's span (a recompute spreads thousands): work each span out once.
+    periods = periods_between(fy_start_month, kind, start, end)
+    return tuple(p[0] for p in periods), tuple(_days_in((start, end), p) for p in periods)
 
 
 def commitment_spans(contract_start: date, contract_end: date | None, committed_on: date,
