@@ -57,10 +57,11 @@ def like_for_like(session: Session, network: Network, ids: Sequence[int], year: 
     if stored is None:
         to_date = progress.to_date(session, network, ids, as_of)
         against = progress.against_commitments(session, network, ids, as_of)
-        rows = progress_snapshot.period_rows(session, network, ids)
     else:
         to_date, against = stored
-        rows = progress_snapshot.stored_periods(session, ids)
+    # The spread does not depend on the day: the snapshot holds whenever nothing is waiting.
+    rows = progress_snapshot.stored_periods(session, ids) if snapshot_current else \
+        progress_snapshot.period_rows(session, network, ids)
     start = date(year, network.financial_year_start_month, 1)
     half = spreading.add_months(start, 6)
     periods = [
