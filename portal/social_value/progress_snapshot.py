@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import delete, func, insert, literal, literal_column, select, union_all
+from sqlalchemy import and_, delete, func, insert, literal, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from tenants.models import Network, utcnow
@@ -102,8 +102,13 @@ def _progress_insert(network: Network, organisation_id: int, as_of: date):
     return insert(SocialValueProgressTotal.__table__).from_select(columns, query)
 
 
-def period_rows(session: Session, network: Network, organisation_ids: int | Sequence[int]) -> list[dict]:
-    """Every year's and half-year's spread commitments and delivery by measure, added up over these partners."""
+def period_rows(session: Session, network: Network, organisation_ids: int | Sequence[int],
+                window: tuple[date, date] | None = None) -> list[dict]:
+    """Every year's and half-year's spread commitments and delivery by measure, added up over these partners.
+
+    With ``window`` [start, end), only the periods starting in it, reading only the commitments
+    that can reach it (the report's on-demand path, while a change waits for the workers).
+    """
     ids = [organisation_ids] if isinstance(organisation_ids, int) else list(organisation_ids)
     fy = network.financial_year_start_month
     sums: dict[tuple, list] = defaultdict(lambda: [Decimal(0), 0, Decimal(0), 0])
@@ -113,11 +118,19 @@ def period_rows(session: Session, network: Network, organisation_ids: int | Sequ
         .where(CommitmentProfileYear.organisation_id.in_(ids))
     ):
         profiles[commitment_id].append((year_start, Decimal(quantity)))
+    reaching = [Commitment.organisation_id.in_(ids)]
+    if window is not None:
+        # A commitment reaches the window if its contract runs in it, or (no end date, no
+        # period to spread over) it was made in it. Profile years lie within the contract.
+        reaching.append(or_(
+            and_(Contract.start_date < window[1], or_(Contract.end_date.is_(None), Contract.end_date >= window[0])),
+            and_(Contract.end_date.is_(None), Commitment.committed_on >= window[0], Commitment.committed_on < window[1]),
+        ))
     commitments = session.execute(
         select(Commitment.id, Commitment.measure_id, Commitment.quantity, _CURRENT_COMMITTED, Commitment.committed_on,
                Contract.start_date, Contract.end_date)
         .join(Contract, Contract.id == Commitment.contract_id)
-        .where(Commitment.organisation_id.in_(ids))
+        .where(*reaching)
     )
     for cid, measure_id, quantity, value, committed_on, start, end in commitments:
         for kind in spreading.PERIOD_KINDS:
@@ -128,11 +141,14 @@ def period_rows(session: Session, network: Network, organisation_ids: int | Sequ
                 row = sums[(kind, at, measure_id)]
                 row[0] += part
                 row[1] += pence
+    done_where = [DeliveryReport.organisation_id.in_(ids), DeliveryReport.status == "verified"]
+    if window is not None:
+        done_where += [DeliveryReport.period_end >= window[0], DeliveryReport.period_end < window[1]]
     delivered = session.execute(
         select(DeliveryReport.period_end, Commitment.measure_id, func.sum(DeliveryReport.quantity),
                func.sum(_CURRENT_DELIVERED))
         .join(Commitment, Commitment.id == DeliveryReport.commitment_id)
-        .where(DeliveryReport.organisation_id.in_(ids), DeliveryReport.status == "verified")
+        .where(*done_where)
         .group_by(DeliveryReport.period_end, Commitment.measure_id)
     )
     for period_end, measure_id, quantity, value in delivered:
@@ -145,6 +161,7 @@ def period_rows(session: Session, network: Network, organisation_ids: int | Sequ
          "committed_quantity": q.quantize(_THOUSANDTH), "committed_value_pence": v,
          "delivered_quantity": dq.quantize(_THOUSANDTH), "delivered_value_pence": dv}
         for (kind, at, measure_id), (q, v, dq, dv) in sorted(sums.items())
+        if window is None or window[0] <= at < window[1]
     ]
 
 

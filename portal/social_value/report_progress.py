@@ -59,10 +59,10 @@ def like_for_like(session: Session, network: Network, ids: Sequence[int], year: 
         against = progress.against_commitments(session, network, ids, as_of)
     else:
         to_date, against = stored
+    start = date(year, network.financial_year_start_month, 1)
     # The spread does not depend on the day: the snapshot holds whenever nothing is waiting.
     rows = progress_snapshot.stored_periods(session, ids) if snapshot_current else \
-        progress_snapshot.period_rows(session, network, ids)
-    start = date(year, network.financial_year_start_month, 1)
+        progress_snapshot.period_rows(session, network, ids, window=(start, spreading.add_months(start, 12)))
     half = spreading.add_months(start, 6)
     periods = [
         _period(rows, "year", start, spreading.add_months(start, 12), "The year"),
