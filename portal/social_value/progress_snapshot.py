@@ -7,8 +7,9 @@ passes) and on the network's policy start date, so each row records both; a read
 uses the snapshot only when they match today's and the network's, and otherwise
 adds up on demand (``progress``) until the nightly rebuild.
 
-The spread is done in Python (``spreading``: pro rata by days, largest remainder),
-one pass over the partner's commitments; the sums go in with one executemany.
+The spread is done in Python (``spreading``: pro rata by days, largest remainder)
+over the commitments summed by contract period and measure (see ``period_rows``);
+the sums go in with one executemany.
 """
 from __future__ import annotations
 
@@ -17,7 +18,18 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, delete, func, insert, literal, literal_column, or_, select, union_all
+from sqlalchemy import (
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from tenants.models import Network, utcnow
@@ -126,17 +138,34 @@ def period_rows(session: Session, network: Network, organisation_ids: int | Sequ
             and_(Contract.start_date < window[1], or_(Contract.end_date.is_(None), Contract.end_date >= window[0])),
             and_(Contract.end_date.is_(None), Commitment.committed_on >= window[0], Commitment.committed_on < window[1]),
         ))
-    commitments = session.execute(
-        select(Commitment.id, Commitment.measure_id, Commitment.quantity, _CURRENT_COMMITTED, Commitment.committed_on,
-               Contract.start_date, Contract.end_date)
+    has_profile = select(CommitmentProfileYear.id).where(CommitmentProfileYear.commitment_id == Commitment.id).exists()
+    # Commitments over the same contract period and of the same measure are spread together: the
+    # spread is linear (but for the rounding, which the largest remainder keeps exact either
+    # way), and contracts share their dates often (April to March), so a recompute spreads a few
+    # hundred sums rather than every commitment. With no end date, the day it was made decides.
+    made = case((Contract.end_date.is_(None), Commitment.committed_on), else_=None)
+    grouped = session.execute(
+        select(Contract.start_date, Contract.end_date, made, Commitment.measure_id, func.sum(Commitment.quantity),
+               func.sum(_CURRENT_COMMITTED))
         .join(Contract, Contract.id == Commitment.contract_id)
-        .where(*reaching)
+        .where(*reaching, ~has_profile)
+        .group_by(Contract.start_date, Contract.end_date, made, Commitment.measure_id)
     )
-    for cid, measure_id, quantity, value, committed_on, start, end in commitments:
+    profiled = session.execute(
+        select(Commitment.id, Contract.start_date, Contract.end_date, Commitment.committed_on, Commitment.measure_id,
+               Commitment.quantity, _CURRENT_COMMITTED)
+        .join(Contract, Contract.id == Commitment.contract_id)
+        .where(*reaching, has_profile)
+    )
+    promises = [(start, end, made_on or start, measure_id, quantity, value, ())
+                for start, end, made_on, measure_id, quantity, value in grouped]
+    promises += [(start, end, made_on, measure_id, quantity, value, profiles.get(cid, ()))
+                 for cid, start, end, made_on, measure_id, quantity, value in profiled]
+    for start, end, committed_on, measure_id, quantity, value, profile in promises:
         for kind in spreading.PERIOD_KINDS:
             spread = spreading.spread_commitment(
-                fy, kind, quantity=Decimal(quantity), value_pence=int(value), contract_start=start, contract_end=end,
-                committed_on=committed_on, profile=profiles.get(cid, ()))
+                fy, kind, quantity=Decimal(str(quantity)), value_pence=int(value), contract_start=start,
+                contract_end=end, committed_on=committed_on, profile=profile)
             for at, (pence, part) in spread.items():
                 row = sums[(kind, at, measure_id)]
                 row[0] += part

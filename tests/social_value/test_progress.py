@@ -195,3 +195,25 @@ def test_rotherham_style_to_date_counts_from_the_policy_start(sv_network, partne
     assert (found.committed_pence, found.delivered_pence) == (new_value, delivered_new)
     live = next(r for r in rows if r.status == "live" and r.measure_id is None)
     assert live.percent_delivered == Decimal("25.0") and not any(r.status == "completed" for r in rows)
+
+
+def test_a_profiled_commitment_counts_each_profile_year_in_its_own_year(sv_network, partners, make_contract, measure):
+    council = partners[0]
+    contract_id = make_contract(council, start=date(2024, 4, 1), end=date(2026, 3, 31))
+    plain_id = make_contract(council, start=date(2024, 4, 1), end=date(2026, 3, 31))
+    with tenant_context(council.id):
+        profiled = commitments.record_commitment(
+            db.session, contracts.get_contract(db.session, contract_id), measure("DEMO-02"), committed_on=date(2024, 4, 1),
+            profile=[(date(2024, 4, 1), Decimal(30)), (date(2025, 4, 1), Decimal(10))])
+        plain = commitments.record_commitment(db.session, contracts.get_contract(db.session, plain_id), measure("DEMO-02"),
+                                              committed_on=date(2024, 4, 1), quantity=Decimal(40))
+        db.session.commit()
+        rows = progress_snapshot.period_rows(db.session, sv_network, council.id)
+        total = profiled.current_value_pence + plain.current_value_pence
+    years = {row["period_start"]: row for row in rows if row["period_type"] == "year"}
+    # 30 + 20 in 2024 to 2025 (the plain 40 split evenly over two 365-day years), 10 + 20 in 2025 to 2026.
+    assert [years[date(2024, 4, 1)]["committed_quantity"], years[date(2025, 4, 1)]["committed_quantity"]] == \
+        [Decimal("50.000"), Decimal("30.000")]
+    assert sum(row["committed_value_pence"] for row in years.values()) == total
+    halves = [row for row in rows if row["period_type"] == "half"]
+    assert sum(row["committed_quantity"] for row in halves) == Decimal(80)
