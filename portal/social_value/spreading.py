@@ -154,3 +154,16 @@ def spread_commitment(fy_start_month: int, kind: str, *, quantity: Decimal, valu
             before = found.get(start, (0, Decimal(0)))
             found[start] = (before[0] + p, (before[1] + q).quantize(_THOUSANDTH))
     return dict(sorted(found.items()))
+
+
+def period_name(fy_start_month: int, start: date, end: date) -> str | None:
+    """"2024 to 2025", "H1 2024 to 2025" or "H2 ..." when [start, end] (inclusive) is one of the network's years or halves."""
+    year = period_start(fy_start_month, "year", start)
+    named = f"{year.year} to {year.year + 1}" if year.month != 1 else str(year.year)
+    last = end + timedelta(days=1)
+    if start == year and last == period_end("year", year):
+        return named
+    for half, label in ((year, "H1"), (add_months(year, 6), "H2")):
+        if start == half and last == period_end("half", half):
+            return f"{label} {named}"
+    return None

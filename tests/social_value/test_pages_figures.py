@@ -11,7 +11,7 @@ from portal.extensions import db
 from portal.formatting import pounds
 from portal.social_value import commitments, contracts, delivery, totals
 from portal.social_value.models import NetworkTarget
-from tenants import tenant_context
+from tenants import network_wide, tenant_context
 from tenants.models import AuditEvent, Network
 
 
@@ -29,6 +29,9 @@ def test_the_lead_sets_the_policy_start_and_it_is_logged(lead, sv_network, partn
     db.session.expire_all()
     assert db.session.get(Network, sv_network.id).policy_start_date == date(2019, 4, 1)
     assert "1 April 2019" in lead.get(url).get_data(as_text=True)
+    # Every partner's to-date figures count from the old date: all wait for the workers' recompute.
+    with network_wide([p.id for p in partners], "test: waiting"):
+        assert not totals.snapshot_is_current(db.session, [p.id for p in partners])
     with tenant_context(partners[0].id):
         assert "social_value.policy_start_set" in db.session.scalars(select(AuditEvent.action)).all()
 
@@ -76,3 +79,4 @@ def test_the_lead_sets_a_half_year_local_share_target_and_sees_it_missed(lead, s
     assert (target.subject, target.target_percent) == ("local_share", Decimal("40.00"))
     page = lead.get(url).get_data(as_text=True)
     assert "Local share of procurable spend" in page and "Missed" in page  # no spend: 0% of a past half-year
+    assert "H1 2024 to 2025" in page

@@ -109,3 +109,13 @@ def test_a_contract_with_no_end_counts_where_the_commitment_was_made():
     spread = spread_commitment(4, "year", quantity=Decimal(5), value_pence=500, contract_start=date(2020, 1, 1),
                                contract_end=None, committed_on=date(2023, 6, 1))
     assert spread == {date(2023, 4, 1): (500, Decimal("5.000"))}
+
+
+def test_a_year_or_half_year_target_period_is_named_as_the_network_names_it():
+    from portal.social_value.spreading import period_name
+
+    assert period_name(4, date(2024, 4, 1), date(2025, 3, 31)) == "2024 to 2025"
+    assert period_name(4, date(2024, 4, 1), date(2024, 9, 30)) == "H1 2024 to 2025"
+    assert period_name(4, date(2024, 10, 1), date(2025, 3, 31)) == "H2 2024 to 2025"
+    assert period_name(1, date(2024, 7, 1), date(2024, 12, 31)) == "H2 2024"
+    assert period_name(4, date(2024, 4, 1), date(2024, 12, 31)) is None
