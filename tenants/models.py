@@ -1,9 +1,20 @@
 """Who a tenant is: networks, partner organisations, people and their roles."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
-from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -47,6 +58,8 @@ class Network(db.Model):
     chase_manager_after_days: Mapped[int] = mapped_column(Integer, default=14, server_default="14")
     # Four eyes: a delivery report cannot be verified by the person who recorded it (the lead may turn it off).
     four_eyes_verification: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # When the network's social value policy began: "to date" figures count from here (None: all records).
+    policy_start_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     organisations: Mapped[list["Organisation"]] = relationship(back_populates="network", order_by="Organisation.name")

@@ -25,7 +25,7 @@ from portal.query_args import whole_number
 from tenants import network_wide, tenant_context
 from tenants.models import Network, Organisation
 
-from . import totals
+from . import report_progress, totals
 from .beneficiaries import PROTECTED_CHARACTERISTICS
 from .models import (
     HEADLINES,
@@ -131,6 +131,8 @@ class AnnualReport:
     rebased: bool = False
     # False: a change was still waiting for the workers, so the figures were added up on demand.
     from_snapshot: bool = False
+    # To date since the policy start, delivery against the same commitments, and the year in halves.
+    like_for_like: report_progress.LikeForLike | None = None
 
     @property
     def headline_quantities(self) -> tuple[Quantity, ...]:
@@ -340,6 +342,8 @@ def _report(session: Session, network: Network, ids: Sequence[int], organisation
     up_to = [[t for t in rows if int(t.key[0]) <= year] for rows in by_year]
     year_labels = {t.key[0]: year_label(totals.year_start(network, int(t.key[0]))) for rows in up_to for t in rows}
     organisation_id = organisation.id if organisation else None
+    like_for_like = report_progress.like_for_like(session, network, ids, year, snapshot_current=from_snapshot)
+    like_for_like.measure_labels, like_for_like.units = measure_labels, units
     return AnnualReport(
         network=network, organisation=organisation, year_start=start, year_end=end, years=years, headlines=headlines,
         by_theme=_rows(made["theme"], done["theme"], theme_names),
@@ -363,4 +367,5 @@ def _report(session: Session, network: Network, ids: Sequence[int], organisation
         unlisted_partners=sorted(partner_names[i] for i in ids if i not in listed_ids and i in partner_names),
         rebased=made_now.current_value_pence != made_now.value_pence or done_now.current_value_pence != done_now.value_pence,
         from_snapshot=from_snapshot,
+        like_for_like=like_for_like,
     )

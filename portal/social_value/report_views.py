@@ -15,6 +15,8 @@ from tenants.models import Network
 from tenants.web import current_partner, is_lead_of, partner_required
 
 from . import report as annual
+from . import report_progress
+from .forms.targets import TARGET_LABELS
 
 bp = Blueprint("sv_report", __name__)
 
@@ -182,9 +184,10 @@ def report_sections(r: annual.AnnualReport) -> list[tuple[str, list[str], list[l
         (f"Real Living Wage contracts {year}", ["Contract", "Title", "Partner", "Supplier", "Ends", "Pays the Real Living Wage"],
          [[c.reference, c.title, partner.get(c.organisation_id, ""), c.supplier, c.end_date,
            annual.RLW_LABELS[c.supplier_pays_rlw]] for c in r.living_wage]),
-        (f"Targets {year}", ["Target", "Period", "Target", "Achieved", "Achieved (%)", "Met"],
+        (f"Targets {year}", ["Target", "Period", "Target", "Achieved", "Achieved (%)", "Status"],
          [[_target_label(p), f"{p.target.period_start:%d/%m/%Y} to {p.target.period_end:%d/%m/%Y}",
-           *_target_figures(p), p.percent, "Yes" if p.met else "No"] for p in r.targets]),
+           *_target_figures(p), p.percent, p.status_label] for p in r.targets]),
+        *like_for_like_sections(r),
         (f"Jobs and apprenticeships {year}", ["Figure", "Committed", "Delivered", "Measures counted"],
          [[q.label, q.committed, q.delivered, ", ".join(q.measures)] for q in r.headline_quantities]),
         (f"Beneficiaries by ward {year}", ["Ward", "People (count)"],
@@ -202,8 +205,31 @@ def _count(n: int | None):
     return FEWER_THAN if n is None else n
 
 
+def like_for_like_sections(r: annual.AnnualReport) -> list:
+    """To date, delivery against the same commitments, and the year in halves, as download tables."""
+    f = r.like_for_like
+    if f is None:
+        return []
+    since = f"since {f.to_date.since:%d/%m/%Y}" if f.to_date.since else "since records began"
+    return [
+        (f"To date {since}", ["Figure", "£", "As first valued (£)", "Count"], [
+            ["Committed", pounds_number(f.to_date.committed_pence), pounds_number(f.to_date.committed_original_pence),
+             f.to_date.commitments],
+            ["Delivered", pounds_number(f.to_date.delivered_pence), pounds_number(f.to_date.delivered_original_pence),
+             f.to_date.reports],
+        ]),
+        (f"Delivery against commitments {since}", ["Contracts", "Committed (£)", "Delivered on them (£)", "Delivered (%)"],
+         [[report_progress.STATUS_LABELS[row.status], pounds_number(row.committed_pence),
+           pounds_number(row.delivered_pence), row.percent_delivered] for row in f.status_rows()]),
+        (f"Year and half-year {r.label}", ["Period", "From", "To", "Committed, spread over contracts (£)", "Delivered (£)"],
+         [[p.label, p.start, p.end, pounds_number(p.committed_pence), pounds_number(p.delivered_pence)] for p in f.periods]),
+    ]
+
+
 def _target_label(p) -> str:
     t = p.target
+    if t.subject in TARGET_LABELS:
+        return TARGET_LABELS[t.subject]
     basis = "delivered" if t.basis == "delivered" else "committed"
     if t.subject == "measure":
         return f"{t.measure.code} {t.measure.description} ({basis})"
@@ -214,6 +240,8 @@ def _target_label(p) -> str:
 
 def _target_figures(p) -> list:
     t = p.target
+    if t.target_percent is not None:
+        return [t.target_percent, p.achieved_percent]
     if t.target_quantity is not None:
         return [t.target_quantity, p.achieved_quantity]
     return [pounds_number(t.target_value_pence), pounds_number(p.achieved_value_pence)]

@@ -6,6 +6,15 @@ value (£), over a period. Achievement is counted on the target's ``basis``:
 target's period; "committed" sums commitments made (``committed_on``) within
 it. £ figures use the current valuation (re-based where the network re-based,
 else as committed).
+
+Beyond social value, a target is a share in per cent (local, SME or VCSE share
+of procurable spend; Real Living Wage coverage of in-scope contracts) or an
+amount (spend with employee-owned firms), counted as ``target_spend`` says.
+
+A period is any span of days: a financial year, or a half (H1 is the first six
+months of the network's year). A target whose period has ended reads "met" or
+"missed"; a current one "met" (an amount reached early), "on track" or "not yet
+met" (see ``TargetPerformance.status``).
 """
 from __future__ import annotations
 
@@ -19,7 +28,10 @@ from sqlalchemy.orm import Session
 from tenants import network_wide, tenant_context
 from tenants.models import Network, Organisation
 
+from . import target_spend
 from .models import (
+    SHARE_SUBJECTS,
+    SPEND_SUBJECTS,
     TARGET_BASES,
     TARGET_SUBJECTS,
     Commitment,
@@ -33,7 +45,12 @@ from .problems import SocialValueProblem
 from .tenancy import current_partner_id
 
 
-def _fields(session, network_id, subject, period_start, period_end, measure, theme, target_quantity, target_value_pence, basis, note):
+def _fields(session, network_id, subject, period_start, period_end, measure, theme, target_quantity, target_value_pence,
+            basis, note, target_percent=None):
+    if subject in SHARE_SUBJECTS:
+        return _share_fields(subject, period_start, period_end, target_percent, target_quantity, target_value_pence, note)
+    if target_percent is not None:
+        raise SocialValueProblem("Only a share's target is a percentage")
     if subject not in TARGET_SUBJECTS:
         raise SocialValueProblem(f"A target is about one of: {', '.join(TARGET_SUBJECTS)}")
     if basis not in TARGET_BASES:
@@ -45,6 +62,8 @@ def _fields(session, network_id, subject, period_start, period_end, measure, the
     for thing in (measure, theme):
         if thing is not None and thing.network_id != network_id:
             raise SocialValueProblem("That is not in your network's catalogue")
+    if subject in SPEND_SUBJECTS:
+        basis = "delivered"  # not used: spend is counted from spend lines
     if subject != "measure" and target_quantity is not None:
         raise SocialValueProblem("Only a measure's target can be a quantity; give a £ value")
     if target_quantity is None and target_value_pence is None:
@@ -58,17 +77,36 @@ def _fields(session, network_id, subject, period_start, period_end, measure, the
         "subject": subject, "period_start": period_start, "period_end": period_end,
         "measure_id": measure.id if measure else None, "theme_id": theme.id if theme else None,
         "target_quantity": quantity, "target_value_pence": target_value_pence, "basis": basis, "note": note,
+        "target_percent": None,
+    }
+
+
+def _share_fields(subject, period_start, period_end, target_percent, target_quantity, target_value_pence, note):
+    if period_end < period_start:
+        raise SocialValueProblem("The period cannot end before it starts")
+    if target_quantity is not None or target_value_pence is not None:
+        raise SocialValueProblem("A share's target is a percentage, not a quantity or £ value")
+    if target_percent is None:
+        raise SocialValueProblem("Give the target percentage")
+    percent = Decimal(str(target_percent))
+    if not Decimal(0) <= percent <= Decimal(100):
+        raise SocialValueProblem("The target percentage must be between 0 and 100")
+    return {
+        "subject": subject, "period_start": period_start, "period_end": period_end, "measure_id": None, "theme_id": None,
+        "target_quantity": None, "target_value_pence": None, "target_percent": percent.quantize(Decimal("0.01")),
+        "basis": "delivered", "note": note,
     }
 
 
 def set_network_target(
     session: Session, network: Network, *, subject: str, period_start: date, period_end: date,
     measure: Measure | None = None, theme: Theme | None = None, target_quantity=None,
-    target_value_pence: int | None = None, basis: str = "delivered", note: str = "",
+    target_value_pence: int | None = None, basis: str = "delivered", note: str = "", target_percent=None,
 ) -> NetworkTarget:
     """Add a target the whole network works to (the lead's)."""
     target = NetworkTarget(network_id=network.id, **_fields(
-        session, network.id, subject, period_start, period_end, measure, theme, target_quantity, target_value_pence, basis, note))
+        session, network.id, subject, period_start, period_end, measure, theme, target_quantity, target_value_pence, basis,
+        note, target_percent))
     session.add(target)
     session.flush()
     return target
@@ -77,42 +115,97 @@ def set_network_target(
 def set_partner_target(
     session: Session, *, subject: str, period_start: date, period_end: date,
     measure: Measure | None = None, theme: Theme | None = None, target_quantity=None,
-    target_value_pence: int | None = None, basis: str = "delivered", note: str = "",
+    target_value_pence: int | None = None, basis: str = "delivered", note: str = "", target_percent=None,
 ) -> PartnerTarget:
     """Add a target for the current partner."""
     organisation = session.get(Organisation, current_partner_id())
     target = PartnerTarget(organisation_id=organisation.id, **_fields(
         session, organisation.network_id, subject, period_start, period_end, measure, theme, target_quantity,
-        target_value_pence, basis, note))
+        target_value_pence, basis, note, target_percent))
     session.add(target)
     session.flush()
     return target
+
+
+STATUS_LABELS = {"met": "Met", "missed": "Missed", "on_track": "On track", "not_yet_met": "Not yet met"}
 
 
 @dataclass(frozen=True)
 class TargetPerformance:
     target: NetworkTarget | PartnerTarget
     achieved_quantity: Decimal | None  # for a measure's target only
-    achieved_value_pence: int
+    achieved_value_pence: int | None  # None for a share's target
+    as_of: date  # the day the status is judged on
+    achieved_percent: Decimal | None = None  # for a share's target only
 
     @property
     def met(self) -> bool:
+        if self.target.target_percent is not None:
+            return self.achieved_percent >= self.target.target_percent
         if self.target.target_quantity is not None:
             return self.achieved_quantity >= self.target.target_quantity
         return self.achieved_value_pence >= self.target.target_value_pence
 
     @property
+    def ended(self) -> bool:
+        return self.target.period_end < self.as_of
+
+    @property
+    def status(self) -> str:
+        """"met" or "missed" once the period has ended, never "not yet met"; during it, as the figures stand.
+
+        An amount (a quantity or £) reached during the period is met for good. A share can
+        still fall, so one at or above its target is "on track". Otherwise an amount at or
+        above the part of its target due by now (pro rata by days) is "on track".
+        """
+        if self.ended:
+            return "met" if self.met else "missed"
+        if self.target.target_percent is not None:
+            return "on_track" if self.met else "not_yet_met"
+        if self.met:
+            return "met"
+        return "on_track" if self._due_so_far() else "not_yet_met"
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def _due_so_far(self) -> bool:
+        t = self.target
+        days = (t.period_end - t.period_start).days + 1
+        gone = max(0, (self.as_of - t.period_start).days)
+        if t.target_quantity is not None:
+            return self.achieved_quantity * days >= t.target_quantity * gone
+        return self.achieved_value_pence * days >= t.target_value_pence * gone
+
+    @property
     def percent(self) -> Decimal | None:
         """Achieved as a percentage of the target (None for a zero target), to one place."""
-        goal, got = (
-            (Decimal(self.target.target_quantity), self.achieved_quantity)
-            if self.target.target_quantity is not None
-            else (Decimal(self.target.target_value_pence), Decimal(self.achieved_value_pence))
-        )
+        if self.target.target_percent is not None:
+            goal, got = Decimal(self.target.target_percent), self.achieved_percent
+        elif self.target.target_quantity is not None:
+            goal, got = Decimal(self.target.target_quantity), self.achieved_quantity
+        else:
+            goal, got = Decimal(self.target.target_value_pence), Decimal(self.achieved_value_pence)
         return None if goal == 0 else (Decimal(got) * 100 / goal).quantize(Decimal("0.1"))
 
 
-def _achieved(session: Session, target) -> TargetPerformance:
+def _achieved_beyond(session: Session, network: Network, target, organisation_ids, as_of: date) -> TargetPerformance:
+    """A spend share, Real Living Wage coverage or employee-owned spend target (``target_spend``)."""
+    organisation_id = getattr(target, "organisation_id", None)
+    start, end = target.period_start, target.period_end
+    if target.subject == "employee_owned_spend":
+        figure = target_spend.employee_owned_spend(session, network.id, organisation_id, start, end)
+        return TargetPerformance(target, None, figure.part, as_of)
+    if target.subject == "rlw_coverage":
+        ids = organisation_ids if organisation_id is None else [organisation_id]
+        figure = target_spend.living_wage_coverage(session, ids, start, end)
+    else:
+        figure = target_spend.spend_share(session, network.id, organisation_id, target.subject, start, end)
+    return TargetPerformance(target, None, None, as_of, target_spend.achieved_percent(target.subject, figure))
+
+
+def _achieved(session: Session, target, as_of: date) -> TargetPerformance:
     if target.basis == "delivered":
         quantity = DeliveryReport.quantity
         value = func.coalesce(DeliveryReport.rebased_value_pence, DeliveryReport.value_pence)
@@ -137,27 +230,31 @@ def _achieved(session: Session, target) -> TargetPerformance:
         target,
         Decimal(str(got_quantity or 0)).quantize(Decimal("0.001")) if target.subject == "measure" else None,
         int(got_value or 0),
+        as_of,
     )
 
 
 def performance_against_targets(
     session: Session, network: Network, *, organisation_id: int | None = None,
-    period_start: date | None = None, period_end: date | None = None,
+    period_start: date | None = None, period_end: date | None = None, as_of: date | None = None,
 ) -> list[TargetPerformance]:
     """Each target's achievement: the network's targets over all partners, or one partner's own.
 
     With ``organisation_id`` it reads that partner's totals (not lines): callers
     check that the user may see them (the partner itself or the network's lead).
-    ``period_start``/``period_end`` keep the targets whose period overlaps them.
+    ``period_start``/``period_end`` keep the targets whose period overlaps them; ``as_of``
+    (default today) is the day a status is judged on.
     """
+    as_of = as_of or date.today()
     model = NetworkTarget if organisation_id is None else PartnerTarget
     if organisation_id is None:
-        ids = session.scalars(select(Organisation.id).where(Organisation.network_id == network.id)).all()
+        ids = list(session.scalars(select(Organisation.id).where(Organisation.network_id == network.id)).all())
         scope = network_wide(ids, f"social value targets of network {network.id}")
     else:
         organisation = session.get(Organisation, organisation_id)
         if organisation is None or organisation.network_id != network.id:
             raise SocialValueProblem("That organisation is not a partner of the network")
+        ids = [organisation_id]
         scope = tenant_context(organisation_id)
     with scope:
         query = select(model).order_by(model.period_start, model.subject, model.id)
@@ -167,4 +264,6 @@ def performance_against_targets(
             query = query.where(model.period_end >= period_start)
         if period_end is not None:
             query = query.where(model.period_start <= period_end)
-        return [_achieved(session, target) for target in session.scalars(query).all()]
+        beyond = set(SHARE_SUBJECTS) | set(SPEND_SUBJECTS)
+        return [_achieved_beyond(session, network, target, ids, as_of) if target.subject in beyond
+                else _achieved(session, target, as_of) for target in session.scalars(query).all()]

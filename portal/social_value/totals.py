@@ -58,6 +58,7 @@ from portal.suppliers.models import Supplier
 from tenants import network_wide, tenant_context
 from tenants.models import Network, Organisation, utcnow
 
+from . import progress_snapshot
 from .models import (
     Commitment,
     Contract,
@@ -449,6 +450,9 @@ def recompute_partner_totals(session: Session, network: Network, organisation_id
         computed_at = utcnow()
         session.execute(_partner_figures_insert(network, organisation_id, years, computed_at))
         session.execute(_partner_beneficiaries_insert(network, organisation_id, years, computed_at))
+        # The like-with-like figures span years (a commitment spread over its contract, to date
+        # since the policy start): rebuilt whole for the partner on any change.
+        progress_snapshot.recompute_partner(session, network, organisation_id)
         session.flush()
     return years
 

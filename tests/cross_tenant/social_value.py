@@ -32,6 +32,7 @@ from portal.social_value.models import (
     ProxyValue,
 )
 from tenants import tenant_context
+from tenants.models import Network
 
 from .world import World
 
@@ -294,7 +295,16 @@ PROBES = {
         ("post", f"/network/{w.network.id}/beneficiary-groups", {"name": "Care leavers"})]),
     "social_value.drop_beneficiary_group": probe_drop_beneficiary_group,
     "social_value.rebase": _lead_probe(lambda w, b: [("post", f"/network/{w.network.id}/measures/rebase", {"edition": "demo-2023"})]),
+    "social_value.policy_start": lambda w: probe_policy_start(w),  # defined below
 }
+
+
+def probe_policy_start(w: World):
+    """Another network's lead and A's admin get 404 on the policy start date page, and the date stays as it was."""
+    url = f"/network/{w.network.id}/social-value-policy"
+    _lead_probe(lambda w, b: [("get", url, None), ("post", url, {"policy_start_date": ["1", "4", "2019"]})])(w)
+    db.session.expire_all()
+    assert db.session.get(Network, w.network.id).policy_start_date is None
 
 
 def probe_contract_supplier_search(w: World):

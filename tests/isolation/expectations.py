@@ -167,6 +167,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "social_value.network_flags": L,
     "social_value.network_targets": L,
     "social_value.chasing_settings": Expect("lead", data={"days": "3"}),
+    "social_value.policy_start": Expect("lead", data={"policy_start_date": ["1", "4", "2019"]}),
     "sv_report.partner_report": P,
     "sv_report.partner_report_download": P,
     "sv_report.partner_report_pdf": P,

@@ -8,6 +8,8 @@ from playwright.sync_api import expect
 
 from portal.extensions import db
 from portal.social_value import measures
+from tenants.models import Network
+from tests.accessibility import assert_accessible
 
 from ..test_browser import sign_in_through_browser
 from .conftest import ROTHERHAM, load_wards
@@ -119,3 +121,21 @@ def test_an_officer_records_a_contract_a_commitment_and_a_delivery_report(page, 
     expect(report).to_contain_text("£10,920")
     expect(report).to_contain_text("£2,100")
     screenshot("social-value-annual-report")
+
+
+def test_the_lead_sets_when_the_policy_began_and_reads_figures_to_date(page, officer, screenshot):
+    network_id = db.session.scalar(db.select(Network.id).where(Network.name == "Rother Valley Anchor Network"))
+    sign_in_through_browser(page, officer.email)
+    page.goto(f"/network/{network_id}/social-value-report")
+    page.get_by_role("link", name="Change when the policy began").click()
+    expect(page.get_by_test_id("policy-start")).to_contain_text("No date is set")
+    fill_date(page, "policy_start_date", "1", "4", "2019")
+    page.get_by_role("button", name="Save the date").click()
+    expect(page.get_by_test_id("policy-start")).to_contain_text("The policy began on 1 April 2019")
+    assert_accessible(page, "the policy start date page")
+    screenshot("social-value-policy-start")
+    page.get_by_role("link", name="The network's social value report").click()
+    expect(page.get_by_test_id("to-date")).to_contain_text("since 1 April 2019")
+    expect(page.get_by_test_id("table-halves")).to_contain_text("First half (H1)")
+    assert_accessible(page, "the network's report with figures to date")
+    screenshot("social-value-report-to-date")

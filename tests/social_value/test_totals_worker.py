@@ -11,8 +11,8 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.formatting import pounds
 from portal.social_value import commitments, delivery
-from portal.social_value.contracts import get_contract
 from portal.social_value import report as annual
+from portal.social_value.contracts import get_contract
 from portal.social_value.models import SocialValueTotal, SocialValueTotalsPending
 from tenants import tenant_context
 from tenants.models import Organisation
@@ -58,6 +58,10 @@ def test_a_delivery_verified_on_the_page_is_in_the_report_once_the_worker_has_ru
     assert after.from_snapshot, "read from the worker's snapshot, not added up on demand"
     assert after.headline("delivered").pence == delivered_pence > 0
     assert after.beneficiaries_by_ward == [("Keppel", 6)]  # 5 or more: shown
+    # The like-with-like figures came from the worker's snapshot too: delivered on the same commitment.
+    assert after.like_for_like.from_snapshot
+    assert after.like_for_like.to_date.delivered_pence == delivered_pence
+    assert [r.delivered_pence for r in after.like_for_like.status_rows() if r.status == "live"] == [delivered_pence]
     with tenant_context(council_id):
         row = db.session.scalars(select(SocialValueTotal).where(SocialValueTotal.year == 2024, SocialValueTotal.breakdown == "all")).one()
         assert row.delivered_value_pence == delivered_pence and row.delivered_count == 1

@@ -17,7 +17,15 @@ from .delivery import (
     EvidenceFile,
 )
 from .imports import BULK_KINDS, BulkImport
-from .targets import TARGET_BASES, TARGET_SUBJECTS, NetworkTarget, PartnerTarget
+from .progress import SocialValuePeriodTotal, SocialValueProgressTotal
+from .targets import (
+    SHARE_SUBJECTS,
+    SPEND_SUBJECTS,
+    TARGET_BASES,
+    TARGET_SUBJECTS,
+    NetworkTarget,
+    PartnerTarget,
+)
 from .totals import (
     NetworkSocialValueBeneficiaryTotal,
     NetworkSocialValueTotal,
@@ -27,16 +35,18 @@ from .totals import (
 )
 
 __all__ = [
-    "REPORTING_FREQUENCIES",
     "BULK_KINDS",
     "HEADLINES",
+    "REPORTING_FREQUENCIES",
     "REPORT_STATUSES",
     "RLW_ANSWERS",
     "ROUTES",
+    "SHARE_SUBJECTS",
+    "SPEND_SUBJECTS",
     "TARGET_BASES",
     "TARGET_SUBJECTS",
-    "BulkImport",
     "AdoptedBeneficiaryGroup",
+    "BulkImport",
     "Commitment",
     "CommitmentProfileYear",
     "Contract",
@@ -54,6 +64,8 @@ __all__ = [
     "ProxyValue",
     "ReturnReminder",
     "SocialValueBeneficiaryTotal",
+    "SocialValuePeriodTotal",
+    "SocialValueProgressTotal",
     "SocialValueTotal",
     "SocialValueTotalsPending",
     "Theme",

@@ -20,15 +20,22 @@ from portal.extensions import db
 from tenants.models import utcnow
 from tenants.scoping import TenantScoped
 
-# What a target is about: one measure (a quantity or £), one theme (£), or all social value (£).
-TARGET_SUBJECTS = ("measure", "theme", "total_value")
+# What a target is about: one measure (a quantity or £), one theme (£), or all social value (£);
+# or, beyond social value, a share of procurable spend (local, SME, VCSE), the share of in-scope
+# contracts paying the Real Living Wage (percentages), or spend with employee-owned firms (£).
+SOCIAL_VALUE_SUBJECTS = ("measure", "theme", "total_value")
+SHARE_SUBJECTS = ("local_share", "sme_share", "vcse_share", "rlw_coverage")
+SPEND_SUBJECTS = ("employee_owned_spend",)
+TARGET_SUBJECTS = SOCIAL_VALUE_SUBJECTS + SHARE_SUBJECTS + SPEND_SUBJECTS
+PERCENT_FITS = ("target_percent IS NULL OR (subject IN (" + ", ".join(f"'{s}'" for s in SHARE_SUBJECTS) + ")"
+                " AND target_percent >= 0 AND target_percent <= 100)")
 # Counted from verified delivery in the period, or from commitments made in it.
 TARGET_BASES = ("delivered", "committed")
 
 
 class _TargetColumns:
     id: Mapped[int] = mapped_column(primary_key=True)
-    subject: Mapped[str] = mapped_column(String(12))
+    subject: Mapped[str] = mapped_column(String(24))
     measure_id: Mapped[int | None] = mapped_column(ForeignKey("sv_measures.id", ondelete="CASCADE"))
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("sv_themes.id", ondelete="CASCADE"))
     basis: Mapped[str] = mapped_column(String(10), default="delivered")
@@ -36,6 +43,8 @@ class _TargetColumns:
     period_end: Mapped[date] = mapped_column(Date)
     target_quantity: Mapped[Decimal | None] = mapped_column(Numeric(16, 3))
     target_value_pence: Mapped[int | None] = mapped_column(BigInteger)
+    # A share target, in per cent (0 to 100).
+    target_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -59,9 +68,16 @@ class _TargetColumns:
                 " OR (subject = 'theme' AND theme_id IS NOT NULL AND measure_id IS NULL"
                 " AND target_value_pence IS NOT NULL AND target_quantity IS NULL)"
                 " OR (subject = 'total_value' AND measure_id IS NULL AND theme_id IS NULL"
+                " AND target_value_pence IS NOT NULL AND target_quantity IS NULL)"
+                " OR (subject IN (" + ", ".join(f"'{s}'" for s in SHARE_SUBJECTS) + ")"
+                " AND measure_id IS NULL AND theme_id IS NULL"
+                " AND target_percent IS NOT NULL AND target_quantity IS NULL AND target_value_pence IS NULL)"
+                " OR (subject IN (" + ", ".join(f"'{s}'" for s in SPEND_SUBJECTS) + ")"
+                " AND measure_id IS NULL AND theme_id IS NULL"
                 " AND target_value_pence IS NOT NULL AND target_quantity IS NULL)",
                 name="subject_fits",
             ),
+            CheckConstraint(PERCENT_FITS, name="percent_fits"),
         )
 
 

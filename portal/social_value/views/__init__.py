@@ -21,6 +21,7 @@ from . import (  # noqa: F401
     measures,
     network_settings,
     partner_measures,
+    policy,
     supplier,
     targets,
 )

@@ -11,7 +11,7 @@ from tenants.web import current_partner, partner_required
 
 from .. import measures, partner_measures
 from .. import targets as target_service
-from ..forms.targets import TargetForm
+from ..forms.targets import PERCENT_SUBJECTS, TargetForm
 from ..models import Measure, Theme
 from ..problems import SocialValueProblem
 from . import bp
@@ -39,7 +39,9 @@ def _target_fields(form, network) -> dict:
         "measure": one(Measure, form.measure_id.data) if subject == "measure" else None,
         "theme": one(Theme, form.theme_id.data) if subject == "theme" else None,
         "target_quantity": form.quantity_value if subject == "measure" else None,
-        "target_value_pence": form.value_pence, "basis": form.basis.data, "note": (form.note.data or "").strip(),
+        "target_value_pence": None if subject in PERCENT_SUBJECTS else form.value_pence,
+        "target_percent": form.percent_value if subject in PERCENT_SUBJECTS else None,
+        "basis": form.basis.data, "note": (form.note.data or "").strip(),
     }
 
 
