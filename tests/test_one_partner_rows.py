@@ -102,3 +102,27 @@ def test_the_lead_and_the_public_summary_still_see_what_they_must(app, combined_
         rows = network_totals(db.session, network.id, "year", "ward")
     assert {(r.key, r.sole_partner_id) for r in rows} == {("", None), ("E05001000", a.id)}
     assert db.session.get(NetworkSpendTotal, rows[0].id) is not None
+
+
+def test_a_partners_own_social_value_row_shows_to_that_partner_only(app, make_network, make_partner, app_ctx):
+    """sv_network_totals keeps each partner's own figures as a "partner" row: the same rule."""
+    from portal.social_value.models import NetworkSocialValueTotal
+    from tenants import network_wide
+
+    network = make_network()
+    a, b = make_partner("A", network), make_partner("B", network)
+    with network_wide([a.id, b.id], "test: write the network's rows"):
+        db.session.add_all([
+            NetworkSocialValueTotal(network_id=network.id, year=2024, breakdown="all", key="", partner_count=2),
+            NetworkSocialValueTotal(network_id=network.id, year=2024, breakdown="partner", key=str(a.id),
+                                    partner_count=1, sole_partner_id=a.id),
+        ])
+        db.session.commit()
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        for partner, expected in ((a, {"all", "partner"}), (b, {"all"})):
+            with engine.begin() as conn:
+                _sign(conn, app, partner.id)
+                assert set(conn.scalars(text("SELECT breakdown FROM sv_network_totals"))) == expected
+    finally:
+        engine.dispose()

@@ -548,15 +548,16 @@ def _network_figures_insert(network: Network, partner_ids, years, computed_at):
     summed = (
         select(literal(network.id), row.year, row.breakdown, row.key,
                *(func.sum(getattr(row, name)) for name in SNAPSHOT_FIGURES),
-               func.count(row.organisation_id.distinct()), stamp)
+               func.count(row.organisation_id.distinct()),
+               case((func.count(row.organisation_id.distinct()) == 1, func.min(row.organisation_id))), stamp)
         .where(*where).group_by(row.year, row.breakdown, row.key)
     )
     by_partner = (
         select(literal(network.id), row.year, literal("partner"), cast(row.organisation_id, String),
-               *(getattr(row, name) for name in SNAPSHOT_FIGURES), literal_column("1"), stamp)
+               *(getattr(row, name) for name in SNAPSHOT_FIGURES), literal_column("1"), row.organisation_id, stamp)
         .where(*where, row.breakdown == "all")
     )
-    columns = ["network_id", "year", "breakdown", "key", *SNAPSHOT_FIGURES, "partner_count", "computed_at"]
+    columns = ["network_id", "year", "breakdown", "key", *SNAPSHOT_FIGURES, "partner_count", "sole_partner_id", "computed_at"]
     return insert(NetworkSocialValueTotal.__table__).from_select(columns, union_all(summed, by_partner))
 
 

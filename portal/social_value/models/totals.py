@@ -67,10 +67,14 @@ class NetworkSocialValueTotal(_Figures, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), index=True)
     partner_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The partner when the row is one partner's figures (a "partner" row, or a sum over one partner):
+    # row-level security shows such a row to that partner's scope only (tenants.rls, "combined").
+    sole_partner_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
 
     __table_args__ = (
         UniqueConstraint("network_id", "year", "breakdown", "key"),
         CheckConstraint("breakdown IN ('all', 'measure', 'route', 'partner')", name="breakdown"),
+        CheckConstraint("(partner_count = 1) = (sole_partner_id IS NOT NULL)", name="sole_partner_named"),
     )
 
 
