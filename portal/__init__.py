@@ -31,6 +31,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .social_value import report_views as sv_report
     from .social_value import views as social_value
     from .spend import views as spend
+    from .contract_registers import views as contract_registers
     import tenants
     import tenants.audit
     import tenants.web
@@ -83,6 +84,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(audit.bp)
     app.register_blueprint(people_views.bp)
     app.register_blueprint(spend.bp)
+    app.register_blueprint(contract_registers.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(social_value.bp)
     app.register_blueprint(sv_report.bp)
@@ -112,6 +114,8 @@ def _import_features() -> None:
     import portal.spend.tasks  # noqa: F401
     import portal.social_value.models  # noqa: F401
     import portal.social_value.tasks  # noqa: F401
+    import portal.contract_registers.models  # noqa: F401
+    import portal.contract_registers.tasks  # noqa: F401
     import portal.suppliers.models  # noqa: F401
     import portal.registers.models  # noqa: F401
     import portal.registers.placing_tasks  # noqa: F401

@@ -1,0 +1,79 @@
+"""Writing a checked register's changes into the partner's contracts, in bulk."""
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from portal.social_value.models import Contract
+from tenants.models import Organisation, utcnow
+
+from .lines import ContractLine
+from .suppliers import find_suppliers
+
+# A line's field -> the contract's column.
+COLUMNS = {
+    "reference": "reference", "title": "title", "description": "description",
+    "supplier_name": "supplier_name_as_given", "supplier_postcode": "supplier_postcode",
+    "company_number": "supplier_company_number", "annual_value": "annual_value_pence", "total_value": "value_pence",
+    "start_date": "start_date", "end_date": "end_date", "expiry_date": "expiry_date", "sme": "is_sme",
+    "category": "category", "category_description": "category_description", "ojeu_fts": "ojeu_fts",
+    "directorate": "directorate", "procurement_process": "procurement_process", "purchasing_body": "purchasing_body",
+    "duration_months": "duration_months", "extension_option_months": "extension_option_months",
+    "extension_count": "extension_count", "extension_1_taken": "extension_1_taken",
+    "extension_2_taken": "extension_2_taken",
+}
+INSERT_BATCH = 5000
+
+
+def contract_values(line: ContractLine) -> dict:
+    """The contract's columns as the line gives them (a field the file does not map is unknown)."""
+    values = {column: line.values.get(name) for name, column in COLUMNS.items()}
+    values["reference"] = values["reference"] or ""
+    values["title"] = values["title"] or ""
+    values.update(ocid=line.ocid, content_key=line.key, occurrence=line.occurrence, line_number=line.line_number,
+                  as_given=line.as_given, left_register_at=None)
+    return values
+
+
+def changed_fields(session: Session, contract_id: int, line: ContractLine) -> list[str]:
+    """The names of the contract's columns the line would change."""
+    contract = session.get(Contract, contract_id)
+    new = contract_values(line)
+    return [column for column in COLUMNS.values() if getattr(contract, column) != new[column]]
+
+
+def apply_plan(session: Session, organisation: Organisation, register_import, result) -> None:
+    """Insert the added lines, update the changed contracts, mark the removed ones; the caller commits."""
+    lines = [line for line, _ in result.added] + [line for line, _ in result.changed]
+    supplier_ids = find_suppliers(session, organisation.network_id,
+                                  [(line.values.get("company_number"), line.values.get("supplier_name")) for line in lines])
+    found = dict(zip((id(line) for line in lines), supplier_ids))
+    now = utcnow()
+    new_rows, back = [], []
+    for line, back_id in result.added:
+        values = contract_values(line) | {"supplier_id": found[id(line)], "register_import_id": register_import.id}
+        if back_id is not None:  # the register lists it again
+            back.append({"id": back_id, **values})
+        else:
+            new_rows.append({"organisation_id": organisation.id, "route": "procurement", "rlw_in_scope": False,
+                             "supplier_pays_rlw": "unknown", "supplier_link_version": 1, "created_at": now, **values})
+    for start in range(0, len(new_rows), INSERT_BATCH):
+        session.execute(Contract.__table__.insert(), new_rows[start:start + INSERT_BATCH])
+    changed = [{"id": row.id, **contract_values(line), "supplier_id": found[id(line)],
+                "register_import_id": register_import.id} for line, row in result.changed]
+    for rows in (back, changed):
+        if rows:
+            session.execute(update(Contract), rows)
+    removed = [row.id for row in result.removed]
+    for start in range(0, len(removed), INSERT_BATCH):
+        session.execute(update(Contract).where(Contract.id.in_(removed[start:start + INSERT_BATCH]))
+                        .values(left_register_at=now), execution_options={"synchronize_session": False})
+    session.expire_all()
+
+
+def held_count(session: Session) -> int:
+    """Contracts the partner holds from registers and still on one."""
+    from sqlalchemy import func
+
+    return session.scalar(select(func.count(Contract.id)).where(Contract.content_key.is_not(None),
+                                                               Contract.left_register_at.is_(None)))
