@@ -1,0 +1,93 @@
+"""Can an officer upload a register, check its columns, see the differences, apply them; and nobody else see them?"""
+from __future__ import annotations
+
+import io
+import re
+
+from sqlalchemy import func, select
+
+from portal.contract_registers import importing
+from portal.contract_registers.models import ContractRegisterImport
+from portal.extensions import db
+from portal.social_value.models import Contract
+from tenants import tenant_context
+
+from .test_importing import LIBRARY, PARKS, csv_bytes
+
+
+def upload(client, content: bytes, name="register.csv"):
+    return client.post("/contracts/registers", data={"register_file": (io.BytesIO(content), name)},
+                       content_type="multipart/form-data")
+
+
+def run_check(partner_id, import_id):
+    """What the worker does; the services are tested directly in test_importing."""
+    with tenant_context(partner_id):
+        importing.check_import(db.session, import_id)
+        db.session.commit()
+
+
+def test_upload_columns_differences_apply(make_partner, make_network, make_user, sign_in):
+    council = make_partner("Salford City Council", make_network("GM"))
+    client = sign_in(make_user(council, "officer"))
+    response = upload(client, csv_bytes(PARKS, LIBRARY))
+    assert response.status_code == 302
+    columns_url = response.headers["Location"]
+    page = client.get(columns_url).get_data(as_text=True)
+    assert re.search(r'<option[^>]*value="Contract Title"[^>]*selected', page), "Transparency Code names are recognised"
+    import_id = int(re.search(r"/registers/(\d+)/", columns_url).group(1))
+    response = client.post(columns_url, data={"title": "Contract Title", "reference": "Contract Reference",
+                                              "total_value": "Total Contract Value (including extensions)"})
+    assert response.status_code == 302
+    assert "Waiting for a worker" in client.get(f"/contracts/registers/{import_id}").get_data(as_text=True)
+    run_check(council.id, import_id)
+    page = client.get(f"/contracts/registers/{import_id}").get_data(as_text=True)
+    assert "Contracts the register adds" in page and "Parks maintenance" in page
+    assert client.post(f"/contracts/registers/{import_id}/apply", data={}).status_code == 400, "the officer must confirm"
+    assert client.post(f"/contracts/registers/{import_id}/apply", data={"confirm": "y"}).status_code == 302
+    with tenant_context(council.id):
+        assert db.session.get(ContractRegisterImport, import_id).status == "applying"
+        importing.apply_import(db.session, import_id, None)
+        db.session.commit()
+        assert db.session.scalar(select(func.count(Contract.id))) == 2
+    assert "Applied to your contracts" in client.get(f"/contracts/registers/{import_id}").get_data(as_text=True)
+
+
+def test_an_ocds_package_needs_no_columns(make_partner, make_network, make_user, sign_in):
+    from .conftest import DATA
+
+    council = make_partner("Council", make_network("GM"))
+    client = sign_in(make_user(council, "officer"))
+    response = upload(client, (DATA / "contracts-finder-awards.json").read_bytes(), "awards.json")
+    assert response.status_code == 302 and re.search(r"/registers/\d+$", response.headers["Location"])
+
+
+def test_a_file_that_is_no_register_is_refused_in_the_form(make_partner, make_network, make_user, sign_in):
+    council = make_partner("Council", make_network("GM"))
+    client = sign_in(make_user(council, "officer"))
+    response = upload(client, b"%PDF-1.4 not a register", "register.csv")
+    assert response.status_code == 400 and "PDF" in response.get_data(as_text=True)
+
+
+def test_a_viewer_cannot_upload(make_partner, make_network, make_user, sign_in):
+    council = make_partner("Council", make_network("GM"))
+    client = sign_in(make_user(council, "viewer"))
+    assert upload(client, csv_bytes(PARKS)).status_code == 403
+
+
+def test_another_partners_import_is_not_found(make_partner, make_network, make_user, sign_in, register):
+    network = make_network("GM")
+    ours, theirs = make_partner("Council", network), make_partner("Police", network, kind="police")
+    their_import = register(theirs, csv_bytes(PARKS, LIBRARY), apply=False)
+    client = sign_in(make_user(ours, "admin"))
+    for url in (f"/contracts/registers/{their_import.id}", f"/contracts/registers/{their_import.id}/columns",
+                f"/contracts/registers/{their_import.id}/problems.csv",
+                f"/contracts/registers/{their_import.id}/differences.csv"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "Parks maintenance" not in response.get_data(as_text=True)
+    assert client.post(f"/contracts/registers/{their_import.id}/apply", data={"confirm": "y"}).status_code == 404
+    assert "register.csv" not in client.get("/contracts/registers").get_data(as_text=True)
+    with tenant_context(theirs.id):
+        assert db.session.get(ContractRegisterImport, their_import.id).status == "checked"
+        assert db.session.scalar(select(func.count(Contract.id))) == 0
