@@ -17,14 +17,15 @@ from .headers import FIELDS
 def _text(value) -> str:
     if value is None:
         return ""
+    if type(value) is str:  # already single-spaced by the reader: only the case is folded
+        return value.casefold()
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, str):
-        return " ".join(value.split()).casefold()
     return str(value)
 
 
 def content_key(values: dict, ocid: str | None = None) -> str:
     """24 hex characters naming the line's content: equal for equal lines."""
-    text = "\x1f".join([ocid or "", *(_text(values.get(name)) for name in FIELDS)])
+    get = values.get
+    text = "\x1f".join([ocid or "", *[_text(get(name)) for name in FIELDS]])
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()

@@ -122,6 +122,7 @@ class Plan:
     added: list = field(default_factory=list)  # (ContractLine, id of a contract back on the register or None)
     removed: list = field(default_factory=list)  # held rows
     changed: list = field(default_factory=list)  # (ContractLine, held row)
+    nothing_held: bool = False  # the partner holds no contract from any register
 
     @property
     def counts(self) -> tuple[int, int, int, int]:
@@ -155,6 +156,7 @@ def plan(session: Session, register_import: ContractRegisterImport, progress=Non
     if result.errors:
         return result
     held = session.execute(select(*_HELD).where(Contract.content_key.is_not(None))).all()
+    result.nothing_held = not held
     on_register = {(row.content_key, row.occurrence): row for row in held if row.left_register_at is None}
     left = {(row.content_key, row.occurrence): row for row in held if row.left_register_at is not None}
     in_file = set()
@@ -185,7 +187,7 @@ def plan(session: Session, register_import: ContractRegisterImport, progress=Non
     return result
 
 
-def _record(session: Session, register_import: ContractRegisterImport, result: Plan) -> None:
+def _record(session: Session, register_import: ContractRegisterImport, result: Plan, differences: bool = True) -> None:
     for model in (ContractRegisterProblem, ContractRegisterDifference):
         session.execute(delete(model).where(model.import_id == register_import.id))
     organisation_id = register_import.organisation_id
@@ -194,28 +196,28 @@ def _record(session: Session, register_import: ContractRegisterImport, result: P
     if problems:
         session.execute(ContractRegisterProblem.__table__.insert(),
                         [{"organisation_id": organisation_id, "import_id": register_import.id, **p} for p in problems])
-    differences = []
-    for line, back in result.added:
-        differences.append({"kind": "added", "line_number": line.line_number, "reference": line.reference or None,
-                            "title": line.values.get("title"), "supplier_name": line.values.get("supplier_name"),
-                            "value_pence": line.values.get("total_value"), "contract_id": back})
+    rows = []
+    for line, back in result.added if differences else ():
+        rows.append({"kind": "added", "line_number": line.line_number, "reference": line.reference or None,
+                     "title": line.values.get("title"), "supplier_name": line.values.get("supplier_name"),
+                     "value_pence": line.values.get("total_value"), "contract_id": back})
     for row in result.removed:
-        differences.append({"kind": "removed", "reference": row.reference or None, "contract_id": row.id,
-                            "held_title": row.title, "held_supplier_name": row.supplier_name_as_given,
-                            "held_value_pence": row.value_pence})
+        rows.append({"kind": "removed", "reference": row.reference or None, "contract_id": row.id,
+                     "held_title": row.title, "held_supplier_name": row.supplier_name_as_given,
+                     "held_value_pence": row.value_pence})
     for line, row in result.changed:
-        differences.append({"kind": "changed", "line_number": line.line_number, "reference": line.reference or None,
-                            "title": line.values.get("title"), "supplier_name": line.values.get("supplier_name"),
-                            "value_pence": line.values.get("total_value"), "contract_id": row.id, "held_title": row.title,
-                            "held_supplier_name": row.supplier_name_as_given, "held_value_pence": row.value_pence,
-                            "fields": writing.changed_fields(session, row.id, line)})
-    if differences:
+        rows.append({"kind": "changed", "line_number": line.line_number, "reference": line.reference or None,
+                     "title": line.values.get("title"), "supplier_name": line.values.get("supplier_name"),
+                     "value_pence": line.values.get("total_value"), "contract_id": row.id, "held_title": row.title,
+                     "held_supplier_name": row.supplier_name_as_given, "held_value_pence": row.value_pence,
+                     "fields": writing.changed_fields(session, row.id, line)})
+    if rows:
         blank = {"line_number": None, "reference": None, "title": None, "supplier_name": None, "value_pence": None,
                  "contract_id": None, "held_title": None, "held_supplier_name": None, "held_value_pence": None,
                  "fields": []}
         session.execute(ContractRegisterDifference.__table__.insert(),
                         [{"organisation_id": organisation_id, "import_id": register_import.id, **blank, **d}
-                         for d in differences])
+                         for d in rows])
     register_import.line_count = result.lines - len(result.errors)
     register_import.error_count = len(result.errors)
     register_import.note_count = len(result.notes)
@@ -233,10 +235,19 @@ def check_import(session: Session, import_id: int, progress=None) -> str:
         return register_import.status
     register_import.status = "running"
     result = plan(session, register_import, progress)
-    _record(session, register_import, result)
     if result.lines == 0:
         result.errors.append((0, "The file has no lines", {}))
-        _record(session, register_import, result)
+    if not result.errors and result.nothing_held:
+        # The partner's first register: nothing it holds can differ, so, as spend does for months it does
+        # not hold, the lines go straight in (in this transaction) and no officer is asked to apply them.
+        organisation = session.get(Organisation, register_import.organisation_id)
+        _record(session, register_import, result, differences=False)
+        writing.apply_plan(session, organisation, register_import, result)
+        register_import.status = "imported"
+        register_import.applied_at = register_import.finished_at = utcnow()
+        session.flush()
+        return register_import.status
+    _record(session, register_import, result)
     if result.errors:
         register_import.status = "rejected"
     elif register_import.differs:

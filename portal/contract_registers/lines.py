@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from portal.spend.normalise import (
@@ -62,78 +61,100 @@ class ContractLine:
         return self.values.get("reference") or ""
 
 
-def _plain(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _not_known(text: str) -> bool:
     return text.upper() in NOT_KNOWN
 
 
-def read_values(cells: dict[str, str], line_number: int) -> tuple[dict, list[str]]:
+def _read_cell(name: str, text: str):
+    """One cell's value and, when it cannot be read, the note saying so; raises LineError."""
+    if _not_known(text) and name not in ("supplier_postcode", "company_number"):
+        return None, None
+    label = FIELD_LABELS[name]
+    if name in _MONEY:
+        try:
+            pence = parse_amount(text)
+        except ValueError:
+            return None, f"{label} {text!r} is not a sum of money: kept as unknown"
+        if pence < 0:
+            raise LineError(f"{label} {text!r} is negative: a contract's value cannot be")
+        return pence, None
+    if name in _DATES:
+        try:
+            return parse_date(text), None
+        except ValueError:
+            return None, f"{label} {text!r} is not a real date: kept as unknown"
+    if name in _FLAGS:
+        try:
+            return parse_yes_no(text), None
+        except ValueError:
+            return None, f"{label} {text!r} is not yes or no: kept as unknown"
+    if name in _MONTHS:
+        try:
+            months = Decimal(text)
+            if not months.is_finite() or months < 0 or months >= 1_000_000:
+                raise InvalidOperation
+            return months.quantize(Decimal("0.01")), None
+        except InvalidOperation:
+            return None, f"{label} {text!r} is not a number of months: kept as unknown"
+    if name == "extension_count":
+        if text.isdigit() and len(text) < 6:
+            return int(text), None
+        return None, f"{label} {text!r} is not a whole number: kept as unknown"
+    if name == "supplier_postcode":
+        if _not_known(text):
+            return None, None
+        try:
+            return normalise_postcode(text), None
+        except ValueError:
+            return None, f"{label} {text!r} is not a UK postcode: kept as unknown"
+    if name == "company_number":
+        try:
+            return normalise_company_number(text), None
+        except ValueError:
+            return None, f"{label} {text!r} is not a Companies House number: kept as unknown"
+    raise KeyError(name)
+
+
+class CellReader:
+    """Reads a file's cells, remembering each distinct (field, text): a register repeats its dates and flags."""
+
+    LIMIT = 200_000
+
+    def __init__(self):
+        self._seen: dict = {}
+
+    def read(self, name: str, text: str):
+        key = (name, text)
+        found = self._seen.get(key)
+        if found is None:
+            try:
+                found = _read_cell(name, text)
+            except LineError as error:
+                found = error
+            if len(self._seen) >= self.LIMIT:
+                self._seen.clear()
+            self._seen[key] = found
+        if isinstance(found, LineError):
+            raise found
+        return found
+
+
+def read_values(cells: dict[str, str], line_number: int, reader: CellReader | None = None) -> tuple[dict, list[str]]:
     """Interpret a line's cells (field -> text) into values and notes; raise LineError if it is no contract."""
+    reader = reader or CellReader()
     values: dict = {}
     notes: list[str] = []
-
-    def note(name: str, text: str, why: str) -> None:
-        notes.append(f"{FIELD_LABELS[name]} {text!r} {why}: kept as unknown")
-
     for name, raw in cells.items():
-        text = _plain(raw)
+        text = " ".join(raw.split())
         if name in _TEXT:
             limit = TEXT_LIMITS.get(name)
             if limit and len(text) > limit:
                 raise LineError(f"{FIELD_LABELS[name]} is {len(text)} characters long; at most {limit} can be kept")
             values[name] = text or None
-        elif _not_known(text) and name not in ("supplier_postcode", "company_number"):
-            values[name] = None
-        elif name in _MONEY:
-            try:
-                pence = parse_amount(text)
-            except ValueError:
-                note(name, text, "is not a sum of money")
-                pence = None
-            if pence is not None and pence < 0:
-                raise LineError(f"{FIELD_LABELS[name]} {text!r} is negative: a contract's value cannot be")
-            values[name] = pence
-        elif name in _DATES:
-            try:
-                values[name] = parse_date(text)
-            except ValueError:
-                note(name, text, "is not a real date")
-                values[name] = None
-        elif name in _FLAGS:
-            try:
-                values[name] = parse_yes_no(text)
-            except ValueError:
-                note(name, text, "is not yes or no")
-                values[name] = None
-        elif name in _MONTHS:
-            try:
-                months = Decimal(text)
-                if not months.is_finite() or months < 0 or months >= 1_000_000:
-                    raise InvalidOperation
-                values[name] = months.quantize(Decimal("0.01"))
-            except InvalidOperation:
-                note(name, text, "is not a number of months")
-                values[name] = None
-        elif name == "extension_count":
-            values[name] = int(text) if text.isdigit() and len(text) < 6 else None
-            if values[name] is None:
-                note(name, text, "is not a whole number")
-        elif name == "supplier_postcode":
-            values[name] = None
-            if not _not_known(text):
-                try:
-                    values[name] = normalise_postcode(text)
-                except ValueError:
-                    note(name, text, "is not a UK postcode")
-        elif name == "company_number":
-            try:
-                values[name] = normalise_company_number(raw)
-            except ValueError:
-                note(name, text, "is not a Companies House number")
-                values[name] = None
+        else:
+            values[name], note = reader.read(name, text)
+            if note:
+                notes.append(note)
     if not (values.get("title") or values.get("reference") or values.get("description")):
         raise LineError("nothing names the contract: no title, reference or description")
     start, end = values.get("start_date"), values.get("end_date")
@@ -151,6 +172,7 @@ def register_lines(path, filename: str, mapping: dict[str, str]) -> Iterator[Con
     """
     register = read_spend_file(path, filename)
     seen: dict[str, int] = {}
+    reader = CellReader()
     columns = {name: column for name, column in mapping.items() if column in register.headers}
     for raw in register.rows():
         row = {k: v for k, v in raw.values.items() if k != EXTRA}
@@ -158,7 +180,8 @@ def register_lines(path, filename: str, mapping: dict[str, str]) -> Iterator[Con
             yield (raw.line_number, raw.problem, row)
             continue
         try:
-            values, notes = read_values({name: row.get(column, "") for name, column in columns.items()}, raw.line_number)
+            values, notes = read_values({name: row.get(column, "") for name, column in columns.items()}, raw.line_number,
+                                        reader)
         except LineError as error:
             yield (raw.line_number, str(error), row)
             continue
@@ -171,12 +194,3 @@ def number(line: ContractLine, seen: dict[str, int]) -> None:
     """Give the line its identity: the key of its content and its occurrence among identical lines."""
     line.key = content_key(line.values, line.ocid)
     line.occurrence = seen[line.key] = seen.get(line.key, 0) + 1
-
-
-def text_of(value) -> str:
-    """A value as the key and the comparison see it."""
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)

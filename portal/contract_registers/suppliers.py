@@ -7,6 +7,8 @@ portal.suppliers.services.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,6 +19,7 @@ IN_CHUNK = 5000
 NO_ONE = ("various", "various providers", "various suppliers", "various contractors", "tbc", "n a", "none")
 
 
+@lru_cache(maxsize=65_536)
 def name_key(name: str | None) -> str | None:
     """The normalised name a supplier is found by; None for no name or for "Various"."""
     if not name:

@@ -27,10 +27,8 @@ def run_check(partner_id, import_id):
         db.session.commit()
 
 
-def test_upload_columns_differences_apply(make_partner, make_network, make_user, sign_in):
-    council = make_partner("Salford City Council", make_network("GM"))
-    client = sign_in(make_user(council, "officer"))
-    response = upload(client, csv_bytes(PARKS, LIBRARY))
+def _upload_and_check(client, partner, content):
+    response = upload(client, content)
     assert response.status_code == 302
     columns_url = response.headers["Location"]
     page = client.get(columns_url).get_data(as_text=True)
@@ -40,10 +38,30 @@ def test_upload_columns_differences_apply(make_partner, make_network, make_user,
                                               "total_value": "Total Contract Value (including extensions)"})
     assert response.status_code == 302
     assert "Waiting for a worker" in client.get(f"/contracts/registers/{import_id}").get_data(as_text=True)
-    run_check(council.id, import_id)
+    run_check(partner.id, import_id)
+    return import_id
+
+
+def test_the_first_register_goes_straight_in(make_partner, make_network, make_user, sign_in):
+    council = make_partner("Salford City Council", make_network("GM"))
+    client = sign_in(make_user(council, "officer"))
+    import_id = _upload_and_check(client, council, csv_bytes(PARKS, LIBRARY))
     page = client.get(f"/contracts/registers/{import_id}").get_data(as_text=True)
-    assert "Contracts the register adds" in page and "Parks maintenance" in page
+    assert "Applied to your contracts" in page
+    with tenant_context(council.id):
+        assert db.session.scalar(select(func.count(Contract.id))) == 2
+
+
+def test_next_months_register_is_applied_once_the_officer_has_seen_it(make_partner, make_network, make_user, sign_in):
+    council = make_partner("Salford City Council", make_network("GM"))
+    client = sign_in(make_user(council, "officer"))
+    _upload_and_check(client, council, csv_bytes(PARKS))
+    import_id = _upload_and_check(client, council, csv_bytes(PARKS, LIBRARY))
+    page = client.get(f"/contracts/registers/{import_id}").get_data(as_text=True)
+    assert "Contracts the register adds" in page and "Library books" in page
     assert client.post(f"/contracts/registers/{import_id}/apply", data={}).status_code == 400, "the officer must confirm"
+    with tenant_context(council.id):
+        assert db.session.scalar(select(func.count(Contract.id))) == 1, "nothing changes before applying"
     assert client.post(f"/contracts/registers/{import_id}/apply", data={"confirm": "y"}).status_code == 302
     with tenant_context(council.id):
         assert db.session.get(ContractRegisterImport, import_id).status == "applying"
@@ -78,16 +96,18 @@ def test_a_viewer_cannot_upload(make_partner, make_network, make_user, sign_in):
 def test_another_partners_import_is_not_found(make_partner, make_network, make_user, sign_in, register):
     network = make_network("GM")
     ours, theirs = make_partner("Council", network), make_partner("Police", network, kind="police")
+    register(theirs, csv_bytes(PARKS))
     their_import = register(theirs, csv_bytes(PARKS, LIBRARY), apply=False)
     client = sign_in(make_user(ours, "admin"))
+    assert "Library books" not in client.get("/contracts/registers").get_data(as_text=True)
     for url in (f"/contracts/registers/{their_import.id}", f"/contracts/registers/{their_import.id}/columns",
                 f"/contracts/registers/{their_import.id}/problems.csv",
                 f"/contracts/registers/{their_import.id}/differences.csv"):
         response = client.get(url)
         assert response.status_code == 404, url
-        assert "Parks maintenance" not in response.get_data(as_text=True)
+        assert "Library books" not in response.get_data(as_text=True)
     assert client.post(f"/contracts/registers/{their_import.id}/apply", data={"confirm": "y"}).status_code == 404
     assert "register.csv" not in client.get("/contracts/registers").get_data(as_text=True)
     with tenant_context(theirs.id):
         assert db.session.get(ContractRegisterImport, their_import.id).status == "checked"
-        assert db.session.scalar(select(func.count(Contract.id))) == 0
+        assert db.session.scalar(select(func.count(Contract.id))) == 1
