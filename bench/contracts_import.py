@@ -77,7 +77,7 @@ def write_register(path: Path, count: int) -> None:
         writer.writerows(register_rows(count))
 
 
-def portal_import(app, path: Path, profile: bool) -> tuple[int, int, dict, int]:
+def portal_import(app, path: Path, profile: bool, sort: str = "tottime") -> tuple[int, int, dict, int]:
     """(council id, import id, seconds per step, contracts written)."""
     from portal.contract_registers import importing
     from portal.extensions import db
@@ -107,7 +107,7 @@ def portal_import(app, path: Path, profile: bool) -> tuple[int, int, dict, int]:
         council_id = council.id
         db.session.remove()
     if profile:
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
+        pstats.Stats(profiler).sort_stats(sort).print_stats(25)
     return council_id, import_id, seconds, written
 
 
@@ -198,6 +198,7 @@ def main() -> None:
     parser.add_argument("--contracts", type=int, default=50_000)
     parser.add_argument("--database", default="bench_contracts_a")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the import")
+    parser.add_argument("--sort", default="tottime", help="the profile's order (tottime, cumulative)")
     parser.add_argument("--next", action="store_true", help="also check and apply next month's register")
     args = parser.parse_args()
     print(f"{date.today()} on {machine()}")
@@ -207,7 +208,7 @@ def main() -> None:
         write_register(path, args.contracts)
         print(f"wrote a register of {args.contracts:,} lines ({path.stat().st_size / 1e6:.1f} MB)")
         app, owner_url, _app_url = fresh_app(args.database, tmp / "instance")
-        council_id, import_id, seconds, written = portal_import(app, path, args.profile)
+        council_id, import_id, seconds, written = portal_import(app, path, args.profile, args.sort)
         took = seconds["import"]
         print(f"portal import: {written:,} contracts in {took:.2f}s")
         rows_path = tmp / "contracts.csv"

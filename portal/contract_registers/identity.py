@@ -14,18 +14,19 @@ from datetime import date
 from .headers import FIELDS
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if type(value) is str:  # already single-spaced by the reader: only the case is folded
-        return value.casefold()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
 def content_key(values: dict, ocid: str | None = None) -> str:
     """24 hex characters naming the line's content: equal for equal lines."""
-    get = values.get
-    text = "\x1f".join([ocid or "", *[_text(get(name)) for name in FIELDS]])
-    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+    parts = [ocid or ""]
+    append, get = parts.append, values.get
+    # Inline rather than a helper per value: it runs for every field of every line.
+    for name in FIELDS:
+        value = get(name)
+        if value is None:
+            append("")
+        elif value.__class__ is str:  # already single-spaced by the reader: only the case is folded
+            append(value.casefold())
+        elif value.__class__ is date:
+            append(value.isoformat())
+        else:
+            append(str(value))
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=12).hexdigest()

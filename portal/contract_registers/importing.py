@@ -149,7 +149,8 @@ def plan(session: Session, register_import: ContractRegisterImport, progress=Non
             result.errors.append(line)
         else:
             good.append(line)
-            result.notes.extend((line.line_number, note, line.as_given) for note in line.notes)
+            if line.notes:
+                result.notes.extend((line.line_number, note, line.as_given) for note in line.notes)
         result.lines += 1
         if progress and result.lines % PROGRESS_EVERY_ROWS == 0:
             progress(result.lines)

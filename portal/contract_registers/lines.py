@@ -116,27 +116,38 @@ def _read_cell(name: str, text: str):
 
 
 class CellReader:
-    """Reads a file's cells, remembering each distinct (field, text): a register repeats its dates and flags."""
+    """Reads a file's cells, remembering each distinct (field, cell): a register repeats its dates and flags."""
 
     LIMIT = 200_000
 
     def __init__(self):
         self._seen: dict = {}
 
-    def read(self, name: str, text: str):
-        key = (name, text)
+    def read(self, name: str, raw: str):
+        """(value, note) for a cell as written; raises LineError."""
+        key = (name, raw)
         found = self._seen.get(key)
         if found is None:
             try:
-                found = _read_cell(name, text)
+                found = _read_cell(name, " ".join(raw.split()))
             except LineError as error:
                 found = error
             if len(self._seen) >= self.LIMIT:
                 self._seen.clear()
             self._seen[key] = found
-        if isinstance(found, LineError):
+        if found.__class__ is LineError:
             raise found
         return found
+
+
+def _finish(values: dict, notes: list[str]) -> None:
+    if not (values.get("title") or values.get("reference") or values.get("description")):
+        raise LineError("nothing names the contract: no title, reference or description")
+    start, end = values.get("start_date"), values.get("end_date")
+    if start and end and end < start:
+        notes.append(f"{FIELD_LABELS['end_date']} {end:%d/%m/%Y} is before the start date {start:%d/%m/%Y}: "
+                     "kept as unknown")
+        values["end_date"] = None
 
 
 def read_values(cells: dict[str, str], line_number: int, reader: CellReader | None = None) -> tuple[dict, list[str]]:
@@ -145,23 +156,17 @@ def read_values(cells: dict[str, str], line_number: int, reader: CellReader | No
     values: dict = {}
     notes: list[str] = []
     for name, raw in cells.items():
-        text = " ".join(raw.split())
         if name in _TEXT:
+            text = " ".join(raw.split())
             limit = TEXT_LIMITS.get(name)
             if limit and len(text) > limit:
                 raise LineError(f"{FIELD_LABELS[name]} is {len(text)} characters long; at most {limit} can be kept")
             values[name] = text or None
         else:
-            values[name], note = reader.read(name, text)
+            values[name], note = reader.read(name, raw)
             if note:
                 notes.append(note)
-    if not (values.get("title") or values.get("reference") or values.get("description")):
-        raise LineError("nothing names the contract: no title, reference or description")
-    start, end = values.get("start_date"), values.get("end_date")
-    if start and end and end < start:
-        notes.append(f"{FIELD_LABELS['end_date']} {end:%d/%m/%Y} is before the start date {start:%d/%m/%Y}: "
-                     "kept as unknown")
-        values["end_date"] = None
+    _finish(values, notes)
     return values, notes
 
 
@@ -171,17 +176,37 @@ def register_lines(path, filename: str, mapping: dict[str, str]) -> Iterator[Con
     Occurrences are numbered here, in file order, so two identical lines are two contracts.
     """
     register = read_spend_file(path, filename)
+    headers = register.headers
     seen: dict[str, int] = {}
     reader = CellReader()
-    columns = {name: column for name, column in mapping.items() if column in register.headers}
+    # Each mapped field's column position, worked out once: a row is read by position, not by name.
+    fields = [(name, headers.index(column), name in _TEXT, TEXT_LIMITS.get(name))
+              for name, column in mapping.items() if column in headers]
+    read = reader.read
     for raw in register.rows():
-        row = {k: v for k, v in raw.values.items() if k != EXTRA}
-        if raw.problem:
-            yield (raw.line_number, raw.problem, row)
-            continue
+        cells = raw.cells
+        if cells is None:  # a row of another width: its problem, or padded cells by name
+            row = {k: v for k, v in raw.values.items() if k != EXTRA}
+            if raw.problem:
+                yield (raw.line_number, raw.problem, row)
+                continue
+            cells = [row.get(header, "") for header in headers]
+        row = dict(zip(headers, cells))
+        values: dict = {}
+        notes: list[str] = []
         try:
-            values, notes = read_values({name: row.get(column, "") for name, column in columns.items()}, raw.line_number,
-                                        reader)
+            for name, position, is_text, limit in fields:
+                cell = cells[position]
+                if is_text:
+                    text = " ".join(cell.split())
+                    if limit and len(text) > limit:
+                        raise LineError(f"{FIELD_LABELS[name]} is {len(text)} characters long; at most {limit} can be kept")
+                    values[name] = text or None
+                else:
+                    values[name], note = read(name, cell)
+                    if note:
+                        notes.append(note)
+            _finish(values, notes)
         except LineError as error:
             yield (raw.line_number, str(error), row)
             continue
