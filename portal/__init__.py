@@ -17,6 +17,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .registers import lookup_cli
     from .registers import lookup_views as companies_house
     from .registers import cli as registers_cli
+    from .contract_registers import cli as contract_registers_cli
     from .registers import views as registers
     from .dashboard import views as dashboard
     from .extensions import csrf, db, limiter, login_manager, migrate
@@ -77,6 +78,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     cpv_cli.init_app(app)
     lookup_cli.init_app(app)
     registers_cli.init_app(app)
+    contract_registers_cli.init_app(app)
     app.register_blueprint(home.bp)
     app.register_blueprint(smes.bp)
     app.register_blueprint(network.bp)

@@ -111,3 +111,25 @@ def test_another_partners_import_is_not_found(make_partner, make_network, make_u
     with tenant_context(theirs.id):
         assert db.session.get(ContractRegisterImport, their_import.id).status == "checked"
         assert db.session.scalar(select(func.count(Contract.id))) == 1
+
+
+def test_the_command_imports_a_register(app, make_partner, make_network):
+    from .test_importing import CARE
+
+    council = make_partner("Salford City Council", make_network("GM"))
+    runner = app.test_cli_runner()
+    path = app.config["INSTANCE_DIR"] + "/cli-register.csv"
+    with open(path, "wb") as out:
+        out.write(csv_bytes(PARKS, CARE))
+    result = runner.invoke(args=["import-contracts", council.slug, path])
+    assert result.exit_code == 0, result.output
+    assert "2 added" in result.output and "imported" in result.output
+    with open(path, "wb") as out:
+        out.write(csv_bytes(PARKS, LIBRARY))
+    result = runner.invoke(args=["import-contracts", council.slug, path])
+    assert "added: C2 Library books" in result.output and "removed: C3 Home care" in result.output
+    assert "checked" in result.output
+    result = runner.invoke(args=["import-contracts", council.slug, path, "--apply"])
+    assert "imported" in result.output
+    with tenant_context(council.id):
+        assert db.session.scalar(select(func.count(Contract.id)).where(Contract.left_register_at.is_(None))) == 2
