@@ -227,6 +227,11 @@ def _record(session: Session, register_import: ContractRegisterImport, result: P
     register_import.total_rows = register_import.rows_done = result.lines
 
 
+def _lock_partner(session: Session, organisation_id: int) -> None:
+    """One write to a partner's contracts from registers at a time: the partner's row is the lock, held to commit."""
+    session.execute(update(Organisation).where(Organisation.id == organisation_id).values(id=Organisation.id))
+
+
 def check_import(session: Session, import_id: int, progress=None) -> str:
     """Check an import's every line and record what applying it would change; returns the new status."""
     register_import = session.get(ContractRegisterImport, import_id)
@@ -234,10 +239,14 @@ def check_import(session: Session, import_id: int, progress=None) -> str:
         raise LookupError(f"no contracts register import {import_id} for this partner")
     if register_import.status in ("imported", "applying"):
         return register_import.status
-    register_import.status = "running"
     result = plan(session, register_import, progress)
     if result.lines == 0:
         result.errors.append((0, "The file has no lines", {}))
+    if not result.errors and result.nothing_held:
+        # Another import of the partner's may have gone straight in meanwhile: hold the partner's lock, look again.
+        _lock_partner(session, register_import.organisation_id)
+        if session.scalar(select(Contract.id).where(Contract.content_key.is_not(None)).limit(1)) is not None:
+            result = plan(session, register_import)
     if not result.errors and result.nothing_held:
         # The partner's first register: nothing it holds can differ, so, as spend does for months it does
         # not hold, the lines go straight in (in this transaction) and no officer is asked to apply them.
@@ -266,11 +275,9 @@ def apply_import(session: Session, import_id: int, user_id: int | None) -> str:
     register_import = session.get(ContractRegisterImport, import_id)
     if register_import is None:
         raise LookupError(f"no contracts register import {import_id} for this partner")
-    if register_import.status == "imported":
-        return "imported"
-    # One import of a partner's contracts at a time: the partner's row is the lock.
-    session.execute(update(Organisation).where(Organisation.id == register_import.organisation_id)
-                    .values(id=Organisation.id))
+    if register_import.status not in ("checked", "applying"):
+        return register_import.status  # applied already, or nothing checked to apply
+    _lock_partner(session, register_import.organisation_id)
     expected = (register_import.unchanged_count, register_import.added_count, register_import.removed_count,
                 register_import.changed_count)
     result = plan(session, register_import)

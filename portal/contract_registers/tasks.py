@@ -23,8 +23,10 @@ def _progress(import_id: int):
 
     def update_rows(rows: int) -> None:
         with factory() as session:
-            session.execute(update(ContractRegisterImport).where(ContractRegisterImport.id == import_id)
-                            .values(rows_done=rows))
+            session.execute(update(ContractRegisterImport)
+                            .where(ContractRegisterImport.id == import_id,
+                                   ContractRegisterImport.status.in_(("queued", "running")))
+                            .values(rows_done=rows, status="running"))
             session.commit()
 
     return update_rows
@@ -56,7 +58,13 @@ def check_contract_register(organisation_id: int, import_id: int) -> dict:
     """Check an uploaded register for the partner named in the arguments; safe to run again."""
     from .importing import check_import
 
-    return _run(organisation_id, import_id, lambda: check_import(db.session, import_id, _progress(import_id)))
+    progress = _progress(import_id)
+
+    def work():
+        progress(0)  # the page says "checking" from now, not only after the first thousand lines
+        return check_import(db.session, import_id, progress)
+
+    return _run(organisation_id, import_id, work)
 
 
 @shared_task(**RETRY_TRANSIENT)

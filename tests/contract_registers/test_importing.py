@@ -156,3 +156,30 @@ def test_a_register_without_lines_is_refused(council, register):
     assert result.status == "rejected"
     with tenant_context(council.id):
         assert db.session.scalar(select(func.count(Contract.id))) == 0
+
+
+def test_the_task_checks_in_the_partners_scope_and_says_when_it_failed(council, register):
+    """The task body, called in-process (not through a worker): it sets the scope from its arguments and commits."""
+    from portal.contract_registers import importing
+    from portal.contract_registers.models import ContractRegisterImport
+    from portal.contract_registers.tasks import check_contract_register
+
+    with tenant_context(council.id):
+        register_import = importing.store_upload(db.session, council, None, "register.csv", io.BytesIO(csv_bytes(PARKS)))
+        register_import.column_mapping = {"title": "Contract Title"}
+        register_import.status = "queued"
+        db.session.commit()
+        import_id = register_import.id
+    assert check_contract_register(council.id, import_id) == {"status": "imported"}
+    with tenant_context(council.id):
+        broken = importing.store_upload(db.session, council, None, "register.csv", io.BytesIO(csv_bytes(LIBRARY)))
+        broken.column_mapping = {"title": "Contract Title"}
+        broken.status = "queued"
+        db.session.commit()
+        importing.stored_path(broken).unlink()
+        broken_id = broken.id
+    assert check_contract_register(council.id, broken_id) == {"status": "failed"}
+    with tenant_context(council.id):
+        failed = db.session.get(ContractRegisterImport, broken_id)
+        assert failed.status == "failed" and "stopped unexpectedly" in failed.failure_reason
+        assert db.session.scalar(select(func.count(Contract.id))) == 1
