@@ -77,6 +77,20 @@ def write_register(path: Path, count: int) -> None:
         writer.writerows(register_rows(count))
 
 
+def phase_timer(module, name: str, results: dict) -> None:
+    """Time every call of module.name into results[name] (seconds, summed)."""
+    original = getattr(module, name)
+
+    def timed(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            results[name] = results.get(name, 0.0) + time.perf_counter() - start
+
+    setattr(module, name, timed)
+
+
 def portal_import(app, path: Path, profile: bool, sort: str = "tottime") -> tuple[int, int, dict, int]:
     """(council id, import id, seconds per step, contracts written)."""
     from portal.contract_registers import importing
@@ -84,6 +98,12 @@ def portal_import(app, path: Path, profile: bool, sort: str = "tottime") -> tupl
     from tenants import tenant_context
 
     seconds = {}
+    phases: dict = {}
+    from portal.contract_registers import writing
+
+    for module, name in ((importing, "plan"), (writing, "apply_plan"), (writing, "insert_contracts"),
+                         (writing, "find_suppliers")):
+        phase_timer(module, name, phases)
     with app.app_context():
         _network, partners = demo_network(db.session)
         council = partners["council"]
@@ -106,6 +126,7 @@ def portal_import(app, path: Path, profile: bool, sort: str = "tottime") -> tupl
             written = db.session.get(importing.ContractRegisterImport, import_id).added_count
         council_id = council.id
         db.session.remove()
+    seconds["phases"] = phases
     if profile:
         pstats.Stats(profiler).sort_stats(sort).print_stats(25)
     return council_id, import_id, seconds, written
@@ -210,7 +231,8 @@ def main() -> None:
         app, owner_url, _app_url = fresh_app(args.database, tmp / "instance")
         council_id, import_id, seconds, written = portal_import(app, path, args.profile, args.sort)
         took = seconds["import"]
-        print(f"portal import: {written:,} contracts in {took:.2f}s")
+        phases = ", ".join(f"{name} {took:.2f}s" for name, took in seconds["phases"].items())
+        print(f"portal import: {written:,} contracts in {took:.2f}s ({phases})")
         rows_path = tmp / "contracts.csv"
         columns, dumped = dump_contracts(args.database, import_id, rows_path)
         assert dumped == written == args.contracts, (dumped, written)
