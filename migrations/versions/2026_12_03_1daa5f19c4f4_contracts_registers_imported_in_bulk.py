@@ -20,7 +20,8 @@ down_revision = 'e7a9c3d51f20'
 branch_labels = None
 depends_on = None
 
-NEW_TABLES = ("contract_register_imports", "contract_register_problems", "contract_register_differences")
+NEW_TABLES = ("contract_register_imports", "contract_register_problems", "contract_register_differences",
+              "contract_register_column_mappings")
 
 
 def upgrade():
@@ -58,6 +59,19 @@ def upgrade():
     )
     with op.batch_alter_table('contract_register_imports', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_contract_register_imports_organisation_id'), ['organisation_id'], unique=False)
+
+    op.create_table('contract_register_column_mappings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('header_signature', sa.String(length=64), nullable=False),
+    sa.Column('mapping', sa.JSON(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_contract_register_column_mappings_organisation_id_organisations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contract_register_column_mappings')),
+    sa.UniqueConstraint('organisation_id', 'header_signature', name=op.f('uq_contract_register_column_mappings_organisation_id_header_signature'))
+    )
+    with op.batch_alter_table('contract_register_column_mappings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contract_register_column_mappings_organisation_id'), ['organisation_id'], unique=False)
 
     op.create_table('contract_register_differences',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -193,3 +207,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_contract_register_imports_organisation_id'))
 
     op.drop_table('contract_register_imports')
+    with op.batch_alter_table('contract_register_column_mappings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contract_register_column_mappings_organisation_id'))
+    op.drop_table('contract_register_column_mappings')

@@ -34,7 +34,7 @@ def import_contracts_command(partner_slug: str, path: Path, apply_changes: bool)
             except importing.ImportRefused as refused:
                 raise click.ClickException(str(refused)) from None
         if register_import.kind == "register":
-            register_import.column_mapping = importing.headers_and_guess(register_import)[1]
+            register_import.column_mapping = importing.headers_and_guess(register_import, db.session)[1]
         db.session.commit()
         import_id = register_import.id
         status = importing.check_import(db.session, import_id)

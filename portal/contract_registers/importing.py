@@ -17,6 +17,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.social_value.models import Contract
@@ -26,7 +27,12 @@ from tenants.models import AuditEvent, Organisation, utcnow
 from . import ocds, writing
 from .headers import guess_mapping, missing_required
 from .lines import ContractLine, register_lines
-from .models import ContractRegisterDifference, ContractRegisterImport, ContractRegisterProblem
+from .models import (
+    ContractRegisterColumnMapping,
+    ContractRegisterDifference,
+    ContractRegisterImport,
+    ContractRegisterProblem,
+)
 
 PROGRESS_EVERY_ROWS = 1000
 
@@ -79,20 +85,52 @@ def store_upload(session: Session, organisation: Organisation, user, filename: s
     return register_import
 
 
-def headers_and_guess(register_import: ContractRegisterImport) -> tuple[list[str], dict]:
-    """The register's column names and the columns proposed for each field."""
+def headers_and_guess(register_import: ContractRegisterImport, session: Session | None = None) -> tuple[list[str], dict]:
+    """The register's column names and the columns proposed for each field: the ones this partner chose
+    for registers laid out like this one (given a session), else those the Transparency Code names suggest."""
     headers = read_spend_file(stored_path(register_import), register_import.filename).headers
+    if session is not None:
+        remembered = session.scalar(select(ContractRegisterColumnMapping)
+                                    .where(ContractRegisterColumnMapping.header_signature == header_signature(headers)))
+        if remembered is not None:
+            return headers, {k: v for k, v in remembered.mapping.items() if v in headers}
     return headers, guess_mapping(headers)
 
 
-def choose_columns(session: Session, register_import: ContractRegisterImport, mapping: dict) -> None:
-    """Record the officer's columns and queue the check."""
+def choose_columns(session: Session, register_import: ContractRegisterImport, mapping: dict,
+                   headers: list[str] | None = None) -> None:
+    """Record the officer's columns (remembered for registers laid out alike) and queue the check."""
     if missing := missing_required(mapping):
         raise ImportRefused(f"Choose the column that holds the {', '.join(missing)}")
     if len(set(mapping.values())) != len(mapping):
         raise ImportRefused("Each column can be used for one field only")
     register_import.column_mapping = mapping
+    if headers is not None:
+        _remember(session, headers, mapping)
     queue(session, register_import, "check")
+
+
+def header_signature(headers: list[str]) -> str:
+    return hashlib.sha256("\x1f".join(h.strip().lower() for h in headers).encode()).hexdigest()
+
+
+def _remember(session: Session, headers: list[str], mapping: dict) -> None:
+    signature = header_signature(headers)
+
+    def remembered() -> ContractRegisterColumnMapping | None:
+        return session.scalar(select(ContractRegisterColumnMapping)
+                              .where(ContractRegisterColumnMapping.header_signature == signature))
+
+    existing = remembered()
+    if existing is None:
+        # Two officers confirming registers of one layout at once: the second insert loses on the unique key.
+        try:
+            with session.begin_nested():
+                session.add(ContractRegisterColumnMapping(header_signature=signature, mapping=mapping))
+            return
+        except IntegrityError:
+            existing = remembered()
+    existing.mapping = mapping
 
 
 def queue(session: Session, register_import: ContractRegisterImport, step: str, user=None) -> None:

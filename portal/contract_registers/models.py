@@ -12,6 +12,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -114,3 +115,15 @@ class ContractRegisterDifference(TenantScoped, db.Model):
     fields: Mapped[list] = mapped_column(JSON, default=list)
 
     __table_args__ = (CheckConstraint(f"kind IN ({_in(DIFFERENCE_KINDS)})", name="kind"),)
+
+
+class ContractRegisterColumnMapping(TenantScoped, db.Model):
+    """How this partner's registers name their columns, remembered per header layout (as spend files' are)."""
+
+    __tablename__ = "contract_register_column_mappings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    header_signature: Mapped[str] = mapped_column(String(64))
+    mapping: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (UniqueConstraint("organisation_id", "header_signature"),)

@@ -55,14 +55,14 @@ def columns(register_import_id: int):
     if register_import.status != "uploaded" or register_import.kind != "register":
         return redirect(url_for("contract_registers.show_import", register_import_id=register_import_id))
     try:
-        headers, guessed = importing.headers_and_guess(register_import)
+        headers, guessed = importing.headers_and_guess(register_import, db.session)
     except SpendFileProblem as problem:
         abort(400, description=str(problem))
     form = mapping_form(headers, guessed, request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate_on_submit():
         chosen = {field: form[field].data for field in FIELD_LABELS if form[field].data}
         try:
-            importing.choose_columns(db.session, register_import, chosen)
+            importing.choose_columns(db.session, register_import, chosen, headers)
         except importing.ImportRefused as problem:
             form.title.errors.append(str(problem))
         else:

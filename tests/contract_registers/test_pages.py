@@ -133,3 +133,18 @@ def test_the_command_imports_a_register(app, make_partner, make_network):
     assert "imported" in result.output
     with tenant_context(council.id):
         assert db.session.scalar(select(func.count(Contract.id)).where(Contract.left_register_at.is_(None))) == 2
+
+
+def test_the_columns_chosen_are_remembered_for_registers_laid_out_alike(make_partner, make_network, make_user, sign_in):
+    from .test_importing import HEADER
+
+    council = make_partner("Salford City Council", make_network("GM"))
+    client = sign_in(make_user(council, "officer"))
+    odd = "\n".join([",".join(HEADER + ["Our own title"]), ",".join(PARKS + ["Parks (our name)"])]).encode()
+    response = upload(client, odd)
+    columns_url = response.headers["Location"]
+    client.post(columns_url, data={"title": "Our own title", "reference": "Contract Reference"})
+    second = upload(client, odd).headers["Location"]
+    page = client.get(second).get_data(as_text=True)
+    assert re.search(r'<select[^>]*name="title"[^>]*>.*?<option[^>]*value="Our own title"[^>]*selected', page, re.DOTALL), \
+        "the officer's choice, not the guess"
