@@ -16,6 +16,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from portal.spend.normalise import normalise_company_number, normalise_postcode
+
 from .lines import ContractLine, LineError, number
 
 MAX_PACKAGE_BYTES = 50 * 1024 * 1024
@@ -73,8 +75,6 @@ def _company_number(party: dict) -> str | None:
     identifiers = [party.get("identifier") or {}, *(party.get("additionalIdentifiers") or [])]
     for identifier in identifiers:
         if isinstance(identifier, dict) and identifier.get("scheme") == _COMPANIES_HOUSE and identifier.get("id"):
-            from portal.spend.normalise import normalise_company_number
-
             try:
                 return normalise_company_number(str(identifier["id"]))
             except ValueError:
@@ -123,8 +123,6 @@ def _award_values(release: dict, award: dict) -> tuple[dict, list[str]]:
     }
     postcode = (party.get("address") or {}).get("postalCode")
     if postcode:
-        from portal.spend.normalise import normalise_postcode
-
         try:
             values["supplier_postcode"] = normalise_postcode(postcode)
         except ValueError:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from portal.social_value.models import Contract
@@ -116,11 +116,3 @@ def insert_contracts(session: Session, rows: list[tuple]) -> None:
             write((*row[:as_json], None if given is None else dumps(given), *row[as_json + 1:]))
     connection.exec_driver_sql(f"INSERT INTO sv_contracts ({names}) SELECT {names} FROM contract_staging")
     connection.exec_driver_sql("DROP TABLE contract_staging")
-
-
-def held_count(session: Session) -> int:
-    """Contracts the partner holds from registers and still on one."""
-    from sqlalchemy import func
-
-    return session.scalar(select(func.count(Contract.id)).where(Contract.content_key.is_not(None),
-                                                               Contract.left_register_at.is_(None)))
