@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import io
 import re
+import time
 
+import pytest
 from sqlalchemy import func, select
 
 from portal.contract_registers import importing
@@ -148,3 +150,33 @@ def test_the_columns_chosen_are_remembered_for_registers_laid_out_alike(make_par
     page = client.get(second).get_data(as_text=True)
     assert re.search(r'<select[^>]*name="title"[^>]*>.*?<option[^>]*value="Our own title"[^>]*selected', page, re.DOTALL), \
         "the officer's choice, not the guess"
+
+
+def _wait_for(partner_id, import_id, statuses):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with tenant_context(partner_id):
+            status = db.session.get(ContractRegisterImport, import_id).status
+            db.session.rollback()
+        if status in statuses:
+            return status
+        time.sleep(0.3)
+    return status
+
+
+@pytest.mark.worker
+def test_a_real_worker_checks_and_applies_registers(make_partner, make_network, make_user, sign_in, celery_worker_process):
+    council = make_partner("Salford City Council", make_network("GM"))
+    client = sign_in(make_user(council, "officer"))
+    data = {"title": "Contract Title", "reference": "Contract Reference",
+            "total_value": "Total Contract Value (including extensions)"}
+    first = client.post(upload(client, csv_bytes(PARKS)).headers["Location"], data=data)
+    first_id = int(re.search(r"/registers/(\d+)", first.headers["Location"]).group(1))
+    assert _wait_for(council.id, first_id, ("imported", "failed", "rejected")) == "imported"
+    second = client.post(upload(client, csv_bytes(PARKS, LIBRARY)).headers["Location"], data=data)
+    second_id = int(re.search(r"/registers/(\d+)", second.headers["Location"]).group(1))
+    assert _wait_for(council.id, second_id, ("checked", "failed", "rejected")) == "checked"
+    client.post(f"/contracts/registers/{second_id}/apply", data={"confirm": "y"})
+    assert _wait_for(council.id, second_id, ("imported", "failed")) == "imported"
+    with tenant_context(council.id):
+        assert db.session.scalar(select(func.count(Contract.id))) == 2
