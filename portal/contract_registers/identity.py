@@ -17,10 +17,9 @@ from .headers import FIELDS
 def content_key(values: dict, ocid: str | None = None) -> str:
     """24 hex characters naming the line's content: equal for equal lines."""
     parts = [ocid or ""]
-    append, get = parts.append, values.get
+    append = parts.append
     # Inline rather than a helper per value: it runs for every field of every line.
-    for name in FIELDS:
-        value = get(name)
+    for value in map(values.get, FIELDS):
         if value is None:
             append("")
         elif value.__class__ is str:  # already single-spaced by the reader: only the case is folded

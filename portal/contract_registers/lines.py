@@ -23,7 +23,7 @@ from portal.spend.normalise import (
 )
 from portal.spend.reading import EXTRA, read_spend_file
 
-from .headers import FIELD_LABELS
+from .headers import FIELD_LABELS, FIELDS
 from .identity import content_key
 
 # Cells that say "not known" rather than giving a value: kept as unknown, without a note.
@@ -38,6 +38,8 @@ _MONEY = ("annual_value", "total_value")
 _DATES = ("start_date", "end_date", "expiry_date")
 _FLAGS = ("sme", "ojeu_fts", "extension_1_taken", "extension_2_taken")
 _MONTHS = ("duration_months", "extension_option_months")
+# Every field, unknown: a line's values start as a copy, so each has every field (a field not mapped is unknown).
+NO_VALUES = dict.fromkeys(FIELDS)
 
 
 class LineError(ValueError):
@@ -153,7 +155,7 @@ def _finish(values: dict, notes: list[str]) -> None:
 def read_values(cells: dict[str, str], line_number: int, reader: CellReader | None = None) -> tuple[dict, list[str]]:
     """Interpret a line's cells (field -> text) into values and notes; raise LineError if it is no contract."""
     reader = reader or CellReader()
-    values: dict = {}
+    values = NO_VALUES.copy()
     notes: list[str] = []
     for name, raw in cells.items():
         if name in _TEXT:
@@ -192,7 +194,7 @@ def register_lines(path, filename: str, mapping: dict[str, str]) -> Iterator[Con
                 continue
             cells = [row.get(header, "") for header in headers]
         row = dict(zip(headers, cells))
-        values: dict = {}
+        values = NO_VALUES.copy()
         notes: list[str] = []
         try:
             for name, position, is_text, limit in fields:

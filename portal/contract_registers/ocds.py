@@ -18,7 +18,7 @@ from pathlib import Path
 
 from portal.spend.normalise import normalise_company_number, normalise_postcode
 
-from .lines import ContractLine, LineError, number
+from .lines import NO_VALUES, ContractLine, LineError, number
 
 MAX_PACKAGE_BYTES = 50 * 1024 * 1024
 _COMPANIES_HOUSE = "GB-COH"
@@ -105,7 +105,7 @@ def _award_values(release: dict, award: dict) -> tuple[dict, list[str]]:
         raise LineError(f"award {award_id} has no title (nor its contract, nor the tender)")
     if len(title) > 300:
         raise LineError(f"the title of award {award_id} is {len(title)} characters long; at most 300 can be kept")
-    values = {
+    values = NO_VALUES | {
         "reference": str(award_id)[:120],
         "title": " ".join(title.split()),
         "description": contract.get("description") or award.get("description") or tender.get("description"),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from operator import itemgetter
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -76,12 +77,11 @@ def apply_plan(session: Session, organisation: Organisation, register_import, re
 NEW_COLUMNS = ("organisation_id", "route", "rlw_in_scope", "supplier_pays_rlw", "supplier_link_version", "created_at",
                "register_import_id", "supplier_id", "ocid", "content_key", "occurrence", "line_number", "as_given",
                *COLUMNS.values())
-_FIELDS = tuple(COLUMNS)
+_values_of = itemgetter(*COLUMNS)  # a line's values hold every field (lines.NO_VALUES)
 
 
 def _new_row(line: ContractLine, fixed: tuple, supplier_id: int | None) -> tuple:
-    get = line.values.get
-    values = [get(name) for name in _FIELDS]
+    values = list(_values_of(line.values))
     values[0] = values[0] or ""  # reference
     values[1] = values[1] or ""  # title
     return (*fixed, supplier_id, line.ocid, line.key, line.occurrence, line.line_number, line.as_given, *values)
