@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from portal.spend.headers import clean_header
+from portal.spend.reading import HeaderRule
+
 # fmt: off
 FIELD_LABELS = {
     "reference": "Contract reference",
@@ -104,3 +107,17 @@ def guess_mapping(headers: Iterable[str]) -> dict[str, str]:
 def missing_required(mapping: dict[str, str]) -> list[str]:
     """The required fields no column is mapped to."""
     return [name for name in REQUIRED_FIELDS if not mapping.get(name)]
+
+
+def recognised_headers(cells: Iterable[str]) -> int:
+    """Count the cells that are contracts register column names, to tell the header row from a title."""
+    count = 0
+    for cell in cells:
+        key = _key(clean_header(cell))
+        if key and any(pattern.fullmatch(key) for patterns in _PATTERNS.values() for pattern in patterns):
+            count += 1
+    return count
+
+
+# The spend reader's header search, told the names of a contracts register's columns.
+HEADER_RULE = HeaderRule(recognised_headers, "column names like Contract Reference, Contract Title and Supplier Name")

@@ -25,7 +25,7 @@ from portal.spend.reading import SpendFileProblem, read_spend_file
 from tenants.models import AuditEvent, Organisation, utcnow
 
 from . import ocds, writing
-from .headers import guess_mapping, missing_required
+from .headers import HEADER_RULE, guess_mapping, missing_required
 from .lines import ContractLine, register_lines
 from .models import (
     ContractRegisterColumnMapping,
@@ -72,7 +72,7 @@ def store_upload(session: Session, organisation: Organisation, user, filename: s
         if kind == "ocds":
             ocds.read_package(path, filename)
         else:
-            read_spend_file(path, filename)  # finds the header row, or says why it cannot
+            read_spend_file(path, filename, HEADER_RULE)  # finds the header row, or says why it cannot
     except (SpendFileProblem, ocds.PackageProblem) as problem:
         path.unlink(missing_ok=True)
         raise ImportRefused(str(problem)) from None
@@ -88,7 +88,7 @@ def store_upload(session: Session, organisation: Organisation, user, filename: s
 def headers_and_guess(register_import: ContractRegisterImport, session: Session | None = None) -> tuple[list[str], dict]:
     """The register's column names and the columns proposed for each field: the ones this partner chose
     for registers laid out like this one (given a session), else those the Transparency Code names suggest."""
-    headers = read_spend_file(stored_path(register_import), register_import.filename).headers
+    headers = read_spend_file(stored_path(register_import), register_import.filename, HEADER_RULE).headers
     if session is not None:
         remembered = session.scalar(select(ContractRegisterColumnMapping)
                                     .where(ContractRegisterColumnMapping.header_signature == header_signature(headers)))

@@ -23,7 +23,7 @@ from portal.spend.normalise import (
 )
 from portal.spend.reading import EXTRA, read_spend_file
 
-from .headers import FIELD_LABELS, FIELDS
+from .headers import FIELD_LABELS, FIELDS, HEADER_RULE
 from .identity import content_key
 
 # Cells that say "not known" rather than giving a value: kept as unknown, without a note.
@@ -177,7 +177,7 @@ def register_lines(path, filename: str, mapping: dict[str, str]) -> Iterator[Con
 
     Occurrences are numbered here, in file order, so two identical lines are two contracts.
     """
-    register = read_spend_file(path, filename)
+    register = read_spend_file(path, filename, HEADER_RULE)
     headers = register.headers
     seen: dict[str, int] = {}
     reader = CellReader()

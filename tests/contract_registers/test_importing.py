@@ -183,3 +183,13 @@ def test_the_task_checks_in_the_partners_scope_and_says_when_it_failed(council, 
         failed = db.session.get(ContractRegisterImport, broken_id)
         assert failed.status == "failed" and "stopped unexpectedly" in failed.failure_reason
         assert db.session.scalar(select(func.count(Contract.id))) == 1
+
+
+def test_a_register_with_only_contract_columns_is_recognised(council, register):
+    """Its header has nothing a spend file has (no date, amount or postcode): found by the contracts names."""
+    content = b"Title of the register\n\nContract Ref,Title,Contractor,Contract Value\nX1,Grounds care,Green Ltd,1200\n"
+    result = register(council, content)
+    assert (result.status, result.added_count) == ("imported", 1)
+    contract = contracts(council)[0]
+    assert (contract.reference, contract.title, contract.supplier_name_as_given, contract.value_pence, contract.line_number) == (
+        "X1", "Grounds care", "Green Ltd", 120_000, 4)
