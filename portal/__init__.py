@@ -17,6 +17,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .registers import lookup_cli
     from .registers import lookup_views as companies_house
     from .registers import cli as registers_cli
+    from .contract_registers import cli as contract_registers_cli
     from .registers import views as registers
     from .dashboard import views as dashboard
     from .extensions import csrf, db, limiter, login_manager, migrate
@@ -31,6 +32,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .social_value import report_views as sv_report
     from .social_value import views as social_value
     from .spend import views as spend
+    from .contract_registers import views as contract_registers
     import tenants
     import tenants.audit
     import tenants.web
@@ -76,6 +78,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     cpv_cli.init_app(app)
     lookup_cli.init_app(app)
     registers_cli.init_app(app)
+    contract_registers_cli.init_app(app)
     app.register_blueprint(home.bp)
     app.register_blueprint(smes.bp)
     app.register_blueprint(network.bp)
@@ -83,6 +86,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(audit.bp)
     app.register_blueprint(people_views.bp)
     app.register_blueprint(spend.bp)
+    app.register_blueprint(contract_registers.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(social_value.bp)
     app.register_blueprint(sv_report.bp)
@@ -112,6 +116,8 @@ def _import_features() -> None:
     import portal.spend.tasks  # noqa: F401
     import portal.social_value.models  # noqa: F401
     import portal.social_value.tasks  # noqa: F401
+    import portal.contract_registers.models  # noqa: F401
+    import portal.contract_registers.tasks  # noqa: F401
     import portal.suppliers.models  # noqa: F401
     import portal.registers.models  # noqa: F401
     import portal.registers.placing_tasks  # noqa: F401

@@ -14,7 +14,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from portal.spend.headers import clean_header
-from portal.spend.reading import SpendFile, SpendFileProblem, read_spend_file
+from portal.spend.reading import MIN_RECOGNISED_HEADERS, HeaderRule, SpendFile, SpendFileProblem, read_spend_file
 
 
 @dataclass(frozen=True)
@@ -55,11 +55,13 @@ def open_bulk_file(path: Path, filename: str, layout: Layout) -> tuple[SpendFile
     """The file ready to stream, and the position of each of the layout's columns it has."""
     wanted = {_folded(h) for h in layout.required}
 
-    def is_header(cells: list[str]) -> bool:
-        return wanted <= {_folded(c) for c in cells}
+    def recognised(cells: list[str]) -> int:
+        # Every required column, or none: a title row never passes for the header.
+        return MIN_RECOGNISED_HEADERS if wanted <= {_folded(c) for c in cells} else 0
 
+    rule = HeaderRule(recognised=recognised, looking_for="the columns " + ", ".join(layout.required))
     try:
-        opened = read_spend_file(path, filename, is_header=is_header)
+        opened = read_spend_file(path, filename, rule)
     except SpendFileProblem as problem:
         message = str(problem)
         if "no header row" in message:

@@ -44,7 +44,7 @@ def _profile(contract: Contract, profile: ProfileInput) -> list[tuple[date, Deci
     if len(set(starts)) != len(starts):
         raise SocialValueProblem("Each contract year can appear once in the profile")
     for start in starts:
-        if start < contract.start_date or (contract.end_date and start > contract.end_date):
+        if (contract.start_date and start < contract.start_date) or (contract.end_date and start > contract.end_date):
             raise SocialValueProblem(f"The profile year from {start:%d/%m/%Y} is outside the contract's dates")
     return rows
 

@@ -60,7 +60,7 @@ def due_by(commitment: Commitment, contract: Contract, profile: list[tuple[date,
     """The quantity of ``commitment`` due by ``on`` (see the module's definition); None if it cannot be said."""
     if profile:
         due = sum((_share(q, s, _one_year_on(s), on) for s, q in profile), Decimal(0))
-    elif contract.end_date is not None:
+    elif contract.end_date is not None and contract.start_date is not None:
         due = _share(Decimal(commitment.quantity), contract.start_date, contract.end_date + timedelta(days=1), on)
     else:
         return None

@@ -201,7 +201,18 @@ def _sniff_kind(path: Path, filename: str) -> str:
     return "text"
 
 
-def read_spend_file(path: str | Path, filename: str, is_header=None) -> SpendFile:
+@dataclass(frozen=True)
+class HeaderRule:
+    """How a kind of file's header row is told from a title: cells it recognises, and what to say when none is found."""
+
+    recognised: object = recognised_headers  # cells -> how many are column names we know
+    looking_for: str = "column names like Date, Amount and Supplier name"
+
+
+SPEND_HEADERS = HeaderRule()
+
+
+def read_spend_file(path: str | Path, filename: str, rule: HeaderRule = SPEND_HEADERS) -> SpendFile:
     """Open an uploaded spend file, find its header and return it ready to stream rows.
 
     ``path`` is where the upload is stored, ``filename`` the name the officer gave it (used
@@ -225,13 +236,13 @@ def read_spend_file(path: str | Path, filename: str, is_header=None) -> SpendFil
                 f"{filename} is called {extension} but is an Excel workbook: "
                 "upload it with its .xlsx name, or save it as CSV"
             )
-        return _open_xlsx(path, filename, is_header)
+        return _open_xlsx(path, filename, rule)
     if extension in _XLSX_EXTENSIONS:
         raise SpendFileProblem(
             f"{filename} is called {extension} but is not an Excel workbook: if it is a CSV "
             "file, name it .csv"
         )
-    return _open_csv(path, filename, is_header)
+    return _open_csv(path, filename, rule)
 
 
 # --- XLSX ---------------------------------------------------------------------------------
@@ -308,12 +319,12 @@ def _sheet_rows(sheet, filename: str) -> Iterator[list[str]]:
         ) from None
 
 
-def _open_xlsx(path: Path, filename: str, is_header=None) -> SpendFile:
+def _open_xlsx(path: Path, filename: str, rule: HeaderRule = SPEND_HEADERS) -> SpendFile:
     workbook = _load_workbook(path, filename)
     try:
         saw_data = False
         for sheet in workbook.worksheets:
-            found = _find_header(_sheet_rows(sheet, filename), is_header)
+            found = _find_header(_sheet_rows(sheet, filename), rule)
             if found is None:
                 continue
             if found[0] == "header":
@@ -323,7 +334,7 @@ def _open_xlsx(path: Path, filename: str, is_header=None) -> SpendFile:
     finally:
         workbook.close()
     if saw_data:
-        raise _no_header(filename)
+        raise _no_header(filename, rule)
     raise SpendFileProblem(f"{filename} has no data in any sheet")
 
 
@@ -396,12 +407,12 @@ def _csv_records(path: Path, encoding: str, delimiter: str) -> Iterator[list[str
         yield from csv.reader(stream, delimiter=delimiter)
 
 
-def _open_csv(path: Path, filename: str, is_header=None) -> SpendFile:
+def _open_csv(path: Path, filename: str, rule: HeaderRule = SPEND_HEADERS) -> SpendFile:
     encoding = _sniff_encoding(path, filename)
     saw_data = False
     for delimiter in CSV_DELIMITERS:
         try:
-            found = _find_header(_csv_records(path, encoding, delimiter), is_header)
+            found = _find_header(_csv_records(path, encoding, delimiter), rule)
         except csv.Error as error:
             raise SpendFileProblem(f"{filename} is not a readable CSV file: {error}") from None
         if found is None:
@@ -413,14 +424,14 @@ def _open_csv(path: Path, filename: str, is_header=None) -> SpendFile:
             )
         saw_data = True
     if saw_data:
-        raise _no_header(filename)
+        raise _no_header(filename, rule)
     raise SpendFileProblem(f"{filename} is empty")
 
 
 # --- header row and rows ------------------------------------------------------------------
 
 
-def _find_header(records: Iterator[list[str]], is_header=None):
+def _find_header(records: Iterator[list[str]], rule: HeaderRule = SPEND_HEADERS):
     """Look at the first rows for the header: ("header", line, cells), ("none",) or None if blank."""
     saw_data = False
     try:
@@ -430,7 +441,7 @@ def _find_header(records: Iterator[list[str]], is_header=None):
             if _is_blank(cells):
                 continue
             saw_data = True
-            if is_header(cells) if is_header else recognised_headers(cells) >= MIN_RECOGNISED_HEADERS:
+            if rule.recognised(cells) >= MIN_RECOGNISED_HEADERS:
                 return ("header", line, cells)
     finally:
         close = getattr(records, "close", None)
@@ -439,10 +450,10 @@ def _find_header(records: Iterator[list[str]], is_header=None):
     return ("none",) if saw_data else None
 
 
-def _no_header(filename: str) -> SpendFileProblem:
+def _no_header(filename: str, rule: HeaderRule = SPEND_HEADERS) -> SpendFileProblem:
     return SpendFileProblem(
         f"{filename} has no header row we recognise in its first {HEADER_SEARCH_ROWS} lines: "
-        "we look for column names like Date, Amount and Supplier name"
+        f"we look for {rule.looking_for}"
     )
 
 

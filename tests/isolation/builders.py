@@ -85,3 +85,19 @@ def beneficiary_groups(base, other_sme):
     db.session.add(group)
     db.session.commit()
     return {"group_id": group.id}
+
+
+@builder
+def contract_register_imports(base, other_sme):
+    """B's register import, checked and waiting to be applied: nobody else may see, download or apply it."""
+    from portal.contract_registers.models import ContractRegisterImport
+    from portal.extensions import db
+    from tenants import tenant_context
+
+    with tenant_context(base.b_partner.id):
+        register_import = ContractRegisterImport(
+            filename="b-register.csv", stored_name="missing.csv", sha256="0" * 64, size_bytes=1, status="checked",
+            column_mapping={"title": "Contract Title"}, added_count=1)
+        db.session.add(register_import)
+        db.session.commit()
+        return {"register_import_id": register_import.id}

@@ -110,6 +110,12 @@ EXPECTATIONS: dict[str, Expect] = {
     "spend.choose_for_held_months": Expect("partner_object", data={"choice": "replace"}),
     "spend.withdraw_import": Expect("partner_object", data={"confirm": "y"}),
     "spend.import_group": PO,
+    "contract_registers.imports": P,
+    "contract_registers.columns": Expect("partner_object", data={"title": "Contract Title"}),
+    "contract_registers.show_import": PO,
+    "contract_registers.apply": Expect("partner_object", data={"confirm": "y"}),
+    "contract_registers.problems_csv": PO,
+    "contract_registers.differences_csv": PO,
     "partner.sharing": Expect("partner", data={"shares_lines_with_lead": "y"}),
     # The lead's network pages
     "network.index": Expect("signed_in"),

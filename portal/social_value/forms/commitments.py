@@ -16,6 +16,8 @@ MAX_PROFILE_YEARS = 10
 def contract_years(start: date, end: date | None) -> list[date]:
     """The start of each contract year, up to the end date (five years when it has none), at most ten."""
     years, year = [], start
+    if start is None:  # a register's "TBC": no contract years to offer yet
+        return years
     while len(years) < (MAX_PROFILE_YEARS if end else 5) and (end is None or year <= end):
         years.append(year)
         try:

@@ -148,7 +148,7 @@ class ContractForm(FlaskForm):
         self.supplier_id.data = str(contract.supplier_id) if contract.supplier_id else NOT_IN_REGISTER
         self.supplier_name_as_given.data = contract.supplier_name_as_given or ""
         pence = contract.value_pence
-        self.value.data = f"{pence // 100}.{pence % 100:02d}"
+        self.value.data = "" if pence is None else f"{pence // 100}.{pence % 100:02d}"
         self.start_date.data, self.end_date.data = contract.start_date, contract.end_date
         self.category.data = contract.category or ""
         self.route.data, self.rlw_in_scope.data = contract.route, contract.rlw_in_scope

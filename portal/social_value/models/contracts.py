@@ -9,11 +9,14 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    JSON,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -45,17 +48,41 @@ class Contract(TenantScoped, db.Model):
 
     __tablename__ = "sv_contracts"
     id: Mapped[int] = mapped_column(primary_key=True)
-    # The partner's own reference: unique per partner.
+    # The partner's own reference: not a key. Registers repeat one (a contract and its extension, lots)
+    # or leave it blank; a contract entered by hand still gets a reference new to the partner.
     reference: Mapped[str] = mapped_column(String(120))
     title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
     supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id", ondelete="SET NULL"), index=True)
     # As the partner wrote it, kept when the supplier is not (yet) in the register.
     supplier_name_as_given: Mapped[str | None] = mapped_column(String(300))
-    value_pence: Mapped[int] = mapped_column(BigInteger, default=0)
-    start_date: Mapped[date] = mapped_column(Date)
+    supplier_postcode: Mapped[str | None] = mapped_column(String(8))
+    supplier_company_number: Mapped[str | None] = mapped_column(String(8))
+    # The whole value (with extensions, as the Transparency Code asks); None: the register does not say.
+    value_pence: Mapped[int | None] = mapped_column(BigInteger, default=0)
+    annual_value_pence: Mapped[int | None] = mapped_column(BigInteger)
+    # None: not known yet ("TBC" in a register).
+    start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
+    # The end with the extensions taken so far (a register's "Current Expiry Date").
+    expiry_date: Mapped[date | None] = mapped_column(Date)
     # CPV or ProClass code or label, as the partner uses.
     category: Mapped[str | None] = mapped_column(String(200))
+    category_description: Mapped[str | None] = mapped_column(String(200))
+    # The register's own word: None when it says nothing or "Various" (never guessed from the supplier).
+    is_sme: Mapped[bool | None] = mapped_column(Boolean)
+    # Advertised in the OJEU or on Find a Tender (above the procurement thresholds).
+    ojeu_fts: Mapped[bool | None] = mapped_column(Boolean)
+    directorate: Mapped[str | None] = mapped_column(String(200))
+    procurement_process: Mapped[str | None] = mapped_column(String(100))
+    purchasing_body: Mapped[str | None] = mapped_column(String(200))
+    duration_months: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    extension_option_months: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    extension_count: Mapped[int | None] = mapped_column(Integer)
+    extension_1_taken: Mapped[bool | None] = mapped_column(Boolean)
+    extension_2_taken: Mapped[bool | None] = mapped_column(Boolean)
+    # The Open Contracting id of a contract read from an award notice (Contracts Finder, Find a Tender).
+    ocid: Mapped[str | None] = mapped_column(String(120))
     route: Mapped[str] = mapped_column(String(30), default="procurement")
     rlw_in_scope: Mapped[bool] = mapped_column(Boolean, default=False)
     # The facts the Living Wage Foundation's rule asks for (portal/social_value/living_wage.py), and
@@ -74,19 +101,32 @@ class Contract(TenantScoped, db.Model):
     # Bumped to revoke every supplier self-reporting link issued for this contract.
     supplier_link_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A contract from a register import: its line's identity, as spend lines have (portal.contract_registers.identity):
+    # the hash of the line's content and its occurrence among identical lines. None for one entered by hand.
+    register_import_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contract_register_imports.id", ondelete="SET NULL"), index=True)
+    content_key: Mapped[str | None] = mapped_column(String(24))
+    occurrence: Mapped[int | None] = mapped_column(Integer)
+    line_number: Mapped[int | None] = mapped_column(Integer)
+    # The register's line as written, column by column: every value, the unreadable ones too.
+    as_given: Mapped[dict | None] = mapped_column(JSON)
+    # A later register no longer lists it: kept, with its commitments, but no longer on the register.
+    left_register_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     supplier = relationship("Supplier")
     contract_manager = relationship("User")
     commitments: Mapped[list[Commitment]] = relationship(back_populates="contract", order_by="Commitment.id")
 
     __table_args__ = (
-        UniqueConstraint("organisation_id", "reference"),
+        UniqueConstraint("organisation_id", "content_key", "occurrence"),
+        Index("ix_sv_contracts_organisation_reference", "organisation_id", "reference"),
         CheckConstraint(_in("route", ROUTES), name="route"),
         CheckConstraint(_in("supplier_pays_rlw", RLW_ANSWERS), name="supplier_pays_rlw"),
         CheckConstraint(_in("reporting_frequency", REPORTING_FREQUENCIES), name="reporting_frequency"),
         CheckConstraint("rlw_hours_on_a_day IS NULL OR rlw_hours_on_a_day >= 0", name="rlw_hours_not_negative"),
         CheckConstraint("rlw_weeks_in_a_row IS NULL OR rlw_weeks_in_a_row BETWEEN 0 AND 53", name="rlw_weeks_in_a_year"),
         CheckConstraint("value_pence >= 0", name="value_not_negative"),
+        CheckConstraint("annual_value_pence >= 0", name="annual_value_not_negative"),
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_in_order"),
     )
 

@@ -1,0 +1,1 @@
+"""Contracts registers imported in bulk: Transparency Code files (CSV, XLSX) and OCDS award notices."""
