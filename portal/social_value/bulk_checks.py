@@ -54,14 +54,18 @@ class Edition:
 class Catalogue:
     """The partner's contracts and the network's measures, as one import needs them."""
 
-    contracts: dict[str, tuple[int, date, date | None]]  # reference -> (id, start, end)
+    # reference -> every contract with it as (id, start, end): a register may repeat a reference,
+    # and a line naming one of those cannot say which contract it means.
+    contracts: dict[str, list[tuple[int, date | None, date | None]]]
     measures: dict[str, tuple[int, bool]]  # code -> (id, in use)
     editions: dict[int, list[Edition]]  # measure id -> editions by valid_from
 
     @classmethod
     def load(cls, session: Session, network_id: int) -> Catalogue:
-        contracts = {ref.strip().casefold(): (cid, start, end) for cid, ref, start, end in session.execute(
-            select(Contract.id, Contract.reference, Contract.start_date, Contract.end_date))}
+        contracts: dict[str, list] = {}
+        for cid, ref, start, end in session.execute(
+                select(Contract.id, Contract.reference, Contract.start_date, Contract.end_date).order_by(Contract.id)):
+            contracts.setdefault(ref.strip().casefold(), []).append((cid, start, end))
         measures = {code.strip().casefold(): (mid, in_use) for mid, code, in_use in session.execute(
             select(Measure.id, Measure.code, Measure.in_use).where(Measure.network_id == network_id))}
         editions: dict[int, list[Edition]] = {}
@@ -73,11 +77,15 @@ class Catalogue:
         return cls(contracts, measures, editions)
 
     def contract(self, reference: str) -> tuple[int, date, date | None]:
-        found = self.contracts.get(reference.strip().casefold())
-        if found is None:
-            raise LineProblem(f"No contract has the reference '{reference.strip()}'" if reference.strip()
-                              else "The contract reference is blank")
-        return found
+        if not reference.strip():
+            raise LineProblem("The contract reference is blank")
+        found = self.contracts.get(reference.strip().casefold(), [])
+        if not found:
+            raise LineProblem(f"No contract has the reference '{reference.strip()}'")
+        if len(found) > 1:
+            raise LineProblem(f"{len(found)} contracts have the reference '{reference.strip()}', so the line cannot say "
+                              "which one it means: give those contracts references of their own first")
+        return found[0]
 
     def measure(self, code: str) -> int:
         found = self.measures.get(code.strip().casefold())
@@ -177,6 +185,8 @@ def check_commitments(session: Session, catalogue: Catalogue, rows, cell, organi
             quantity = quantity_of(cell(raw, "Quantity"))
             committed = cell(raw, "Committed on").strip()
             committed_on = date_of(committed, "Committed on") if committed else start
+            if committed_on is None:  # a register line kept its unreadable start date as unknown
+                raise LineProblem(f"Contract {reference.strip()} has no start date on record: give the line a Committed on date")
             parts = (reference.strip().casefold(), code.strip().casefold(), quantity, committed_on.isoformat())
             key = occurrences.key(parts)
             if key in held:
@@ -201,13 +211,13 @@ def check_commitments(session: Session, catalogue: Catalogue, rows, cell, organi
     return checked
 
 
-def _commitments_by_line(session: Session) -> dict[tuple[str, str], tuple]:
+def _commitments_by_line(session: Session) -> dict[tuple[int, str], tuple]:
     rows = session.execute(
-        select(Contract.reference, Measure.code, Commitment.id, Commitment.proxy_value_pence,
+        select(Commitment.contract_id, Measure.code, Commitment.id, Commitment.proxy_value_pence,
                Commitment.rebased_edition, Commitment.rebased_proxy_value_pence)
-        .join(Contract, Contract.id == Commitment.contract_id).join(Measure, Measure.id == Commitment.measure_id)
+        .join(Measure, Measure.id == Commitment.measure_id)
     )
-    return {(ref.strip().casefold(), code.strip().casefold()): rest for ref, code, *rest in rows}
+    return {(contract_id, code.strip().casefold()): rest for contract_id, code, *rest in rows}
 
 
 def check_delivery(session: Session, catalogue: Catalogue, rows, cell, organisation_id: int, reported_by_id) -> Checked:
@@ -221,9 +231,9 @@ def check_delivery(session: Session, catalogue: Catalogue, rows, cell, organisat
         try:
             _whole(raw)
             reference, code = cell(raw, "Contract reference"), cell(raw, "Measure code")
-            catalogue.contract(reference)
+            contract_id, _start, _end = catalogue.contract(reference)
             catalogue.known_measure(code)
-            found = commitments.get((reference.strip().casefold(), code.strip().casefold()))
+            found = commitments.get((contract_id, code.strip().casefold()))
             if found is None:
                 raise LineProblem(f"Contract {reference.strip()} has no commitment to {code.strip()}")
             commitment_id, proxy_pence, rebased_edition, rebased_pence = found

@@ -14,7 +14,13 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from portal.spend.headers import clean_header
-from portal.spend.reading import MIN_RECOGNISED_HEADERS, HeaderRule, SpendFile, SpendFileProblem, read_spend_file
+from portal.spend.reading import (
+    MIN_RECOGNISED_HEADERS,
+    HeaderRule,
+    SpendFile,
+    SpendFileProblem,
+    read_spend_file,
+)
 
 
 @dataclass(frozen=True)

@@ -319,3 +319,18 @@ def test_an_import_whose_worker_died_can_be_started_again_and_adds_each_line_onc
         bulk_import.run_bulk_import(db.session, bulk_id)
         db.session.commit()
     assert len(commitments_held(council)) == 1
+
+
+def test_a_reference_two_contracts_share_is_a_bad_line_never_a_guess(council, held_contracts, officer, make_contract):
+    """A contracts register may repeat a reference (Salford's does): a line naming it cannot say which contract."""
+    make_contract(council, start=date(2023, 4, 1), end=date(2027, 3, 31), reference="CL-7")
+    with tenant_context(council.id):  # the register's second line with that reference (a form refuses a duplicate)
+        db.session.add(Contract(reference="CL-7", title="Cleaning, second lot", start_date=date(2024, 4, 1)))
+        db.session.commit()
+    bulk = run(council, "commitments", COMMITMENT_HEADER + "CL-7,DEMO-01,1,01/05/2024\nHW-2,DEMO-01,1,01/05/2024\n", officer)
+    assert bulk.status == "rejected"
+    assert [n for n, _ in bulk.problems] == [2]
+    assert "2 contracts have the reference 'CL-7'" in bulk.problems[0][1]
+    assert commitments_held(council) == []
+    bulk = run(council, "delivery", DELIVERY_HEADER + "CL-7,DEMO-01,1,01/05/2024,31/05/2024,Cleaned\n", officer)
+    assert "2 contracts have the reference 'CL-7'" in bulk.problems[0][1]
