@@ -62,6 +62,9 @@ def latest_due_period(today: date, frequency: str, fy_start_month: int) -> Repor
 
 
 def runs_in(contract: Contract, period: ReportingPeriod) -> bool:
+    # A register line whose start date could not be read (kept as unknown) is chased from nothing.
+    if contract.start_date is None:
+        return False
     return contract.start_date <= period.end and (contract.end_date is None or contract.end_date >= period.start)
 
 

@@ -49,6 +49,11 @@ _CURRENT_COMMITTED = func.coalesce(Commitment.rebased_value_pence, Commitment.co
 _CURRENT_DELIVERED = func.coalesce(DeliveryReport.rebased_value_pence, DeliveryReport.value_pence)
 
 
+# A contract with no period to spread a promise over (no end date, or a register line whose start
+# date could not be read): the promise counts where it was made.
+_NO_PERIOD = or_(Contract.end_date.is_(None), Contract.start_date.is_(None))
+
+
 def recompute_partner(session: Session, network: Network, organisation_id: int, as_of: date | None = None) -> None:
     """Rebuild the partner's period and to-date rows (the caller is in its tenant context and holds its lock)."""
     as_of = as_of or date.today()
@@ -136,14 +141,14 @@ def period_rows(session: Session, network: Network, organisation_ids: int | Sequ
         # period to spread over) it was made in it. Profile years lie within the contract.
         reaching.append(or_(
             and_(Contract.start_date < window[1], or_(Contract.end_date.is_(None), Contract.end_date >= window[0])),
-            and_(Contract.end_date.is_(None), Commitment.committed_on >= window[0], Commitment.committed_on < window[1]),
+            and_(_NO_PERIOD, Commitment.committed_on >= window[0], Commitment.committed_on < window[1]),
         ))
     has_profile = select(CommitmentProfileYear.id).where(CommitmentProfileYear.commitment_id == Commitment.id).exists()
     # Commitments over the same contract period and of the same measure are spread together: the
     # spread is linear (but for the rounding, which the largest remainder keeps exact either
     # way), and contracts share their dates often (April to March), so a recompute spreads a few
     # hundred sums rather than every commitment. With no end date, the day it was made decides.
-    made = case((Contract.end_date.is_(None), Commitment.committed_on), else_=None)
+    made = case((_NO_PERIOD, Commitment.committed_on), else_=None)
     grouped = session.execute(
         select(Contract.start_date, Contract.end_date, made, Commitment.measure_id, func.sum(Commitment.quantity),
                func.sum(_CURRENT_COMMITTED))

@@ -109,14 +109,15 @@ def _periods_and_days(fy_start_month: int, kind: str, start: date, end: date) ->
     return tuple(p[0] for p in periods), tuple(_days_in((start, end), p) for p in periods)
 
 
-def commitment_spans(contract_start: date, contract_end: date | None, committed_on: date,
+def commitment_spans(contract_start: date | None, contract_end: date | None, committed_on: date,
                      profile: Sequence[tuple[date, Decimal]]) -> list[tuple[tuple[date, date], Decimal]]:
     """The spans a commitment covers, each with the quantity promised over it.
 
     With a profile, each profile year runs from its ``year_start`` to the next one's (the
     last to the contract's end, or a year on when it has none). Without, the whole
     quantity runs over the contract, from its start to its end (inclusive). A contract with
-    no end date has no period to spread over: the promise counts where it was made.
+    no end date has no period to spread over: the promise counts where it was made; so does one
+    whose start is unknown (a contracts register line whose start date could not be read).
     """
     if profile:
         rows = sorted(profile)
@@ -129,12 +130,12 @@ def commitment_spans(contract_start: date, contract_end: date | None, committed_
                 until = min(year_on, contract_end + timedelta(days=1)) if contract_end else year_on
             spans.append(((year_start, max(until, year_start + timedelta(days=1))), Decimal(quantity)))
         return spans
-    if contract_end is None:
+    if contract_end is None or contract_start is None:
         return [((committed_on, committed_on), None)]
     return [((contract_start, contract_end + timedelta(days=1)), None)]
 
 
-def spread_commitment(fy_start_month: int, kind: str, *, quantity: Decimal, value_pence: int, contract_start: date,
+def spread_commitment(fy_start_month: int, kind: str, *, quantity: Decimal, value_pence: int, contract_start: date | None,
                       contract_end: date | None, committed_on: date,
                       profile: Sequence[tuple[date, Decimal]] = ()) -> dict[date, tuple[int, Decimal]]:
     """A commitment's £ and quantity by year or half-year: over its profile years when it has them, else its contract.

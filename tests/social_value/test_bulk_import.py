@@ -334,3 +334,24 @@ def test_a_reference_two_contracts_share_is_a_bad_line_never_a_guess(council, he
     assert commitments_held(council) == []
     bulk = run(council, "delivery", DELIVERY_HEADER + "CL-7,DEMO-01,1,01/05/2024,31/05/2024,Cleaned\n", officer)
     assert "2 contracts have the reference 'CL-7'" in bulk.problems[0][1]
+
+
+def test_a_register_contract_with_no_start_date_takes_commitments_dated_and_its_figures_still_add_up(
+        council, officer, sv_network):
+    """A register line whose start date could not be read: a bulk commitment needs its own date, and the
+    worker's year-and-half figures count it where it was made (nothing to spread it over)."""
+    from portal.social_value import progress_snapshot
+    from portal.social_value.models import SocialValuePeriodTotal
+
+    with tenant_context(council.id):
+        db.session.add(Contract(reference="REG-1", title="Unknown start", start_date=None, end_date=date(2027, 3, 31)))
+        db.session.commit()
+    refused = run(council, "commitments", COMMITMENT_HEADER + "REG-1,DEMO-01,1,\n", officer)
+    assert "has no start date on record" in refused.problems[0][1]
+    bulk = run(council, "commitments", COMMITMENT_HEADER + "REG-1,DEMO-01,4,01/11/2024\n", officer)
+    assert bulk.status != "rejected", bulk.problems
+    with tenant_context(council.id):
+        progress_snapshot.recompute_partner(db.session, sv_network, council.id, as_of=date(2025, 6, 1))
+        db.session.commit()
+        rows = db.session.scalars(select(SocialValuePeriodTotal).where(SocialValuePeriodTotal.period_type == "half")).all()
+        assert [(r.period_start, r.committed_quantity) for r in rows] == [(date(2024, 10, 1), Decimal("4.000"))]

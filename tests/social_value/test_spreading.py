@@ -111,6 +111,13 @@ def test_a_contract_with_no_end_counts_where_the_commitment_was_made():
     assert spread == {date(2023, 4, 1): (500, Decimal("5.000"))}
 
 
+def test_a_contract_whose_start_is_unknown_counts_where_the_commitment_was_made():
+    """A contracts register keeps an unreadable start date as unknown: there is no period to spread over."""
+    spread = spread_commitment(4, "half", quantity=Decimal(5), value_pence=500, contract_start=None,
+                               contract_end=date(2026, 3, 31), committed_on=date(2024, 11, 1))
+    assert spread == {date(2024, 10, 1): (500, Decimal("5.000"))}
+
+
 def test_a_year_or_half_year_target_period_is_named_as_the_network_names_it():
     from portal.social_value.spreading import period_name
 
