@@ -21,6 +21,7 @@ def officer(make_network, make_partner, make_user):
     measures.load_demo_measures(db.session, network)
     db.session.commit()
     partner = make_partner(name="Rotherham Metropolitan Borough Council", network=network)
+    make_user(partner=partner, role="officer", name="Colin Colleague", email="colin@rotherham.example")
     return make_user(partner=partner, role="officer", name="Priya Officer")
 
 
@@ -71,6 +72,13 @@ def test_an_officer_records_a_contract_commitment_and_delivery_then_downloads_th
     })
     expect(page.get_by_test_id("report-status")).to_have_text("reported")
     journey.check("delivery-report")
+    # Four eyes: the officer who recorded the report cannot verify it; a colleague does.
+    expect(page.get_by_test_id("four-eyes")).to_be_visible()
+    expect(page.get_by_role("button", name="Verify the report")).to_have_count(0)
+    report_url = page.url
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(journey, "colin@rotherham.example")
+    page.goto(report_url)
     page.get_by_role("button", name="Verify the report").click()
     expect(page.get_by_test_id("report-status")).to_have_text("verified")
     journey.check("delivery-report-verified")
