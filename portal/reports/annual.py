@@ -1,0 +1,247 @@
+"""The annual report for scrutiny, as plain data: spend, combined anchor spend, social value, method notes.
+
+Nothing is recomputed here. Spend comes from the stored totals through
+``portal.dashboard.figures.headlines`` and ``places.place_figures`` (the dashboard's
+own functions), partners side by side from ``portal.network.comparison``, and
+social value from ``portal.social_value.report`` (which already applies each
+partner's sharing choice to the contracts it lists).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session
+
+from portal.dashboard import figures, method, places
+from portal.network import comparison
+from portal.social_value import report as sv
+from portal.social_value.models import Commitment, ProxyValue
+from portal.spend import queries
+from portal.spend.totals import add_months
+from tenants import network_wide, tenant_context
+from tenants.models import Network, Organisation
+
+ILLUSTRATIVE_WARNING = ("Illustrative values: some social value figures in this report use proxy values marked "
+                        "illustrative (invented for the demonstration). They are not for reporting.")
+
+
+@dataclass(frozen=True)
+class SpendFigure:
+    """One spend headline this year with last year's beside it."""
+
+    key: str
+    label: str
+    pence: int
+    share: object
+    previous_pence: int | None
+    previous_share: object
+    share_of: str
+    how: str
+
+    @property
+    def change_pence(self) -> int | None:
+        return None if self.previous_pence is None else self.pence - self.previous_pence
+
+    @property
+    def change_points(self):
+        """The change in share, in percentage points (None when either year has none)."""
+        return None if self.share is None or self.previous_share is None else self.share - self.previous_share
+
+
+@dataclass(frozen=True)
+class SpendSection:
+    figures: list[SpendFigure]
+    places: places.PlaceFigures
+
+
+@dataclass(frozen=True)
+class CombinedRow:
+    """One partner's year of spend in the network's combined figure, with what its published files cover."""
+
+    name: str
+    total_pence: int | None
+    procurable_pence: int | None
+    local_pence: int | None
+    local_share: object
+    threshold: str
+
+
+@dataclass
+class CommitteeReport:
+    network: Network
+    organisation: Organisation | None  # None: the network's report
+    year_start: date
+    spend: SpendSection | None  # None: no spend totals for the year
+    combined: list[CombinedRow]
+    social_value: sv.AnnualReport
+    illustrative: bool
+    rule: method.CountingRule
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def is_network(self) -> bool:
+        return self.organisation is None
+
+    @property
+    def who(self) -> str:
+        return self.organisation.name if self.organisation else self.network.name
+
+    @property
+    def label(self) -> str:
+        return figures.year_label(self.year_start)
+
+    @property
+    def previous_label(self) -> str:
+        return figures.year_label(add_months(self.year_start, -12))
+
+
+# A partner's published spend file covers payments over this; the network does not record it yet.
+THRESHOLD_NOT_RECORDED = "Publishing threshold not recorded"
+
+
+def _spend_figures(now_row, before_row, year_start: date, rule) -> list[SpendFigure]:
+    now = figures.headlines(now_row, figures.month_range(year_start, 12), rule)
+    before = {h.key: h for h in figures.headlines(before_row, {}, rule)} if before_row is not None else {}
+    out = []
+    for h in now:
+        b = before.get(h.key)
+        out.append(SpendFigure(h.key, h.label, h.pence, h.share, b.pence if b else None, b.share if b else None,
+                               h.share_of, h.how))
+    return out
+
+
+def _year_row(rows, year_start: date):
+    return next((r for r in rows if r.period_start == year_start), None)
+
+
+def _partner_spend(session: Session, organisation: Organisation, year_start: date, rule) -> SpendSection | None:
+    """Inside the partner's tenant context: its year and last year from its stored totals."""
+    years = queries.partner_totals(session, "year", "all")
+    now, before = _year_row(years, year_start), _year_row(years, add_months(year_start, -12))
+    if now is None:
+        return None
+    wards = queries.partner_totals(session, "year", "ward", year_start)
+    return SpendSection(
+        _spend_figures(now, before, year_start, rule),
+        places.place_figures(queries.partner_totals(session, "year", "imd", year_start), wards, now.procurable_pence,
+                             method.area_names(session, [r.key for r in wards])),
+    )
+
+
+def _network_spend(session: Session, network: Network, year_start: date, rule) -> SpendSection | None:
+    """Inside ``over_the_network``: the network's combined year and last year."""
+    years = queries.network_totals(session, network.id, "year")
+    now, before = _year_row(years, year_start), _year_row(years, add_months(year_start, -12))
+    if now is None:
+        return None
+    wards = [r for r in queries.network_totals(session, network.id, "year", "ward") if r.period_start == year_start]
+    deciles = [r for r in queries.network_totals(session, network.id, "year", "imd") if r.period_start == year_start]
+    return SpendSection(
+        _spend_figures(now, before, year_start, rule),
+        places.place_figures(deciles, wards, now.procurable_pence, method.area_names(session, [r.key for r in wards])),
+    )
+
+
+def _combined(session: Session, network: Network, year_start: date) -> list[CombinedRow]:
+    """Each partner's year (totals only, never lines), as the lead's comparison reads them."""
+    thresholds = {o.id: threshold_label(o) for o in network.organisations}
+    rows = []
+    for p in comparison.compare_partners(session, network, year_start).partners:
+        rows.append(CombinedRow(p.name, p.total_pence, p.procurable_pence, p.local_pence, p.local_share,
+                                thresholds.get(p.organisation_id, THRESHOLD_NOT_RECORDED)))
+    return rows
+
+
+def threshold_label(organisation: Organisation) -> str:
+    """What the partner's published spend files cover, in its words ("Publishes spend over £500")."""
+    pence = getattr(organisation, "publishes_spend_over_pence", None)
+    if not pence:
+        return THRESHOLD_NOT_RECORDED
+    return f"Publishes spend over £{pence // 100:,}"
+
+
+def uses_illustrative_values(session: Session, network: Network, report: sv.AnnualReport) -> bool:
+    """True when any measure behind the report's social value has a proxy value marked illustrative.
+
+    Read inside the report's scope, so the commitments are the report's partners' own. Errs
+    towards the banner: a measure counts if it is in the year's figures or in any commitment.
+    """
+    in_report = [row.key for row in report.by_measure if row.committed_pence or row.delivered_pence]
+    committed = select(Commitment.measure_id)
+    return bool(session.scalar(select(exists().where(
+        ProxyValue.network_id == network.id,
+        ProxyValue.illustrative.is_(True),
+        or_(ProxyValue.measure_id.in_(in_report), ProxyValue.measure_id.in_(committed)),
+    ))))
+
+
+def _notes(report: CommitteeReport) -> list[tuple[str, str]]:
+    """Where each figure comes from, in words."""
+    rule, s = report.rule, report.social_value
+    registers = "; ".join(f"{name}: {f'{when:%d %B %Y}' if when else 'not loaded'}" for name, when in rule.register_dates)
+    notes = [
+        ("Spend", ("From the spend lines each partner imported, added up by the workers into yearly totals. Procurable "
+                  f"spend leaves out {rule.excluded_text}. Local means based or branched in {rule.area_text}.")),
+        ("Registers", f"Suppliers are placed and classed from the registers as last loaded: {registers}."),
+        ("Social value", "Commitments are valued at the proxy values in force when they were made"
+                         + (", re-based by the network" if s.rebased else "") + "; delivery counts verified reports only."
+                         + ("" if s.from_snapshot else " A change was still waiting for the workers, so the figures "
+                                                         "were added up from the records at the time of reading.")),
+        ("Suppressed cells", f"Beneficiary counts under {sv.SMALL_COUNT} are shown as 'fewer than {sv.SMALL_COUNT}'."),
+    ]
+    if s.unlisted_partners:
+        notes.append(("Contracts not listed", ("These partners' contracts are counted in the totals but not named, as their sharing choice "
+                                              f"allows: {', '.join(s.unlisted_partners)}.")))
+    if report.illustrative:
+        notes.append(("Measure values", ILLUSTRATIVE_WARNING))
+    return notes
+
+
+def _year_start(network: Network, asked: str | None, years: list[date]) -> date:
+    for start in years:
+        if asked and str(start.year) == asked.strip():
+            return start
+    if years:
+        return years[0]
+    year = sv.chosen_year(network, [], asked)
+    return date(year, network.financial_year_start_month, 1)
+
+
+def partner_report(session: Session, organisation: Organisation, asked: str | None = None) -> CommitteeReport:
+    """The partner's report for ``?year=`` (default: its latest year of spend), read in its own tenant context."""
+    network = organisation.network
+    rule = method.counting_rule(session, network)
+    with tenant_context(organisation.id):
+        years = figures.financial_years(session)
+        start = _year_start(network, asked, years)
+        spend = _partner_spend(session, organisation, start, rule)
+        social_value = sv.partner_report(session, organisation, year=start.year)
+        illustrative = uses_illustrative_values(session, network, social_value)
+    report = CommitteeReport(network, organisation, start, spend, [], social_value, illustrative, rule)
+    report.notes = _notes(report)
+    return report
+
+
+def network_report(session: Session, network: Network, asked: str | None = None,
+                   reader_id: int | None = None) -> CommitteeReport:
+    """The network's report: combined spend, each partner's year, the network's social value.
+
+    The lead reads it (``reader_id`` None) and so may any partner of the network
+    (``reader_id`` its id): spend appears as totals only, and contracts are listed as
+    ``portal.social_value.report.network_report`` allows the reader.
+    """
+    rule = method.counting_rule(session, network)
+    years = comparison.financial_years(session, network)
+    start = _year_start(network, asked, years)
+    with queries.over_the_network(session, network.id, "the network's annual report: combined spend"):
+        spend = _network_spend(session, network, start, rule)
+    combined = _combined(session, network, start)
+    social_value = sv.network_report(session, network, year=start.year, reader_id=reader_id)
+    partner_ids = [o.id for o in network.organisations]
+    with network_wide(partner_ids, "the network's annual report: are illustrative values used"):
+        illustrative = uses_illustrative_values(session, network, social_value)
+    report = CommitteeReport(network, None, start, spend, combined, social_value, illustrative, rule)
+    report.notes = _notes(report)
+    return report

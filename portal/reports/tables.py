@@ -1,0 +1,48 @@
+"""The report's tables as (title, header, rows): the one shape the page, the Word document and the XLSX all read.
+
+Amounts are pounds as Decimal numbers (never formatted text). The social value
+tables are the social value report's own (``report_sections``), so the figures
+match its page and downloads.
+"""
+from __future__ import annotations
+
+from portal.dashboard.tables import pounds_number
+from portal.social_value.report_views import report_sections
+
+from .annual import CommitteeReport
+
+Section = tuple[str, list[str], list[list]]
+
+
+def spend_sections(r: CommitteeReport) -> list[Section]:
+    if r.spend is None:
+        return []
+    year, before = r.label, r.previous_label
+    return [
+        (f"Spend {year}", ["Figure", f"{year} (£)", "Share (%)", "Share of", f"{before} (£)", f"{before} share (%)",
+                           "Change (£)", "Change in share (points)"],
+         [[f.label, pounds_number(f.pence), f.share, f.share_of or None, pounds_number(f.previous_pence), f.previous_share,
+           pounds_number(f.change_pence), f.change_points] for f in r.spend.figures]),
+        (f"Procurable spend by IMD decile {year}", ["IMD decile", "Procurable spend (£)", "Share (%)"],
+         [[row.label, pounds_number(row.procurable_pence), row.share] for row in r.spend.places.deciles]),
+        (f"Procurable spend by ward {year}", ["Ward", "Procurable spend (£)", "Share (%)"],
+         [[row.label, pounds_number(row.procurable_pence), row.share] for row in r.spend.places.wards]),
+    ]
+
+
+def combined_sections(r: CommitteeReport) -> list[Section]:
+    if not r.is_network:
+        return []
+    return [(f"Combined anchor spend {r.label}",
+             ["Partner", "Total spend (£)", "Procurable spend (£)", "Local spend (£)", "Local share (%)", "What it publishes"],
+             [[c.name, pounds_number(c.total_pence), pounds_number(c.procurable_pence), pounds_number(c.local_pence),
+               c.local_share, c.threshold] for c in r.combined])]
+
+
+def method_section(r: CommitteeReport) -> Section:
+    return ("Method notes", ["Figures", "Where they come from"], [[topic, text] for topic, text in r.notes])
+
+
+def report_tables(r: CommitteeReport) -> list[Section]:
+    """Every table of the report, in the order the page shows them."""
+    return [*spend_sections(r), *combined_sections(r), *report_sections(r.social_value), method_section(r)]
