@@ -106,6 +106,16 @@ def _shown(row) -> bool:
     return row.partner_count >= MIN_PARTNERS
 
 
+def withheld_measures(row) -> frozenset[str]:
+    """The headline measures of a network row not to show to anyone but the lead (see ``_withheld``)."""
+    return _withheld(row)
+
+
+def place_figures_withheld(session: Session, network: Network, year) -> places.PlaceFigures:
+    """By IMD decile and ward for a network year row, a place only one partner's spend went into withheld."""
+    return _places(session, network, year)
+
+
 def _withheld(row) -> frozenset[str]:
     """The headline measures only one partner had any of in this row (none at all is shown: £0).
 

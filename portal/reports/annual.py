@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from portal.dashboard import figures, method, places
+from portal.dashboard import figures, method, places, public
 from portal.network import comparison
 from portal.social_value import report as sv
 from portal.social_value.models import Commitment, ProxyValue
@@ -33,7 +33,7 @@ class SpendFigure:
 
     key: str
     label: str
-    pence: int
+    pence: int | None  # None: withheld (only one partner's spend is in it, and a partner is reading)
     share: object
     previous_pence: int | None
     previous_share: object
@@ -42,7 +42,7 @@ class SpendFigure:
 
     @property
     def change_pence(self) -> int | None:
-        return None if self.previous_pence is None else self.pence - self.previous_pence
+        return None if self.previous_pence is None or self.pence is None else self.pence - self.previous_pence
 
     @property
     def change_points(self):
@@ -101,15 +101,34 @@ class CommitteeReport:
 THRESHOLD_NOT_RECORDED = "Publishing threshold not recorded"
 
 
-def _spend_figures(now_row, before_row, year_start: date, rule) -> list[SpendFigure]:
+def _spend_figures(now_row, before_row, year_start: date, rule, withheld=lambda row: frozenset()) -> list[SpendFigure]:
+    """The dashboard's headlines this year and last; ``withheld(row)`` names the ones not to show."""
     now = figures.headlines(now_row, figures.month_range(year_start, 12), rule)
     before = {h.key: h for h in figures.headlines(before_row, {}, rule)} if before_row is not None else {}
+    hidden_now = withheld(now_row)
+    hidden_before = withheld(before_row) if before_row is not None else frozenset()
     out = []
     for h in now:
-        b = before.get(h.key)
+        b = None if h.key in hidden_before else before.get(h.key)
+        if h.key in hidden_now:
+            out.append(SpendFigure(h.key, h.label, None, None, None, None, h.share_of, h.how))
+            continue
         out.append(SpendFigure(h.key, h.label, h.pence, h.share, b.pence if b else None, b.share if b else None,
                                h.share_of, h.how))
     return out
+
+
+# Measures the network's rows do not count partners for: a partner reading the network's
+# report cannot be shown them, as they may be one other partner's figure.
+NOT_COUNTED_BY_PARTNER = frozenset({"employee_owned", "living_wage"})
+
+
+def withheld_from_partners(row) -> frozenset[str]:
+    """The network's headline measures only one partner's spend went into (the public summary's rule), and the uncounted."""
+    hidden = public.withheld_measures(row) | NOT_COUNTED_BY_PARTNER
+    if row.partner_count < public.MIN_PARTNERS:
+        hidden |= {"total"}
+    return hidden
 
 
 def _year_row(rows, year_start: date):
@@ -130,12 +149,19 @@ def _partner_spend(session: Session, organisation: Organisation, year_start: dat
     )
 
 
-def _network_spend(session: Session, network: Network, year_start: date, rule) -> SpendSection | None:
-    """Inside ``over_the_network``: the network's combined year and last year."""
+def _network_spend(session: Session, network: Network, year_start: date, rule, for_partner: bool) -> SpendSection | None:
+    """Inside ``over_the_network``: the network's combined year and last year.
+
+    ``for_partner``: a partner is reading, so a figure only one partner's spend went into is
+    withheld, as on the public summary (it would be that partner's own figure).
+    """
     years = queries.network_totals(session, network.id, "year")
     now, before = _year_row(years, year_start), _year_row(years, add_months(year_start, -12))
     if now is None:
         return None
+    if for_partner:
+        return SpendSection(_spend_figures(now, before, year_start, rule, withheld_from_partners),
+                            public.place_figures_withheld(session, network, now))
     wards = [r for r in queries.network_totals(session, network.id, "year", "ward") if r.period_start == year_start]
     deciles = [r for r in queries.network_totals(session, network.id, "year", "imd") if r.period_start == year_start]
     return SpendSection(
@@ -152,6 +178,24 @@ def _combined(session: Session, network: Network, year_start: date) -> list[Comb
         rows.append(CombinedRow(p.name, p.total_pence, p.procurable_pence, p.local_pence, p.local_share,
                                 thresholds.get(p.organisation_id, THRESHOLD_NOT_RECORDED)))
     return rows
+
+
+def only_the_readers(combined: list[CombinedRow], social_value: sv.AnnualReport, reader_id: int, network: Network):
+    """A partner reading the network's report: partner by partner, its own row alone, other partners not named.
+
+    The network's totals stay whole; another partner's own figure (or name) is the lead's to see, not a peer's.
+    """
+    own_name = next((o.name for o in network.organisations if o.id == reader_id), None)
+    social_value.by_partner = [row for row in social_value.by_partner if row.key == reader_id]
+    others = len(social_value.unlisted_partners)
+    social_value.unlisted_partners = [f"{others} other partner{'' if others == 1 else 's'}"] if others else []
+    social_value.partner_names = {k: v for k, v in social_value.partner_names.items() if k == reader_id}
+    # Beneficiaries are counted for the network without saying which partners' reports they came
+    # from: a ward named there may be another partner's alone, so a partner sees none of them.
+    social_value.beneficiaries_by_ward = []
+    social_value.beneficiaries_by_group = []
+    social_value.beneficiaries_by_other_group = []
+    return [row for row in combined if row.name == own_name], social_value
 
 
 def threshold_label(organisation: Organisation) -> str:
@@ -194,6 +238,12 @@ def _notes(report: CommitteeReport) -> list[tuple[str, str]]:
     if s.unlisted_partners:
         notes.append(("Contracts not listed", ("These partners' contracts are counted in the totals but not named, as their sharing choice "
                                               f"allows: {', '.join(s.unlisted_partners)}.")))
+    if report.is_network and report.social_value.partner_names.keys() != {o.id for o in report.network.organisations}:
+        notes.append(("A partner's view", ("Read by a partner: each other partner's own figures, its contracts and the "
+                                          "beneficiaries by ward and group are the lead's to see; the network's totals "
+                                          "include them. Combined spend figures only one partner's spend went into are "
+                                          "withheld, as on the public summary; spend with employee-owned firms and "
+                                          "Real Living Wage employers is not shown.")))
     if report.illustrative:
         notes.append(("Measure values", ILLUSTRATIVE_WARNING))
     return notes
@@ -236,9 +286,11 @@ def network_report(session: Session, network: Network, asked: str | None = None,
     years = comparison.financial_years(session, network)
     start = _year_start(network, asked, years)
     with queries.over_the_network(session, network.id, "the network's annual report: combined spend"):
-        spend = _network_spend(session, network, start, rule)
+        spend = _network_spend(session, network, start, rule, for_partner=reader_id is not None)
     combined = _combined(session, network, start)
     social_value = sv.network_report(session, network, year=start.year, reader_id=reader_id)
+    if reader_id is not None:
+        combined, social_value = only_the_readers(combined, social_value, reader_id, network)
     partner_ids = [o.id for o in network.organisations]
     with network_wide(partner_ids, "the network's annual report: are illustrative values used"):
         illustrative = uses_illustrative_values(session, network, social_value)

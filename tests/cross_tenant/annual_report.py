@@ -1,0 +1,102 @@
+"""Cross-tenant probes for the annual report for scrutiny (portal/reports): the partner's and the network's, every format.
+
+Partner A's people read the network's report too; B's contracts must never appear in
+what they get, though B shares its lines with the lead (that choice is about the lead).
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import load_workbook
+
+from portal.reports.annual import ILLUSTRATIVE_WARNING
+
+from .social_value_report import B_SECRETS, _clean, _forged, _social_value
+from .world import World
+
+FORMATS = ("", ".csv", ".docx", ".xlsx")
+
+
+def text_of(suffix: str, data: bytes) -> str:
+    """Everything a reader can see in the answer, whatever its format."""
+    if suffix == ".docx":
+        from docx import Document
+
+        document = Document(io.BytesIO(data))
+        parts = [p.text for p in document.paragraphs]
+        parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+        parts += [p.text for section in document.sections for p in section.header.paragraphs]
+        return "\n".join(parts)
+    if suffix == ".xlsx":
+        book = load_workbook(io.BytesIO(data), read_only=True)
+        return "\n".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                         for v in row if v is not None)
+    if suffix == ".csv":
+        return "\n".join(",".join(row) for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    return data.decode()
+
+
+def _partner_probe(w: World, suffix: str):
+    client = w.sign_in(w.a_officer)
+    for query in ("?year=2024", f"?year=2024&{_forged(w)}"):
+        response = client.get(f"/report{suffix}" + query)
+        assert response.status_code == 200
+        text = text_of(suffix, response.data)
+        _clean(text)
+        assert "A-1" in text
+        assert ILLUSTRATIVE_WARNING in text  # the demo measures are illustrative
+
+
+def probe_partner_report(w: World):
+    _social_value(w)
+    _partner_probe(w, "")
+
+
+def probe_partner_report_file(w: World):
+    _social_value(w)
+    for suffix in FORMATS[1:]:
+        _partner_probe(w, suffix)
+
+
+def _network_probe(w: World, suffix: str):
+    url = f"/network/{w.network.id}/report{suffix}?year=2024"
+    # Someone of another network, or no partner of this one: 404, nothing of it shown.
+    response = w.sign_in(w.other_lead).get(url)
+    assert response.status_code == 404
+    assert b"A-1" not in response.data and b"B-SECRET" not in response.data
+    # A partner of the network reads it: its own contract, never B's (B shares with the lead only).
+    for query in ("", f"&{_forged(w)}"):
+        response = w.sign_in(w.a_admin).get(url + query)
+        assert response.status_code == 200
+        text = text_of(suffix, response.data)
+        _clean(text)
+        assert "A-1" in text and ILLUSTRATIVE_WARNING in text
+    # The lead sees both partners' contracts: B's were withheld from A, not missing.
+    lead = text_of(suffix, w.sign_in(w.lead).get(url).data)
+    assert "A-1" in lead and "B-SECRET-1" in lead
+    # The other lead's own network report holds nothing of this network.
+    own = w.sign_in(w.other_lead).get(f"/network/{w.other_network.id}/report{suffix}?year=2024&{_forged(w)}")
+    assert own.status_code == 200
+    text = text_of(suffix, own.data)
+    _clean(text)
+    assert "A-1" not in text and all(secret not in text for secret in B_SECRETS)
+
+
+def probe_network_report(w: World):
+    _social_value(w)
+    _network_probe(w, "")
+
+
+def probe_network_report_file(w: World):
+    _social_value(w)
+    for suffix in FORMATS[1:]:
+        _network_probe(w, suffix)
+
+
+PROBES = {
+    "reports.partner_report": probe_partner_report,
+    "reports.partner_report_file": probe_partner_report_file,
+    "reports.network_report": probe_network_report,
+    "reports.network_report_file": probe_network_report_file,
+}
