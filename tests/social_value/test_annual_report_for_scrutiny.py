@@ -14,8 +14,10 @@ from portal.social_value.models import Commitment, ProxyValue
 from tenants import network_wide
 from tests.cross_tenant.annual_report import text_of
 
+from . import test_report
 from .test_report import YEAR, check_report
-from .test_report import world as world  # noqa: F401 (the social value report's world, reused)
+
+world = test_report.world  # the social value report's world (a fixture), reused
 
 FORMATS = ("", ".csv", ".docx", ".xlsx")
 
