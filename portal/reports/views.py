@@ -13,7 +13,18 @@ from .tables import report_tables
 
 bp = Blueprint("reports", __name__)
 
-FILES = {"csv": (files.csv_file, files.CSV_TYPE), "docx": (files.word_document, files.DOCX_TYPE), "xlsx": (files.workbook, files.XLSX_TYPE)}
+def _pdf(r: annual.CommitteeReport) -> bytes:
+    """The page's tables through WeasyPrint, as the social value report's PDF is made (it fetches nothing)."""
+    from weasyprint import CSS, HTML
+
+    from portal.social_value.report_views import PRINT_CSS, _no_fetching
+
+    html = render_template("reports/annual_print.html", report=r, tables=report_tables(r), cell=files.cell_text,
+                           warning=annual.ILLUSTRATIVE_WARNING)
+    return HTML(string=html, url_fetcher=_no_fetching).write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))])
+
+
+FILES = {"pdf": (_pdf, "application/pdf"), "csv": (files.csv_file, files.CSV_TYPE), "docx": (files.word_document, files.DOCX_TYPE), "xlsx": (files.workbook, files.XLSX_TYPE)}
 
 
 def _network_report(network_id: int) -> annual.CommitteeReport:
@@ -58,7 +69,7 @@ def partner_report():
     return _page(r, {fmt: ("reports.partner_report_file", {"fmt": fmt, "year": r.year_start.year}) for fmt in FILES})
 
 
-@bp.route("/report.<any(csv, docx, xlsx):fmt>")
+@bp.route("/report.<any(pdf, csv, docx, xlsx):fmt>")
 @partner_required("viewer")
 def partner_report_file(fmt: str):
     return _file(_partner_report(), fmt)
@@ -73,7 +84,7 @@ def network_report(network_id: int):
                                                            "year": r.year_start.year}) for fmt in FILES})
 
 
-@bp.route("/network/<int:network_id>/report.<any(csv, docx, xlsx):fmt>")
+@bp.route("/network/<int:network_id>/report.<any(pdf, csv, docx, xlsx):fmt>")
 @login_required
 def network_report_file(network_id: int, fmt: str):
     return _file(_network_report(network_id), fmt)

@@ -15,7 +15,7 @@ from portal.reports.annual import ILLUSTRATIVE_WARNING
 from .social_value_report import B_SECRETS, _clean, _forged, _social_value
 from .world import World
 
-FORMATS = ("", ".csv", ".docx", ".xlsx")
+FORMATS = ("", ".pdf", ".csv", ".docx", ".xlsx")
 
 
 def text_of(suffix: str, data: bytes) -> str:
@@ -28,6 +28,12 @@ def text_of(suffix: str, data: bytes) -> str:
         parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
         parts += [p.text for section in document.sections for p in section.header.paragraphs]
         return "\n".join(parts)
+    if suffix == ".pdf":
+        from pypdf import PdfReader
+
+        assert data.startswith(b"%PDF")
+        # Lines wrap where the page ends them: one space between words, as in the other formats.
+        return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
     if suffix == ".xlsx":
         book = load_workbook(io.BytesIO(data), read_only=True)
         return "\n".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)

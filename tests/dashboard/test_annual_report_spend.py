@@ -116,3 +116,13 @@ def test_the_workbook_has_a_sheet_per_table_with_the_figures_as_numbers(spend_wo
     assert Decimal(str(total[1])) == pounds_number(headline(in_year(spend_world.a_lines, YEAR))["total"])
     csv_text = sign_in(spend_world.a_viewer).get("/report.csv?year=2024").data.decode("utf-8-sig")
     assert csv_text.startswith("Table,Item,Figure,Value") and annual.ILLUSTRATIVE_WARNING not in csv_text
+
+
+def test_the_pdf_text_holds_the_spend_figures(spend_world, sign_in, app_ctx):
+    response = sign_in(spend_world.a_viewer).get("/report.pdf?year=2024")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = text_of(".pdf", response.data)
+    want = headline(in_year(spend_world.a_lines, YEAR))
+    for key in ("total", "procurable", "local", "sme"):
+        assert cell_text(pounds_number(want[key])) in text, key
+    assert "Procurable spend by IMD decile 2024 to 2025" in text and annual.ILLUSTRATIVE_WARNING not in text

@@ -19,7 +19,7 @@ from .test_report import YEAR, check_report
 
 world = test_report.world  # the social value report's world (a fixture), reused
 
-FORMATS = ("", ".csv", ".docx", ".xlsx")
+FORMATS = ("", ".pdf", ".csv", ".docx", ".xlsx")
 
 
 def test_the_partners_report_carries_its_social_value_figures(world, app_ctx):
