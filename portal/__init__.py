@@ -130,5 +130,6 @@ def _import_features() -> None:
     import portal.opportunities.models  # noqa: F401
     import portal.matching.models  # noqa: F401
     import portal.matching.tasks  # noqa: F401
+    import portal.reports.models  # noqa: F401
     import portal.gaps.tasks  # noqa: F401
     import tenants.models  # noqa: F401
