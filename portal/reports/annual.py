@@ -23,6 +23,8 @@ from portal.spend.totals import add_months
 from tenants import network_wide, tenant_context
 from tenants.models import Network, Organisation
 
+from . import case_studies
+
 ILLUSTRATIVE_WARNING = ("Illustrative values: some social value figures in this report use proxy values marked "
                         "illustrative (invented for the demonstration). They are not for reporting.")
 
@@ -65,7 +67,7 @@ class CombinedRow:
     procurable_pence: int | None
     local_pence: int | None
     local_share: object
-    threshold: str
+    threshold: str  # what its published files cover, stated beside its figure
 
 
 @dataclass
@@ -79,6 +81,9 @@ class CommitteeReport:
     illustrative: bool
     rule: method.CountingRule
     notes: list[tuple[str, str]] = field(default_factory=list)
+    # (partner name, narrative): chosen by each partner's officers; the network's report shows
+    # only partners that share their lines with the lead (or, to a partner, its own).
+    case_studies: list[tuple[str, case_studies.Narrative]] = field(default_factory=list)
 
     @property
     def is_network(self) -> bool:
@@ -200,10 +205,10 @@ def only_the_readers(combined: list[CombinedRow], social_value: sv.AnnualReport,
 
 def threshold_label(organisation: Organisation) -> str:
     """What the partner's published spend files cover, in its words ("Publishes spend over £500")."""
-    pence = getattr(organisation, "publishes_spend_over_pence", None)
-    if not pence:
+    pence = organisation.publishes_spend_over_pence
+    if pence is None:
         return THRESHOLD_NOT_RECORDED
-    return f"Publishes spend over £{pence // 100:,}"
+    return f"Publishes spend {case_studies.THRESHOLDS.get(pence, f'over £{pence // 100:,}')}"
 
 
 def uses_illustrative_values(session: Session, network: Network, report: sv.AnnualReport) -> bool:
@@ -269,7 +274,8 @@ def partner_report(session: Session, organisation: Organisation, asked: str | No
         spend = _partner_spend(session, organisation, start, rule)
         social_value = sv.partner_report(session, organisation, year=start.year)
         illustrative = uses_illustrative_values(session, network, social_value)
-    report = CommitteeReport(network, organisation, start, spend, [], social_value, illustrative, rule)
+        chosen = [(organisation.name, n) for n in case_studies.chosen_narratives(session, start, social_value.year_end)]
+    report = CommitteeReport(network, organisation, start, spend, [], social_value, illustrative, rule, case_studies=chosen)
     report.notes = _notes(report)
     return report
 
@@ -294,6 +300,12 @@ def network_report(session: Session, network: Network, asked: str | None = None,
     partner_ids = [o.id for o in network.organisations]
     with network_wide(partner_ids, "the network's annual report: are illustrative values used"):
         illustrative = uses_illustrative_values(session, network, social_value)
-    report = CommitteeReport(network, None, start, spend, combined, social_value, illustrative, rule)
+    shown = [o for o in sorted(network.organisations, key=lambda o: o.name)
+             if (o.id == reader_id if reader_id is not None else o.shares_lines_with_lead)]
+    chosen = []
+    for organisation in shown:
+        with tenant_context(organisation.id):
+            chosen += [(organisation.name, n) for n in case_studies.chosen_narratives(session, start, social_value.year_end)]
+    report = CommitteeReport(network, None, start, spend, combined, social_value, illustrative, rule, case_studies=chosen)
     report.notes = _notes(report)
     return report

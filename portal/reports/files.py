@@ -13,7 +13,14 @@ from portal.downloads import safe_cell
 from portal.social_value.report_views import tidy_rows
 
 from .annual import ILLUSTRATIVE_WARNING, CommitteeReport
-from .tables import Section, combined_sections, method_section, report_tables, spend_sections
+from .tables import (
+    Section,
+    case_study_section,
+    combined_sections,
+    method_section,
+    report_tables,
+    spend_sections,
+)
 
 CSV_TYPE = "text/csv; charset=utf-8"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -58,8 +65,9 @@ def word_document(r: CommitteeReport) -> bytes:
     document.add_paragraph("Charts are not included as images: the data tables behind them are below.")
     parts = [("Spend", spend_sections(r)), ("Combined anchor spend", combined_sections(r))]
     spent = {s[0] for _, sections in parts for s in sections}
-    social_value = [s for s in report_tables(r) if s[0] not in spent and s[0] != "Method notes"]
-    parts += [("Social value", social_value), ("Method notes", [method_section(r)])]
+    stories = case_study_section(r)
+    social_value = [s for s in report_tables(r) if s[0] not in spent and s[0] not in ("Method notes", stories[0])]
+    parts += [("Social value", social_value), ("Case studies", [stories]), ("Method notes", [method_section(r)])]
     for heading, sections in parts:
         if not sections:
             continue

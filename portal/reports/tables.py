@@ -39,10 +39,18 @@ def combined_sections(r: CommitteeReport) -> list[Section]:
                c.local_share, c.threshold] for c in r.combined])]
 
 
+def case_study_section(r: CommitteeReport) -> Section:
+    """The narratives officers chose, with the contract each is about."""
+    return (f"Case studies {r.label}", ["Contract", "Title", "Partner", "Supplier", "Period ended", "What was delivered"],
+            [[n.contract_reference, n.contract_title, partner, n.supplier, n.period_end, n.narrative]
+             for partner, n in r.case_studies])
+
+
 def method_section(r: CommitteeReport) -> Section:
     return ("Method notes", ["Figures", "Where they come from"], [[topic, text] for topic, text in r.notes])
 
 
 def report_tables(r: CommitteeReport) -> list[Section]:
     """Every table of the report, in the order the page shows them."""
-    return [*spend_sections(r), *combined_sections(r), *report_sections(r.social_value), method_section(r)]
+    return [*spend_sections(r), *combined_sections(r), *report_sections(r.social_value), case_study_section(r),
+            method_section(r)]

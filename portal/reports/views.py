@@ -1,14 +1,18 @@
 """The annual report's page and files: the partner's own, and the network's for every partner of it and its lead."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from portal.dashboard.figures import year_label
 from portal.extensions import db
+from portal.social_value import totals as sv_totals
+from portal.social_value.report import chosen_year
 from tenants.models import Network
 from tenants.web import current_partner, is_lead_of, partner_required
 
-from . import annual, files
+from . import annual, case_studies, files
+from .forms import NOT_RECORDED, CaseStudiesForm, PublishingForm
 from .tables import report_tables
 
 bp = Blueprint("reports", __name__)
@@ -88,3 +92,46 @@ def network_report(network_id: int):
 @login_required
 def network_report_file(network_id: int, fmt: str):
     return _file(_network_report(network_id), fmt)
+
+
+@bp.route("/report/case-studies", methods=["GET", "POST"])
+@partner_required("officer")
+def choose_case_studies():
+    """The officer picks which of the year's verified delivery reports' narratives go into the annual report."""
+    organisation = current_partner().organisation
+    network = organisation.network
+    year = chosen_year(network, [], request.args.get("year"))
+    start, end = sv_totals.year_range(network, year)
+    found = case_studies.narratives(db.session, start, end)
+    form = CaseStudiesForm()
+    form.reports.choices = [(n.delivery_report_id, (f"{n.contract_reference} {n.contract_title}, period ended "
+                                                   f"{n.period_end:%d %B %Y}: {n.narrative}")) for n in found]
+    if request.method == "GET":
+        form.reports.data = [n.delivery_report_id for n in found if n.chosen]
+    elif form.validate_on_submit():
+        refused = case_studies.choose(db.session, organisation, start, end, form.reports.data, current_user.id)
+        if refused:  # the choices above allow only the partner's own; a refusal here is a race with an edit
+            abort(400, description="A chosen delivery report is no longer one of your verified reports with a narrative.")
+        db.session.commit()
+        flash("Case studies saved.", "success")
+        return redirect(url_for("reports.choose_case_studies", year=year))
+    return render_template("reports/case_studies.html", form=form, year=year, label=year_label(start),
+                           empty=not found), (400 if form.errors else 200)
+
+
+@bp.route("/report/publishing", methods=["GET", "POST"])
+@partner_required("admin")
+def publishing_threshold():
+    """The partner's admin records what its published spend files cover, stated beside its figure in the network's report."""
+    organisation = current_partner().organisation
+    form = PublishingForm()
+    if request.method == "GET":
+        pence = organisation.publishes_spend_over_pence
+        form.threshold.data = NOT_RECORDED if pence is None else str(pence)
+    elif form.validate_on_submit():
+        pence = None if form.threshold.data == NOT_RECORDED else int(form.threshold.data)
+        if case_studies.set_publishing_threshold(db.session, organisation, pence):
+            db.session.commit()
+            flash("Saved.", "success")
+        return redirect(url_for("reports.publishing_threshold"))
+    return render_template("reports/publishing.html", form=form, organisation=organisation), (400 if form.errors else 200)

@@ -189,6 +189,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "reports.partner_report_file": P,
     "reports.network_report": Expect("network_reader"),
     "reports.network_report_file": Expect("network_reader"),
+    "reports.choose_case_studies": Expect("partner", data={"reports": "{report_id}"}),  # B's report: refused
+    "reports.publishing_threshold": Expect("partner", data={"threshold": "50000"}),
     "gaps.show": L,
     "gaps.download": L,
     "gaps.categories": L,
