@@ -111,9 +111,9 @@ def withheld_measures(row) -> frozenset[str]:
     return _withheld(row)
 
 
-def place_figures_withheld(session: Session, network: Network, year) -> places.PlaceFigures:
-    """By IMD decile and ward for a network year row, a place only one partner's spend went into withheld."""
-    return _places(session, network, year)
+def procurable_shown(row) -> bool:
+    """May a place row of the network's be shown to anyone but the lead (two partners' procurable spend in it, or none)?"""
+    return _procurable_shown(row)
 
 
 def _withheld(row) -> frozenset[str]:

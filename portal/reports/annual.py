@@ -19,11 +19,12 @@ from portal.network import comparison
 from portal.social_value import report as sv
 from portal.social_value.models import Commitment, ProxyValue
 from portal.spend import queries
+from portal.spend.queries import share
 from portal.spend.totals import add_months
 from tenants import network_wide, tenant_context
 from tenants.models import Network, Organisation
 
-from . import case_studies
+from . import case_studies, periods
 
 ILLUSTRATIVE_WARNING = ("Illustrative values: some social value figures in this report use proxy values marked "
                         "illustrative (invented for the demonstration). They are not for reporting.")
@@ -74,7 +75,7 @@ class CombinedRow:
 class CommitteeReport:
     network: Network
     organisation: Organisation | None  # None: the network's report
-    year_start: date
+    period: periods.Period
     spend: SpendSection | None  # None: no spend totals for the year
     combined: list[CombinedRow]
     social_value: sv.AnnualReport
@@ -94,21 +95,25 @@ class CommitteeReport:
         return self.organisation.name if self.organisation else self.network.name
 
     @property
+    def year_start(self) -> date:
+        return self.period.year_start
+
+    @property
     def label(self) -> str:
-        return figures.year_label(self.year_start)
+        return self.period.label
 
     @property
     def previous_label(self) -> str:
-        return figures.year_label(add_months(self.year_start, -12))
+        return self.period.previous.label
 
 
 # A partner's published spend file covers payments over this; the network does not record it yet.
 THRESHOLD_NOT_RECORDED = "Publishing threshold not recorded"
 
 
-def _spend_figures(now_row, before_row, year_start: date, rule, withheld=lambda row: frozenset()) -> list[SpendFigure]:
-    """The dashboard's headlines this year and last; ``withheld(row)`` names the ones not to show."""
-    now = figures.headlines(now_row, figures.month_range(year_start, 12), rule)
+def _spend_figures(now_row, before_row, period: periods.Period, rule, withheld=lambda row: frozenset()) -> list[SpendFigure]:
+    """The dashboard's headlines this period and the same period last year; ``withheld(row)`` names the ones not to show."""
+    now = figures.headlines(now_row, figures.month_range(period.start, period.months), rule)
     before = {h.key: h for h in figures.headlines(before_row, {}, rule)} if before_row is not None else {}
     hidden_now = withheld(now_row)
     hidden_before = withheld(before_row) if before_row is not None else frozenset()
@@ -136,52 +141,49 @@ def withheld_from_partners(row) -> frozenset[str]:
     return hidden
 
 
-def _year_row(rows, year_start: date):
-    return next((r for r in rows if r.period_start == year_start), None)
+def _one(rows):
+    return rows[0] if rows else None
 
 
-def _partner_spend(session: Session, organisation: Organisation, year_start: date, rule) -> SpendSection | None:
-    """Inside the partner's tenant context: its year and last year from its stored totals."""
-    years = queries.partner_totals(session, "year", "all")
-    now, before = _year_row(years, year_start), _year_row(years, add_months(year_start, -12))
-    if now is None:
-        return None
-    wards = queries.partner_totals(session, "year", "ward", year_start)
-    return SpendSection(
-        _spend_figures(now, before, year_start, rule),
-        places.place_figures(queries.partner_totals(session, "year", "imd", year_start), wards, now.procurable_pence,
-                             method.area_names(session, [r.key for r in wards])),
-    )
+def _spend(session: Session, read, period: periods.Period, rule, for_partner: bool = False) -> SpendSection | None:
+    """Spend of the period and the same period last year, by ward and IMD decile, from ``read``'s stored rows.
 
-
-def _network_spend(session: Session, network: Network, year_start: date, rule, for_partner: bool) -> SpendSection | None:
-    """Inside ``over_the_network``: the network's combined year and last year.
-
-    ``for_partner``: a partner is reading, so a figure only one partner's spend went into is
-    withheld, as on the public summary (it would be that partner's own figure).
+    ``for_partner``: a partner is reading the network's rows, so a figure only one partner's
+    spend went into is withheld, as on the public summary (it would be that partner's own).
     """
-    years = queries.network_totals(session, network.id, "year")
-    now, before = _year_row(years, year_start), _year_row(years, add_months(year_start, -12))
+    now = _one(periods.rows_for(read, period, "all"))
     if now is None:
         return None
+    before = _one(periods.rows_for(read, period.previous, "all"))
+    wards, deciles = periods.rows_for(read, period, "ward"), periods.rows_for(read, period, "imd")
+    withheld_keys = set()
     if for_partner:
-        return SpendSection(_spend_figures(now, before, year_start, rule, withheld_from_partners),
-                            public.place_figures_withheld(session, network, now))
-    wards = [r for r in queries.network_totals(session, network.id, "year", "ward") if r.period_start == year_start]
-    deciles = [r for r in queries.network_totals(session, network.id, "year", "imd") if r.period_start == year_start]
+        withheld_keys = {(b, r.key) for b, rows in (("imd", deciles), ("ward", wards)) for r in rows
+                         if not public.procurable_shown(r)}
     return SpendSection(
-        _spend_figures(now, before, year_start, rule),
-        places.place_figures(deciles, wards, now.procurable_pence, method.area_names(session, [r.key for r in wards])),
+        _spend_figures(now, before, period, rule, withheld_from_partners if for_partner else (lambda row: frozenset())),
+        places.place_figures(deciles, wards, now.procurable_pence, method.area_names(session, [r.key for r in wards]),
+                             withheld_keys=withheld_keys),
     )
 
 
-def _combined(session: Session, network: Network, year_start: date) -> list[CombinedRow]:
-    """Each partner's year (totals only, never lines), as the lead's comparison reads them."""
+def _combined(session: Session, network: Network, period: periods.Period) -> list[CombinedRow]:
+    """Each partner's period (totals only, never lines), as the lead's comparison reads them."""
     thresholds = {o.id: threshold_label(o) for o in network.organisations}
+    if period.half is None:
+        reads = [queries.partners_side_by_side(session, network, "year", period.start)]
+    else:
+        reads = [queries.partners_side_by_side(session, network, "quarter", add_months(period.start, n)) for n in (0, 3)]
     rows = []
-    for p in comparison.compare_partners(session, network, year_start).partners:
-        rows.append(CombinedRow(p.name, p.total_pence, p.procurable_pence, p.local_pence, p.local_share,
-                                thresholds.get(p.organisation_id, THRESHOLD_NOT_RECORDED)))
+    for parts in zip(*reads, strict=True):
+        found = [p.measures for p in parts if p.measures is not None]
+        measures = {m: sum(f[m] for f in found) for m in ("total_pence", "procurable_pence", "local_pence")} if found else None
+        if measures is None:
+            rows.append(CombinedRow(parts[0].name, None, None, None, None, thresholds.get(parts[0].organisation_id, "")))
+            continue
+        rows.append(CombinedRow(parts[0].name, measures["total_pence"], measures["procurable_pence"], measures["local_pence"],
+                                share(measures["local_pence"], measures["procurable_pence"]),
+                                thresholds.get(parts[0].organisation_id, THRESHOLD_NOT_RECORDED)))
     return rows
 
 
@@ -249,6 +251,11 @@ def _notes(report: CommitteeReport) -> list[tuple[str, str]]:
                                           "include them. Combined spend figures only one partner's spend went into are "
                                           "withheld, as on the public summary; spend with employee-owned firms and "
                                           "Real Living Wage employers is not shown.")))
+    if report.period.half is not None:
+        notes.append(("Half-year", (f"Spend and case studies are for {report.label}, against the same half a year "
+                                   "before (the sum of the quarters' totals). Social value is for the whole financial "
+                                   f"year {figures.year_label(report.year_start)}; its halves are in the table "
+                                   "'Year and half-year'.")))
     if report.illustrative:
         notes.append(("Measure values", ILLUSTRATIVE_WARNING))
     return notes
@@ -264,24 +271,24 @@ def _year_start(network: Network, asked: str | None, years: list[date]) -> date:
     return date(year, network.financial_year_start_month, 1)
 
 
-def partner_report(session: Session, organisation: Organisation, asked: str | None = None) -> CommitteeReport:
-    """The partner's report for ``?year=`` (default: its latest year of spend), read in its own tenant context."""
+def partner_report(session: Session, organisation: Organisation, asked: str | None = None,
+                   half: int | None = None) -> CommitteeReport:
+    """The partner's report for ``?year=`` (default: its latest year of spend) or one half of it, in its own tenant context."""
     network = organisation.network
     rule = method.counting_rule(session, network)
     with tenant_context(organisation.id):
-        years = figures.financial_years(session)
-        start = _year_start(network, asked, years)
-        spend = _partner_spend(session, organisation, start, rule)
-        social_value = sv.partner_report(session, organisation, year=start.year)
+        period = periods.Period(_year_start(network, asked, figures.financial_years(session)), half)
+        spend = _spend(session, lambda kind, breakdown: queries.partner_totals(session, kind, breakdown), period, rule)
+        social_value = sv.partner_report(session, organisation, year=period.year_start.year)
         illustrative = uses_illustrative_values(session, network, social_value)
-        chosen = [(organisation.name, n) for n in case_studies.chosen_narratives(session, start, social_value.year_end)]
-    report = CommitteeReport(network, organisation, start, spend, [], social_value, illustrative, rule, case_studies=chosen)
+        chosen = [(organisation.name, n) for n in case_studies.chosen_narratives(session, period.start, period.end)]
+    report = CommitteeReport(network, organisation, period, spend, [], social_value, illustrative, rule, case_studies=chosen)
     report.notes = _notes(report)
     return report
 
 
 def network_report(session: Session, network: Network, asked: str | None = None,
-                   reader_id: int | None = None) -> CommitteeReport:
+                   reader_id: int | None = None, half: int | None = None) -> CommitteeReport:
     """The network's report: combined spend, each partner's year, the network's social value.
 
     The lead reads it (``reader_id`` None) and so may any partner of the network
@@ -289,12 +296,12 @@ def network_report(session: Session, network: Network, asked: str | None = None,
     ``portal.social_value.report.network_report`` allows the reader.
     """
     rule = method.counting_rule(session, network)
-    years = comparison.financial_years(session, network)
-    start = _year_start(network, asked, years)
+    period = periods.Period(_year_start(network, asked, comparison.financial_years(session, network)), half)
     with queries.over_the_network(session, network.id, "the network's annual report: combined spend"):
-        spend = _network_spend(session, network, start, rule, for_partner=reader_id is not None)
-    combined = _combined(session, network, start)
-    social_value = sv.network_report(session, network, year=start.year, reader_id=reader_id)
+        spend = _spend(session, lambda kind, breakdown: queries.network_totals(session, network.id, kind, breakdown),
+                       period, rule, for_partner=reader_id is not None)
+    combined = _combined(session, network, period)
+    social_value = sv.network_report(session, network, year=period.year_start.year, reader_id=reader_id)
     if reader_id is not None:
         combined, social_value = only_the_readers(combined, social_value, reader_id, network)
     partner_ids = [o.id for o in network.organisations]
@@ -305,7 +312,7 @@ def network_report(session: Session, network: Network, asked: str | None = None,
     chosen = []
     for organisation in shown:
         with tenant_context(organisation.id):
-            chosen += [(organisation.name, n) for n in case_studies.chosen_narratives(session, start, social_value.year_end)]
-    report = CommitteeReport(network, None, start, spend, combined, social_value, illustrative, rule, case_studies=chosen)
+            chosen += [(organisation.name, n) for n in case_studies.chosen_narratives(session, period.start, period.end)]
+    report = CommitteeReport(network, None, period, spend, combined, social_value, illustrative, rule, case_studies=chosen)
     report.notes = _notes(report)
     return report

@@ -11,7 +11,7 @@ from portal.social_value.report import chosen_year
 from tenants.models import Network
 from tenants.web import current_partner, is_lead_of, partner_required
 
-from . import annual, case_studies, files
+from . import annual, case_studies, files, periods
 from .forms import NOT_RECORDED, CaseStudiesForm, PublishingForm
 from .tables import report_tables
 
@@ -46,7 +46,7 @@ def _network_report(network_id: int) -> annual.CommitteeReport:
         if partner is None or partner.organisation.network_id != network.id:
             abort(404)
         reader = partner.organisation.id
-    return annual.network_report(db.session, network, request.args.get("year"), reader_id=reader)
+    return annual.network_report(db.session, network, request.args.get("year"), reader_id=reader, half=_half())
 
 
 def _page(r: annual.CommitteeReport, urls: dict):
@@ -57,12 +57,22 @@ def _page(r: annual.CommitteeReport, urls: dict):
 def _file(r: annual.CommitteeReport, fmt: str) -> Response:
     write, mimetype = FILES[fmt]
     who = "network" if r.is_network else "partner"
+    half = f"-h{r.period.half}" if r.period.half else ""
     return Response(write(r), mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="annual-report-{who}-{r.year_start.year}.{fmt}"'})
+        "Content-Disposition": f'attachment; filename="annual-report-{who}-{r.year_start.year}{half}.{fmt}"'})
+
+
+def _half() -> int | None:
+    return periods.chosen_half(request.args.get("half"))
 
 
 def _partner_report() -> annual.CommitteeReport:
-    return annual.partner_report(db.session, current_partner().organisation, request.args.get("year"))
+    return annual.partner_report(db.session, current_partner().organisation, request.args.get("year"), half=_half())
+
+
+def _args(r: annual.CommitteeReport) -> dict:
+    """The period in a URL: ?year= and, for a half-year, ?half=."""
+    return {"year": r.year_start.year, **({"half": r.period.half} if r.period.half else {})}
 
 
 @bp.route("/report")
@@ -70,7 +80,8 @@ def _partner_report() -> annual.CommitteeReport:
 def partner_report():
     """The partner's annual report for ``?year=`` (default: its latest year of spend)."""
     r = _partner_report()
-    return _page(r, {fmt: ("reports.partner_report_file", {"fmt": fmt, "year": r.year_start.year}) for fmt in FILES})
+    return _page(r, {"form": ("reports.partner_report", {}),
+                     **{fmt: ("reports.partner_report_file", {"fmt": fmt, **_args(r)}) for fmt in FILES}})
 
 
 @bp.route("/report.<any(pdf, csv, docx, xlsx):fmt>")
@@ -84,8 +95,9 @@ def partner_report_file(fmt: str):
 def network_report(network_id: int):
     """The network's annual report. :raise 404: unless the user leads the network or belongs to a partner of it."""
     r = _network_report(network_id)
-    return _page(r, {fmt: ("reports.network_report_file", {"network_id": network_id, "fmt": fmt,
-                                                           "year": r.year_start.year}) for fmt in FILES})
+    return _page(r, {"form": ("reports.network_report", {"network_id": network_id}),
+                     **{fmt: ("reports.network_report_file", {"network_id": network_id, "fmt": fmt, **_args(r)})
+                        for fmt in FILES}})
 
 
 @bp.route("/network/<int:network_id>/report.<any(pdf, csv, docx, xlsx):fmt>")

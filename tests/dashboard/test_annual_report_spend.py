@@ -126,3 +126,36 @@ def test_the_pdf_text_holds_the_spend_figures(spend_world, sign_in, app_ctx):
     for key in ("total", "procurable", "local", "sme"):
         assert cell_text(pounds_number(want[key])) in text, key
     assert "Procurable spend by IMD decile 2024 to 2025" in text and annual.ILLUSTRATIVE_WARNING not in text
+
+
+def _in_half(lines, start: date, end: date):
+    return [line for line in lines if start <= line.day < end]
+
+
+def test_a_half_years_spend_equals_its_lines_for_the_partner_and_the_network(spend_world, app_ctx):
+    h1, h2 = (date(2024, 4, 1), date(2024, 10, 1)), (date(2024, 10, 1), date(2025, 4, 1))
+    for half, (start, end) in ((1, h1), (2, h2)):
+        r = annual.partner_report(db.session, spend_world.a, "2024", half=half)
+        assert r.period.start == start and r.period.end == end
+        want = headline(_in_half(spend_world.a_lines, start, end))
+        assert {f.key: f.pence for f in r.spend.figures} == want, half
+        last = headline(_in_half(spend_world.a_lines, date(start.year - 1, start.month, 1), date(end.year - 1, end.month, 1)))
+        assert {f.key: f.previous_pence for f in r.spend.figures} == (last if last["total"] else dict.fromkeys(want)), half
+        lead = annual.network_report(db.session, spend_world.network, "2024", half=half)
+        both = _in_half(spend_world.a_lines + spend_world.b_lines, start, end)
+        assert {f.key: f.pence for f in lead.spend.figures} == headline(both), half
+        combined = {row.name: row.total_pence for row in lead.combined}
+        for partner, lines in ((spend_world.a, spend_world.a_lines), (spend_world.b, spend_world.b_lines)):
+            total = headline(_in_half(lines, start, end))["total"]
+            assert combined[partner.name] == (total or None), (half, partner.name)
+    assert r.label == "October 2024 to March 2025"
+    assert any(topic == "Half-year" for topic, _ in r.notes)
+
+
+def test_the_half_year_page_and_files_name_the_half(spend_world, sign_in, app_ctx):
+    client = sign_in(spend_world.a_viewer)
+    page = client.get("/report?year=2024&half=1").get_data(as_text=True)
+    assert "April 2024 to September 2024" in page and "/report.docx?year=2024&amp;half=1" in page
+    response = client.get("/report.docx?year=2024&half=1")
+    assert 'annual-report-partner-2024-h1.docx' in response.headers["Content-Disposition"]
+    assert "Spend April 2024 to September 2024" in text_of(".docx", response.data)
