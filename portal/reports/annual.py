@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from portal.dashboard import figures, method, places, public
 from portal.network import comparison
 from portal.social_value import report as sv
+from portal.social_value import totals as sv_totals
 from portal.social_value.models import Commitment, ProxyValue
 from portal.spend import queries
 from portal.spend.queries import share
@@ -261,14 +262,22 @@ def _notes(report: CommitteeReport) -> list[tuple[str, str]]:
     return notes
 
 
-def _year_start(network: Network, asked: str | None, years: list[date]) -> date:
+def _year_start(network: Network, asked: str | None, years: list[date], social_value_years) -> date:
+    """The year asked for, else the latest with spend, else the latest with social value, else this one."""
     for start in years:
         if asked and str(start.year) == asked.strip():
             return start
-    if years:
+    if not asked and years:
         return years[0]
-    year = sv.chosen_year(network, [], asked)
+    year = sv.chosen_year(network, social_value_years(), asked)
     return date(year, network.financial_year_start_month, 1)
+
+
+def _social_value_years(session: Session, network: Network, ids) -> list[int]:
+    """The years with social value figures, latest first (inside the report's scope)."""
+    made = sv_totals.committed(session, network, ids, by=("year",))
+    done = sv_totals.delivered(session, network, ids, by=("year",))
+    return sorted({int(t.key[0]) for rows in (made, done) for t in rows}, reverse=True)
 
 
 def partner_report(session: Session, organisation: Organisation, asked: str | None = None,
@@ -277,7 +286,8 @@ def partner_report(session: Session, organisation: Organisation, asked: str | No
     network = organisation.network
     rule = method.counting_rule(session, network)
     with tenant_context(organisation.id):
-        period = periods.Period(_year_start(network, asked, figures.financial_years(session)), half)
+        period = periods.Period(_year_start(network, asked, figures.financial_years(session),
+                                            lambda: _social_value_years(session, network, [organisation.id])), half)
         spend = _spend(session, lambda kind, breakdown: queries.partner_totals(session, kind, breakdown), period, rule)
         social_value = sv.partner_report(session, organisation, year=period.year_start.year)
         illustrative = uses_illustrative_values(session, network, social_value)
@@ -296,7 +306,14 @@ def network_report(session: Session, network: Network, asked: str | None = None,
     ``portal.social_value.report.network_report`` allows the reader.
     """
     rule = method.counting_rule(session, network)
-    period = periods.Period(_year_start(network, asked, comparison.financial_years(session, network)), half)
+    partner_ids = [o.id for o in network.organisations]
+
+    def social_value_years():
+        with network_wide(partner_ids, "the network's annual report: its years of social value"):
+            return _social_value_years(session, network, partner_ids)
+
+    period = periods.Period(_year_start(network, asked, comparison.financial_years(session, network), social_value_years),
+                            half)
     with queries.over_the_network(session, network.id, "the network's annual report: combined spend"):
         spend = _spend(session, lambda kind, breakdown: queries.network_totals(session, network.id, kind, breakdown),
                        period, rule, for_partner=reader_id is not None)
@@ -304,7 +321,6 @@ def network_report(session: Session, network: Network, asked: str | None = None,
     social_value = sv.network_report(session, network, year=period.year_start.year, reader_id=reader_id)
     if reader_id is not None:
         combined, social_value = only_the_readers(combined, social_value, reader_id, network)
-    partner_ids = [o.id for o in network.organisations]
     with network_wide(partner_ids, "the network's annual report: are illustrative values used"):
         illustrative = uses_illustrative_values(session, network, social_value)
     shown = [o for o in sorted(network.organisations, key=lambda o: o.name)

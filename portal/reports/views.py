@@ -112,7 +112,7 @@ def choose_case_studies():
     """The officer picks which of the year's verified delivery reports' narratives go into the annual report."""
     organisation = current_partner().organisation
     network = organisation.network
-    year = chosen_year(network, [], request.args.get("year"))
+    year = chosen_year(network, [], request.args.get("year"))  # the report links here with its year
     start, end = sv_totals.year_range(network, year)
     found = case_studies.narratives(db.session, start, end)
     form = CaseStudiesForm()
