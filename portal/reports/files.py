@@ -62,7 +62,10 @@ def word_document(r: CommitteeReport) -> bytes:
     document.add_heading(title(r), level=0)
     if r.illustrative:
         document.add_paragraph(ILLUSTRATIVE_WARNING, style="Intense Quote")
-    document.add_paragraph("Charts are not included as images: the data tables behind them are below.")
+    # python-docx embeds raster images only, and no chart library is installed to draw PNGs:
+    # the page's and the PDF's charts are SVG, so here each chart's data table stands in for it.
+    document.add_paragraph("The charts on the report's page and PDF are not included here: the tables they are drawn "
+                           "from are below.")
     parts = [("Spend", spend_sections(r)), ("Combined anchor spend", combined_sections(r))]
     spent = {s[0] for _, sections in parts for s in sections}
     stories = case_study_section(r)

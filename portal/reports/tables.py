@@ -54,3 +54,19 @@ def report_tables(r: CommitteeReport) -> list[Section]:
     """Every table of the report, in the order the page shows them."""
     return [*spend_sections(r), *combined_sections(r), *report_sections(r.social_value), case_study_section(r),
             method_section(r)]
+
+
+def charts_by_table(r: CommitteeReport) -> dict:
+    """The page's and the PDF's charts (inline SVG), keyed by the title of the table that holds their data."""
+    from portal.dashboard import charts
+    from portal.social_value.report_views import report_charts
+
+    out = {}
+    if r.spend is not None:
+        places = charts.place_charts(r.spend.places, f"Procurable spend, {r.label},")
+        out[f"Procurable spend by IMD decile {r.label}"] = places["imd"]
+        out[f"Procurable spend by ward {r.label}"] = places["wards"]
+    sv = report_charts(r.social_value)
+    out[f"By theme {r.social_value.label}"] = sv["themes"]
+    out["Year by year"] = sv["years"]
+    return out

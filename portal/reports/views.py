@@ -13,7 +13,7 @@ from tenants.web import current_partner, is_lead_of, partner_required
 
 from . import annual, case_studies, files, periods
 from .forms import NOT_RECORDED, CaseStudiesForm, PublishingForm
-from .tables import report_tables
+from .tables import charts_by_table, report_tables
 
 bp = Blueprint("reports", __name__)
 
@@ -24,7 +24,7 @@ def _pdf(r: annual.CommitteeReport) -> bytes:
     from portal.social_value.report_views import PRINT_CSS, _no_fetching
 
     html = render_template("reports/annual_print.html", report=r, tables=report_tables(r), cell=files.cell_text,
-                           warning=annual.ILLUSTRATIVE_WARNING)
+                           warning=annual.ILLUSTRATIVE_WARNING, charts=charts_by_table(r))
     return HTML(string=html, url_fetcher=_no_fetching).write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))])
 
 
@@ -51,7 +51,7 @@ def _network_report(network_id: int) -> annual.CommitteeReport:
 
 def _page(r: annual.CommitteeReport, urls: dict):
     return render_template("reports/annual.html", report=r, tables=report_tables(r), cell=files.cell_text,
-                           warning=annual.ILLUSTRATIVE_WARNING, urls=urls)
+                           warning=annual.ILLUSTRATIVE_WARNING, urls=urls, charts=charts_by_table(r))
 
 
 def _file(r: annual.CommitteeReport, fmt: str) -> Response:

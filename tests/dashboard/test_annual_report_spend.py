@@ -95,6 +95,8 @@ def test_the_word_document_has_the_pages_headings_and_tables(spend_world, sign_i
                     "Procurable spend by ward 2024 to 2025", "Social value", "Method notes"):
         assert heading in headings, heading
         assert heading in page.get_data(as_text=True)  # the page has the same heading
+    # The charts are on the page beside their tables (by decile, by ward, by theme, year by year).
+    assert page.get_data(as_text=True).count('data-testid="chart"') == 4
     spend = document.tables[0]
     assert spend.rows[0].cells[0].text == "Figure"
     want = headline(in_year(spend_world.a_lines, YEAR))
