@@ -82,12 +82,18 @@ class Organisation(db.Model):
     # The partner's own choice (its admin's, logged): may the lead open its spend lines,
     # or only its totals? Off by default.
     shares_lines_with_lead: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # What the partner's published spend files cover: payments over £500 (councils, under the
+    # Transparency Code) or over £25,000 (many NHS bodies); None until recorded. The annual
+    # report states it beside the partner's figure, because the figures are not alike.
+    publishes_spend_over_pence: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     network: Mapped[Network] = relationship(back_populates="organisations")
 
     __table_args__ = (
         UniqueConstraint("network_id", "name"),
+        CheckConstraint("publishes_spend_over_pence IS NULL OR publishes_spend_over_pence >= 0",
+                        name="publishing_threshold_not_negative"),
         CheckConstraint(
             "kind IN (" + ", ".join(f"'{k}'" for k in ORGANISATION_KINDS) + ")", name="kind"
         ),

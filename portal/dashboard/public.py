@@ -106,6 +106,16 @@ def _shown(row) -> bool:
     return row.partner_count >= MIN_PARTNERS
 
 
+def withheld_measures(row) -> frozenset[str]:
+    """The headline measures of a network row not to show to anyone but the lead (see ``_withheld``)."""
+    return _withheld(row)
+
+
+def procurable_shown(row) -> bool:
+    """May a place row of the network's be shown to anyone but the lead (two partners' procurable spend in it, or none)?"""
+    return _procurable_shown(row)
+
+
 def _withheld(row) -> frozenset[str]:
     """The headline measures only one partner had any of in this row (none at all is shown: £0).
 

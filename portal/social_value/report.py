@@ -175,17 +175,23 @@ def partner_report(session: Session, organisation: Organisation, year: int | Non
         return _report(session, organisation.network, [organisation.id], organisation, year, asked)
 
 
-def network_report(session: Session, network: Network, year: int | None = None, asked: str | None = None) -> AnnualReport:
-    """The network's annual report over all its partners (the lead's): a network-wide read.
+def network_report(session: Session, network: Network, year: int | None = None, asked: str | None = None,
+                   reader_id: int | None = None) -> AnnualReport:
+    """The network's annual report over all its partners: a network-wide read.
 
     Every partner's figures are in the totals; contracts are listed by name (reference, title,
     supplier) only for partners that share their lines with the lead, the same choice that
     opens their spend lines (portal/partner/services.py). Others share their totals only.
+    ``reader_id``: a partner (not the lead) is reading: only its own contracts are listed,
+    since a partner's choice shares its lines with the lead, not with the other partners.
     """
     partners = session.execute(select(Organisation.id, Organisation.shares_lines_with_lead)
                                .where(Organisation.network_id == network.id)).all()
     partner_ids = [p.id for p in partners]
-    listed = [p.id for p in partners if p.shares_lines_with_lead]
+    if reader_id is None:
+        listed = [p.id for p in partners if p.shares_lines_with_lead]
+    else:
+        listed = [p.id for p in partners if p.id == reader_id]
     with network_wide(partner_ids, f"annual social value report of network {network.id}"):
         return _report(session, network, partner_ids, None, year, asked, listed_ids=listed)
 

@@ -54,6 +54,11 @@ def _charts(r: annual.AnnualReport) -> dict:
     }
 
 
+def report_charts(r: annual.AnnualReport) -> dict:
+    """The report's charts by theme and by year (inline SVG), for every page or PDF that shows this report."""
+    return _charts(r)
+
+
 def _page(r: annual.AnnualReport, urls: dict):
     return render_template("social_value/report.html", report=r, charts=_charts(r), urls=urls,
                            rlw_labels=annual.RLW_LABELS, route_labels=annual.ROUTE_LABELS)

@@ -9,6 +9,8 @@ a route that is not. The audience decides the answers each role may get:
 - ``partner``: a partner's own pages with no object in the URL.
 - ``partner_object``: the URL names B's object: 404 (or 403 for too low a role) for everyone.
 - ``lead``: the URL names the shared network: only its lead gets through.
+- ``network_reader``: the URL names the shared network: its lead and its partners' people get
+  through (the network's annual report); anyone else gets 403 or 404.
 - ``any_lead``: shared by every network (the official registers): any network's lead gets through.
 - ``token``: a signed link; a forged token must be refused.
 - ``business``: a registered SME's own pages.
@@ -50,6 +52,8 @@ def allowed(audience: str, role: str) -> set[int] | None:
         return {403, 404}
     if audience == "lead":
         return None if role == "lead" else {403, 404}
+    if audience == "network_reader":
+        return None if role in ("lead", "a_viewer", "a_officer", "a_admin") else {403, 404}
     if audience == "any_lead":
         return None if role in ("lead", "other_lead") else {403, 404}
     if audience == "business":
@@ -180,6 +184,13 @@ EXPECTATIONS: dict[str, Expect] = {
     "sv_report.network_report": L,
     "sv_report.network_report_download": L,
     "sv_report.network_report_pdf": L,
+    # The annual report for scrutiny (portal/reports): partners read the network's too.
+    "reports.partner_report": P,
+    "reports.partner_report_file": P,
+    "reports.network_report": Expect("network_reader"),
+    "reports.network_report_file": Expect("network_reader"),
+    "reports.choose_case_studies": Expect("partner", data={"reports": "{report_id}"}),  # B's report: refused
+    "reports.publishing_threshold": Expect("partner", data={"threshold": "50000"}),
     "gaps.show": L,
     "gaps.download": L,
     "gaps.categories": L,
