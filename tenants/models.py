@@ -86,6 +86,9 @@ class Organisation(db.Model):
     # Transparency Code) or over £25,000 (many NHS bodies); None until recorded. The annual
     # report states it beside the partner's figure, because the figures are not alike.
     publishes_spend_over_pence: Mapped[int | None] = mapped_column(Integer)
+    # The partner's own choice (its admin's): may its social value figures go into the network's
+    # public summary? Off by default; a combined figure is still shown only over two partners or more.
+    shows_social_value_publicly: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     network: Mapped[Network] = relationship(back_populates="organisations")

@@ -11,7 +11,7 @@ from portal.spend.lines_filter import LineFilter
 from tenants.models import Network
 from tenants.web import current_partner, partner_required
 
-from . import charts, figures, public, tables
+from . import charts, figures, public, public_social_value, tables
 
 bp = Blueprint("dashboard", __name__)
 
@@ -85,4 +85,5 @@ def network_summary(slug: str):
         if summary.places is not None:
             place_charts = charts.place_charts(summary.places, f"Combined procurable spend, {summary.label},")
     return render_template("dashboard/network_summary.html", network=network, summary=summary, chart=chart,
-                           place_charts=place_charts)
+                           place_charts=place_charts,
+                           social_value=public_social_value.social_value_summary(db.session, network))

@@ -22,4 +22,9 @@ class PublishingForm(FlaskForm):
         choices=[(str(p), f"Payments {label}") for p, label in THRESHOLDS.items()] + [(NOT_RECORDED, "Not recorded")],
         validators=[DataRequired(message="Choose what your published spend files cover")],
     )
+    public_social_value = RadioField(
+        "Show your social value in the network's public summary?", widget=GovRadioInput(),
+        choices=[("yes", "Yes: add our figures to the combined ones (never shown on their own)"), ("no", "No")],
+        validators=[DataRequired(message="Choose whether to show your social value in the public summary")],
+    )
     submit = SubmitField("Save", widget=GovSubmitInput())

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from portal.accounts.services import record
 from portal.dashboard.figures import year_label
 from portal.extensions import db
 from portal.social_value import totals as sv_totals
@@ -140,9 +141,16 @@ def publishing_threshold():
     if request.method == "GET":
         pence = organisation.publishes_spend_over_pence
         form.threshold.data = NOT_RECORDED if pence is None else str(pence)
+        form.public_social_value.data = "yes" if organisation.shows_social_value_publicly else "no"
     elif form.validate_on_submit():
         pence = None if form.threshold.data == NOT_RECORDED else int(form.threshold.data)
-        if case_studies.set_publishing_threshold(db.session, organisation, pence):
+        changed = case_studies.set_publishing_threshold(db.session, organisation, pence)
+        showing = form.public_social_value.data == "yes"
+        if showing != organisation.shows_social_value_publicly:
+            organisation.shows_social_value_publicly = showing
+            record(db.session, "partner.public_social_value_changed", current_user, showing=showing)
+            changed = True
+        if changed:
             db.session.commit()
             flash("Saved.", "success")
         return redirect(url_for("reports.publishing_threshold"))

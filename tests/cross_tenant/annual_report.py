@@ -185,11 +185,14 @@ def probe_publishing_threshold(w: World):
     page = client.get(f"/report/publishing?{_forged(w)}")
     assert page.status_code == 200
     _clean(page.get_data(as_text=True))
-    response = client.post(f"/report/publishing?{_forged(w)}", data={"threshold": "2500000", "organisation_id": w.b_partner.id})
+    response = client.post(f"/report/publishing?{_forged(w)}", data={
+        "threshold": "2500000", "public_social_value": "yes", "organisation_id": w.b_partner.id})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Organisation, w.a_partner.id).publishes_spend_over_pence == 2_500_000
+    assert db.session.get(Organisation, w.a_partner.id).shows_social_value_publicly is True
     assert db.session.get(Organisation, w.b_partner.id).publishes_spend_over_pence is None
+    assert db.session.get(Organisation, w.b_partner.id).shows_social_value_publicly is False
     assert client.post("/report/publishing", data={"threshold": "1"}).status_code == 400
 
 

@@ -190,7 +190,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "reports.network_report": Expect("network_reader"),
     "reports.network_report_file": Expect("network_reader"),
     "reports.choose_case_studies": Expect("partner", data={"reports": "{report_id}"}),  # B's report: refused
-    "reports.publishing_threshold": Expect("partner", data={"threshold": "50000"}),
+    "reports.publishing_threshold": Expect("partner", data={"threshold": "50000", "public_social_value": "no"}),
     "gaps.show": L,
     "gaps.download": L,
     "gaps.categories": L,
