@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from contextlib import contextmanager
 
 from flask import current_app, has_app_context
 from sqlalchemy import event, text
@@ -285,3 +286,17 @@ def unprotect_tables(op, tables) -> None:
         for table in tables:
             for statement in disable_statements(table):
                 op.execute(statement)
+
+
+@contextmanager
+def owner_unbound(op, tables):
+    """In a migration: lift FORCE on these tables for the statements inside, so the owner may fill or
+    fix their rows (forced row-level security binds the owner too), and put it back after."""
+    postgres = op.get_bind().dialect.name == "postgresql"
+    if postgres:
+        for table in tables:
+            op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
+    yield
+    if postgres:
+        for table in tables:
+            op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")

@@ -41,15 +41,9 @@ def upgrade():
         batch_op.add_column(sa.Column('sole_partner_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_sv_network_totals_sole_partner_id_organisations'),
                                     'organisations', ['sole_partner_id'], ['id'], ondelete='CASCADE')
-    # Forced row-level security binds the owner too: lifted for the fill only.
-    if postgres:
-        for table in _READ_FOR_FILL:
-            op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
-    for statement in _FILL:
-        op.execute(statement)
-    if postgres:
-        for table in _READ_FOR_FILL:
-            op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+    with rls.owner_unbound(op, _READ_FOR_FILL):
+        for statement in _FILL:
+            op.execute(statement)
     with op.batch_alter_table(TABLE, schema=None) as batch_op:
         batch_op.create_check_constraint(batch_op.f('ck_sv_network_totals_sole_partner_named'),
                                          "(partner_count = 1) = (sole_partner_id IS NOT NULL)")

@@ -39,16 +39,10 @@ def upgrade():
         batch_op.add_column(sa.Column('sole_partner_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_network_spend_totals_sole_partner_id_organisations'),
                                     'organisations', ['sole_partner_id'], ['id'], ondelete='CASCADE')
-    # Forced row-level security binds the owner too: lifted for the fill only.
-    if postgres:
-        for table in (TABLE, "spend_totals", "organisations"):
-            op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
-    op.execute(_FILL)
-    # A one-partner row whose partner rows are gone is stale: the next recompute rebuilds it.
-    op.execute(f"DELETE FROM {TABLE} WHERE partner_count = 1 AND sole_partner_id IS NULL")
-    if postgres:
-        for table in (TABLE, "spend_totals", "organisations"):
-            op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+    with rls.owner_unbound(op, (TABLE, "spend_totals", "organisations")):
+        op.execute(_FILL)
+        # A one-partner row whose partner rows are gone is stale: the next recompute rebuilds it.
+        op.execute(f"DELETE FROM {TABLE} WHERE partner_count = 1 AND sole_partner_id IS NULL")
     with op.batch_alter_table(TABLE, schema=None) as batch_op:
         batch_op.create_check_constraint(batch_op.f('ck_network_spend_totals_sole_partner_named'),
                                          "(partner_count = 1) = (sole_partner_id IS NOT NULL)")
