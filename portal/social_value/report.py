@@ -291,6 +291,20 @@ def _by_theme(by_measure: list[totals.Total], theme_of: dict) -> list[totals.Tot
     return [totals.Total((theme,), *figures) for theme, figures in sorted(themes.items(), key=lambda item: str(item[0]))]
 
 
+def _spread_in_year(like_for_like: report_progress.LikeForLike, theme_of: dict) -> dict[str, list[totals.Total]]:
+    """The committed side of the year's breakdowns from the commitments spread over it (current valuation only:
+    the spread snapshots keep no other, so "as first valued" is the same figure here)."""
+    by_measure = [totals.Total((row["measure_id"],), row["committed_quantity"], row["committed_value_pence"],
+                               row["committed_value_pence"], 1)
+                  for row in like_for_like.by_measure_in_year if row["committed_value_pence"] or row["committed_quantity"]]
+    by_partner = [totals.Total((organisation_id,), quantity, pence, pence, 1)
+                  for organisation_id, (quantity, pence) in sorted(like_for_like.committed_by_partner_in_year.items())]
+    overall = totals.Total((), sum((t.quantity for t in by_measure), Decimal(0)), sum(t.value_pence for t in by_measure),
+                           sum(t.current_value_pence for t in by_measure), len(by_measure))
+    return {"measure": by_measure, "theme": _by_theme(by_measure, theme_of), "partner": by_partner,
+            "all": [overall] if by_measure else []}
+
+
 def _on_demand(session: Session, network: Network, ids: Sequence[int], year_wanted) -> tuple:
     """The same figures added up from commitments and delivery reports now (a change is still waiting for the worker)."""
     by_year = (totals.committed(session, network, ids, by=("year",)), totals.delivered(session, network, ids, by=("year",)))
@@ -321,13 +335,26 @@ def _report(session: Session, network: Network, ids: Sequence[int], organisation
     def in_year(rows, wanted: int) -> totals.Total:
         return totals.grand_total([t for t in rows if int(t.key[0]) == wanted])
 
+    like_for_like = report_progress.like_for_like(session, network, ids, year, snapshot_current=from_snapshot)
+    theme_of = dict(session.execute(select(Measure.id, Measure.theme_id).where(Measure.network_id == network.id)).all())
+    # Committed in the year: each commitment's share of the year, spread over the contract period it covers,
+    # so it sets like against like with the delivery of the year. The route and top contract tables
+    # still count the commitments made in the year (the spread snapshots are kept by measure and partner).
+    spread = _spread_in_year(like_for_like, theme_of)
+    made_in_year_by_route = made["route"]
+    made = {**made, **spread}
+    spread_by_year = [totals.Total((totals.year_of(network, at),), Decimal(0), pence, pence, 1)
+                      for at, pence in like_for_like.committed_by_year.items()]
+    by_year = (spread_by_year, by_year[1])
     made_now, done_now = totals.grand_total(made["all"]), totals.grand_total(done["all"])
     made_before, done_before = in_year(by_year[0], year - 1), in_year(by_year[1], year - 1)
     headlines = [
         Headline("committed", "Social value committed", made_now.current_value_pence, made_now.value_pence,
                  made_before.current_value_pence,
-                 "Commitments suppliers made in the year, valued at the proxy values in force when they were made, "
-                 "or at the network's re-based values where it re-based."),
+                 "Committed counts each commitment's share of the year: what the supplier promised over the contract "
+                 "period (or its profile years), spread pro rata by days, so a three-year promise counts a third in "
+                 "each year. It is valued at the proxy values in force when it was made, or at the network's re-based "
+                 "values where it re-based."),
         Headline("delivered", "Social value delivered", done_now.current_value_pence, done_now.value_pence,
                  done_before.current_value_pence,
                  "Delivery reports checked and verified by the partner, for periods ending in the year. Reports waiting "
@@ -342,14 +369,13 @@ def _report(session: Session, network: Network, ids: Sequence[int], organisation
     up_to = [[t for t in rows if int(t.key[0]) <= year] for rows in by_year]
     year_labels = {t.key[0]: year_label(totals.year_start(network, int(t.key[0]))) for rows in up_to for t in rows}
     organisation_id = organisation.id if organisation else None
-    like_for_like = report_progress.like_for_like(session, network, ids, year, snapshot_current=from_snapshot)
     like_for_like.measure_labels, like_for_like.units = measure_labels, units
     return AnnualReport(
         network=network, organisation=organisation, year_start=start, year_end=end, years=years, headlines=headlines,
         by_theme=_rows(made["theme"], done["theme"], theme_names),
         by_measure=_rows(made["measure"], done["measure"], measure_labels, units),
         by_partner=_rows(made["partner"], done["partner"], partner_names) if organisation is None else [],
-        by_route=_rows(made["route"], done["route"], ROUTE_LABELS),
+        by_route=_rows(made_in_year_by_route, done["route"], ROUTE_LABELS),
         by_year=sorted(_rows(*up_to, year_labels), key=lambda r: int(r.key)),
         top_committed=totals.top_contracts(session, listed_ids, start=start, end=end, order="committed",
                                            limit=TOP_CONTRACTS),
