@@ -4,12 +4,11 @@
 ``network_report`` opens a ``network_wide`` read over the network's partners
 (the lead's view). Both return the same ``AnnualReport``, which the page, the
 PDF and the downloads render. The figures by year, theme, measure, partner and
-route and the beneficiary counts are read from the snapshots the workers keep
-(``totals.recompute_*``), or added up on demand while a change is still waiting
-for its recompute. The top contracts and the Real Living Wage list are always
-read on demand (ten rows and a list of contracts, each needing the contract's
-reference, title and supplier: not worth a per-contract snapshot), as are the
-targets (``targets.performance_against_targets``).
+route, the beneficiary counts and the top contracts (per-contract rows by year)
+are read from the snapshots the workers keep (``totals.recompute_*``), or added
+up on demand while a change is still waiting for its recompute. The Real Living
+Wage list is always read on demand (a list of contracts by their own columns),
+as are the targets (``targets.performance_against_targets``).
 """
 from __future__ import annotations
 
@@ -369,6 +368,9 @@ def _report(session: Session, network: Network, ids: Sequence[int], organisation
     up_to = [[t for t in rows if int(t.key[0]) <= year] for rows in by_year]
     year_labels = {t.key[0]: year_label(totals.year_start(network, int(t.key[0]))) for rows in up_to for t in rows}
     organisation_id = organisation.id if organisation else None
+    # The top contracts from the workers' per-contract rows (a year of delivery is not added up per request).
+    top, top_when = ((totals.top_contracts_from_snapshot, {"year": year}) if from_snapshot
+                     else (totals.top_contracts, {"start": start, "end": end}))
     like_for_like.measure_labels, like_for_like.units = measure_labels, units
     return AnnualReport(
         network=network, organisation=organisation, year_start=start, year_end=end, years=years, headlines=headlines,
@@ -377,10 +379,8 @@ def _report(session: Session, network: Network, ids: Sequence[int], organisation
         by_partner=_rows(made["partner"], done["partner"], partner_names) if organisation is None else [],
         by_route=_rows(made_in_year_by_route, done["route"], ROUTE_LABELS),
         by_year=sorted(_rows(*up_to, year_labels), key=lambda r: int(r.key)),
-        top_committed=totals.top_contracts(session, listed_ids, start=start, end=end, order="committed",
-                                           limit=TOP_CONTRACTS),
-        top_delivered=totals.top_contracts(session, listed_ids, start=start, end=end, order="delivered",
-                                           limit=TOP_CONTRACTS),
+        top_committed=top(session, listed_ids, order="committed", limit=TOP_CONTRACTS, **top_when),
+        top_delivered=top(session, listed_ids, order="delivered", limit=TOP_CONTRACTS, **top_when),
         living_wage=totals.living_wage_contracts(session, listed_ids, start=start, end=end),
         living_wage_counts=totals.living_wage_status_counts(session, ids, start=start, end=end),
         targets=performance_against_targets(session, network, organisation_id=organisation_id,
