@@ -45,11 +45,15 @@ def upgrade():
     )
     with op.batch_alter_table(TABLE, schema=None) as batch_op:
         batch_op.create_index(batch_op.f(f'ix_{TABLE}_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index('ix_sv_contract_totals_year_committed', ['year', 'committed_current_pence'], unique=False)
+        batch_op.create_index('ix_sv_contract_totals_year_delivered', ['year', 'delivered_current_pence'], unique=False)
     rls.protect_tables(op, (TABLE,))
 
 
 def downgrade():
     rls.unprotect_tables(op, (TABLE,))
     with op.batch_alter_table(TABLE, schema=None) as batch_op:
+        batch_op.drop_index('ix_sv_contract_totals_year_delivered')
+        batch_op.drop_index('ix_sv_contract_totals_year_committed')
         batch_op.drop_index(batch_op.f(f'ix_{TABLE}_organisation_id'))
     op.drop_table(TABLE)

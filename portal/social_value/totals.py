@@ -317,6 +317,10 @@ def top_contracts_from_snapshot(
     """``top_contracts`` for one financial year, read from the workers' per-contract rows (the same order)."""
     t = SocialValueContractTotal
     ranked = t.committed_current_pence if order == "committed" else t.delivered_current_pence
+    mine = (t.organisation_id.in_(list(organisation_ids)), t.year == year, ranked > 0)
+    # The ``limit``-th largest figure, from the snapshot alone: only rows reaching it are joined to their
+    # contracts (ties at it included, so the order by reference stays exact), not the year's every contract.
+    least = select(ranked).where(*mine).order_by(ranked.desc()).offset(limit - 1).limit(1).scalar_subquery()
     query = (
         select(Contract.id, Contract.organisation_id, Contract.reference, Contract.title,
                func.coalesce(Supplier.name, Contract.supplier_name_as_given, literal("")), Contract.route,
@@ -324,7 +328,7 @@ def top_contracts_from_snapshot(
         .select_from(t)
         .join(Contract, Contract.id == t.contract_id)
         .outerjoin(Supplier, Supplier.id == Contract.supplier_id)
-        .where(t.organisation_id.in_(list(organisation_ids)), t.year == year, ranked > 0)
+        .where(*mine, ranked >= func.coalesce(least, 1))
         .order_by(ranked.desc(), Contract.reference, Contract.id)
         .limit(limit)
     )

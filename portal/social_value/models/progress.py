@@ -18,6 +18,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -99,4 +100,7 @@ class SocialValueContractTotal(TenantScoped, db.Model):
 
     __table_args__ = (
         UniqueConstraint("organisation_id", "year", "contract_id"),
+        # The top ten of a year are read down these, not sorted out of the year's every contract.
+        Index("ix_sv_contract_totals_year_committed", "year", "committed_current_pence"),
+        Index("ix_sv_contract_totals_year_delivered", "year", "delivered_current_pence"),
     )
