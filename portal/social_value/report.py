@@ -39,6 +39,8 @@ from .models import (
 from .targets import TargetPerformance, performance_against_targets
 
 TOP_CONTRACTS = 10
+# The report page lists this many contracts in scope for the Real Living Wage; its downloads and PDF list them all.
+LIVING_WAGE_SHOWN = 200
 ROUTE_LABELS = {route: route.replace("_", " ").capitalize() for route in ROUTES}
 RLW_LABELS = {"yes": "Paying", "no": "Not yet", "unknown": "Unknown"}
 
@@ -127,6 +129,8 @@ class AnnualReport:
     partner_names: dict[int, str] = field(default_factory=dict)
     # The network's report: partners sharing totals only, whose contracts are counted but not listed.
     unlisted_partners: list[str] = field(default_factory=list)
+    # How many in-scope contracts the list would hold whole (the page lists the first LIVING_WAGE_SHOWN).
+    living_wage_listed_count: int = 0
     rebased: bool = False
     # False: a change was still waiting for the workers, so the figures were added up on demand.
     from_snapshot: bool = False
@@ -168,13 +172,16 @@ def chosen_year(network: Network, years: list[int], asked: str | None) -> int:
     return years[0] if years else totals.year_of(network, date.today())
 
 
-def partner_report(session: Session, organisation: Organisation, year: int | None = None, asked: str | None = None) -> AnnualReport:
-    """The partner's annual report, read inside its own tenant context."""
+def partner_report(session: Session, organisation: Organisation, year: int | None = None, asked: str | None = None,
+                   living_wage_limit: int | None = None) -> AnnualReport:
+    """The partner's annual report, read inside its own tenant context (``living_wage_limit``: see ``_report``)."""
     with tenant_context(organisation.id):
-        return _report(session, organisation.network, [organisation.id], organisation, year, asked)
+        return _report(session, organisation.network, [organisation.id], organisation, year, asked,
+                       living_wage_limit=living_wage_limit)
 
 
-def network_report(session: Session, network: Network, year: int | None = None, asked: str | None = None) -> AnnualReport:
+def network_report(session: Session, network: Network, year: int | None = None, asked: str | None = None,
+                   living_wage_limit: int | None = None) -> AnnualReport:
     """The network's annual report over all its partners (the lead's): a network-wide read.
 
     Every partner's figures are in the totals; contracts are listed by name (reference, title,
@@ -186,7 +193,8 @@ def network_report(session: Session, network: Network, year: int | None = None, 
     partner_ids = [p.id for p in partners]
     listed = [p.id for p in partners if p.shares_lines_with_lead]
     with network_wide(partner_ids, f"annual social value report of network {network.id}"):
-        return _report(session, network, partner_ids, None, year, asked, listed_ids=listed)
+        return _report(session, network, partner_ids, None, year, asked, listed_ids=listed,
+                       living_wage_limit=living_wage_limit)
 
 
 def _rows(committed: list[totals.Total], delivered: list[totals.Total], labels: dict, units: dict | None = None) -> list[Row]:
@@ -316,8 +324,9 @@ def _on_demand(session: Session, network: Network, ids: Sequence[int], year_want
 
 
 def _report(session: Session, network: Network, ids: Sequence[int], organisation, year, asked,
-            listed_ids: Sequence[int] | None = None) -> AnnualReport:
-    """``listed_ids``: the partners whose contracts may be listed one by one (default: all of ``ids``)."""
+            listed_ids: Sequence[int] | None = None, living_wage_limit: int | None = None) -> AnnualReport:
+    """``listed_ids``: the partners whose contracts may be listed one by one (default: all of ``ids``);
+    ``living_wage_limit``: list only the first so many contracts in scope for the Real Living Wage (the page's)."""
     listed_ids = list(ids if listed_ids is None else listed_ids)
 
     def year_wanted(years):
@@ -369,6 +378,7 @@ def _report(session: Session, network: Network, ids: Sequence[int], organisation
     year_labels = {t.key[0]: year_label(totals.year_start(network, int(t.key[0]))) for rows in up_to for t in rows}
     organisation_id = organisation.id if organisation else None
     # The top contracts from the workers' per-contract rows (a year of delivery is not added up per request).
+    living_wage_counts = totals.living_wage_status_counts(session, ids, start=start, end=end)
     top, top_when = ((totals.top_contracts_from_snapshot, {"year": year}) if from_snapshot
                      else (totals.top_contracts, {"start": start, "end": end}))
     like_for_like.measure_labels, like_for_like.units = measure_labels, units
@@ -381,8 +391,10 @@ def _report(session: Session, network: Network, ids: Sequence[int], organisation
         by_year=sorted(_rows(*up_to, year_labels), key=lambda r: int(r.key)),
         top_committed=top(session, listed_ids, order="committed", limit=TOP_CONTRACTS, **top_when),
         top_delivered=top(session, listed_ids, order="delivered", limit=TOP_CONTRACTS, **top_when),
-        living_wage=totals.living_wage_contracts(session, listed_ids, start=start, end=end),
-        living_wage_counts=totals.living_wage_status_counts(session, ids, start=start, end=end),
+        living_wage=totals.living_wage_contracts(session, listed_ids, start=start, end=end, limit=living_wage_limit),
+        living_wage_counts=living_wage_counts,
+        living_wage_listed_count=sum((living_wage_counts if set(listed_ids) == set(ids) else
+                                      totals.living_wage_status_counts(session, listed_ids, start=start, end=end)).values()),
         targets=performance_against_targets(session, network, organisation_id=organisation_id,
                                             period_start=start, period_end=end - timedelta(days=1)),
         **{tag: _quantity(session, label, totals.headline_measures(network, tag), made["measure"], done["measure"])

@@ -346,8 +346,10 @@ class LivingWageContract:
     supplier_pays_rlw: str  # yes / no / unknown
 
 
-def living_wage_contracts(session: Session, organisation_ids: Sequence[int], *, start: date, end: date) -> list[LivingWageContract]:
-    """Contracts in scope for the Real Living Wage that ran at some time in [start, end), by reference."""
+def living_wage_contracts(session: Session, organisation_ids: Sequence[int], *, start: date, end: date,
+                          limit: int | None = None) -> list[LivingWageContract]:
+    """Contracts in scope for the Real Living Wage that ran at some time in [start, end), by reference (the first
+    ``limit`` of them when given: the page shows those, the downloads every one)."""
     query = (
         select(Contract.id, Contract.organisation_id, Contract.reference, Contract.title,
                func.coalesce(Supplier.name, Contract.supplier_name_as_given, literal("")),
@@ -357,6 +359,7 @@ def living_wage_contracts(session: Session, organisation_ids: Sequence[int], *, 
         .where(Contract.organisation_id.in_(list(organisation_ids)), Contract.rlw_in_scope.is_(True),
                Contract.start_date < end, or_(Contract.end_date.is_(None), Contract.end_date >= start))
         .order_by(Contract.organisation_id, Contract.reference)
+        .limit(limit)
     )
     return [LivingWageContract(*row) for row in session.execute(query)]
 
