@@ -10,6 +10,10 @@ PERIODIC_JOBS: dict = {
         "task": "portal.spend.tasks.fail_stale_spend_imports",
         "schedule": crontab(minute="*"),
     },
+    "fail-stale-contract-register-imports": {
+        "task": "portal.contract_registers.tasks.fail_stale_contract_register_imports",
+        "schedule": crontab(minute="*"),
+    },
     "requeue-due-refreshes": {  # totals marked due whose refresh was lost with a message or a dead worker
         "task": "workers.due.requeue_due_refreshes",
         "schedule": crontab(minute="*"),

@@ -51,3 +51,9 @@ class ApplyForm(FlaskForm):
         validators=[DataRequired(message="Confirm that you have checked the differences")],
     )
     submit = SubmitField("Apply the differences", widget=GovSubmitInput())
+
+
+class RetryForm(FlaskForm):
+    """Check a failed import again (its worker died, or it stopped unexpectedly)."""
+
+    submit = SubmitField("Try again", widget=GovSubmitInput())

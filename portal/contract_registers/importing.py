@@ -141,6 +141,8 @@ def queue(session: Session, register_import: ContractRegisterImport, step: str, 
 
     register_import.status = "queued" if step == "check" else "applying"
     register_import.failure_reason = None
+    # The sweep (recovery.fail_stale_imports) measures a worker's silence from here until it first beats.
+    register_import.queued_at, register_import.heartbeat_at = utcnow(), None
     session.flush()
     if step == "check":
         enqueue_after_commit(session, check_contract_register, register_import.organisation_id, register_import.id)

@@ -62,6 +62,10 @@ class ContractRegisterImport(TenantScoped, db.Model):
     applied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     failure_reason: Mapped[str | None] = mapped_column(Text)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When a worker was last asked to check or apply it, and when the worker last said it was alive:
+    # the sweep (portal.contract_registers.recovery) fails an import nobody has worked on past its lease.
+    queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         CheckConstraint(f"status IN ({_in(IMPORT_STATUSES)})", name="status"),

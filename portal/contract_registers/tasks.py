@@ -36,8 +36,11 @@ def _run(organisation_id: int, import_id: int, work) -> dict:
     from tenants import tenant_context
 
     from .importing import fail_import
+    from .recovery import heartbeat
 
-    with tenant_context(organisation_id):
+    # A redelivered task (its worker died) runs the step again from the start: nothing of the
+    # killed attempt was committed. A whole worker killed is noticed by the sweep below instead.
+    with tenant_context(organisation_id), heartbeat(db.session, import_id):
         try:
             status = work()
             db.session.commit()
@@ -73,3 +76,13 @@ def apply_contract_register(organisation_id: int, import_id: int, user_id: int |
     from .importing import apply_import
 
     return _run(organisation_id, import_id, lambda: apply_import(db.session, import_id, user_id))
+
+
+@shared_task(**RETRY_TRANSIENT)
+def fail_stale_contract_register_imports() -> int:
+    """Periodic: mark failed the register imports whose worker died (silent past the lease), so the officer can retry."""
+    from workers.units import committed
+
+    from .recovery import fail_stale_imports
+
+    return committed(fail_stale_imports)

@@ -10,8 +10,8 @@ from portal.extensions import db
 from portal.spend.reading import SpendFileProblem
 from tenants.web import current_partner, partner_required
 
-from . import importing
-from .forms import ApplyForm, UploadForm, mapping_form
+from . import importing, recovery
+from .forms import ApplyForm, RetryForm, UploadForm, mapping_form
 from .headers import FIELD_LABELS
 from .models import ContractRegisterDifference, ContractRegisterImport, ContractRegisterProblem
 
@@ -84,7 +84,8 @@ def _show(register_import: ContractRegisterImport, form=None, status: int = 200)
         .order_by(ContractRegisterDifference.line_number, ContractRegisterDifference.id).limit(SHOWN)).all()
         for kind in ("added", "changed", "removed")}
     return render_template("contract_registers/import.html", register_import=register_import, problems=problems,
-                           differences=differences, form=form or ApplyForm(), shown=SHOWN), status
+                           differences=differences, form=form or ApplyForm(), retry_form=RetryForm(),
+                           shown=SHOWN), status
 
 
 @bp.route("/<int:register_import_id>")
@@ -104,6 +105,21 @@ def apply(register_import_id: int):
     if not form.validate_on_submit():
         return _show(register_import, form, 400)
     importing.queue(db.session, register_import, "apply", current_user)
+    db.session.commit()
+    return redirect(url_for("contract_registers.show_import", register_import_id=register_import_id))
+
+
+@bp.route("/<int:register_import_id>/retry", methods=["POST"])
+@partner_required("officer")
+def retry(register_import_id: int):
+    """Check a failed import again from the start (its worker died, or it stopped unexpectedly)."""
+    register_import = _import_or_404(register_import_id)
+    if not RetryForm().validate_on_submit():
+        abort(400, description="The form has expired. Go back to the import and try again.")
+    try:
+        recovery.retry_import(db.session, register_import, current_user)
+    except importing.ImportRefused as problem:
+        abort(400, description=str(problem))
     db.session.commit()
     return redirect(url_for("contract_registers.show_import", register_import_id=register_import_id))
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from portal.spend.normalise import parse_date
 
+from .beneficiaries import reasons_refused
 from .commitments import _quantity
 from .forms.fields import MOST_QUANTITY
 from .measures import value_of
@@ -163,6 +164,7 @@ class Checked:
     problems: list[list] = field(default_factory=list)
     days: set[date] = field(default_factory=set)
     lines: int = 0
+    beneficiaries: list[tuple] = field(default_factory=list)  # (delivery line key, ward, group, count)
 
 
 def held_keys(session: Session, model) -> set[str]:
@@ -220,8 +222,34 @@ def _commitments_by_line(session: Session) -> dict[tuple[int, str], tuple]:
     return {(contract_id, code.strip().casefold()): rest for contract_id, code, *rest in rows}
 
 
-def check_delivery(session: Session, catalogue: Catalogue, rows, cell, organisation_id: int, reported_by_id) -> Checked:
-    """Check each delivery line: valued at its commitment's proxy value, and "reported" (never verified here)."""
+def beneficiaries_of(raw, cell, choices) -> tuple[str, str, int] | None:
+    """The line's (ward, group, count), or None when it records none; the same lists the form offers.
+
+    ``choices`` is the network's ``beneficiaries.BeneficiaryChoices`` (None: the file has no such columns).
+    """
+    if choices is None:
+        return None
+    ward, group = " ".join(cell(raw, "Ward").split()), " ".join(cell(raw, "Group").split())
+    count_text = cell(raw, "Count").strip().replace(",", "")
+    if not count_text:
+        if ward or group:
+            raise LineProblem("Give the Count of people who benefited in that ward or group, or leave both blank")
+        return None
+    if not count_text.isdigit():
+        raise LineProblem(f"The Count must be a whole number of people, not negative (not '{count_text}')")
+    reasons = reasons_refused(choices, ward, group)
+    if reasons:
+        raise LineProblem("; ".join(reasons))
+    return ward, group, int(count_text)
+
+
+def check_delivery(session: Session, catalogue: Catalogue, rows, cell, organisation_id: int, reported_by_id,
+                   choices=None) -> Checked:
+    """Check each delivery line: valued at its commitment's proxy value, and "reported" (never verified here).
+
+    With ``choices`` (the file has Ward, Group or Count columns) a line may say how many people benefited;
+    those counts go in ``checked.beneficiaries`` as (line key, ward, group, count).
+    """
     checked = Checked()
     held = held_keys(session, DeliveryReport)
     commitments = _commitments_by_line(session)
@@ -242,7 +270,10 @@ def check_delivery(session: Session, catalogue: Catalogue, rows, cell, organisat
             if end < start:
                 raise LineProblem("The period ends before it starts")
             narrative = " ".join(cell(raw, "What was delivered").split())
+            counted = beneficiaries_of(raw, cell, choices)
             parts = (reference.strip().casefold(), code.strip().casefold(), quantity, start.isoformat(), end.isoformat(), narrative)
+            if counted:  # a line without counts keeps the key it had before the columns existed
+                parts += counted
             key = occurrences.key(parts)
         except LineProblem as problem:
             checked.problems.append([raw.line_number, str(problem)])
@@ -251,6 +282,8 @@ def check_delivery(session: Session, catalogue: Catalogue, rows, cell, organisat
             checked.already_held += 1
             continue
         checked.days.add(end)
+        if counted:
+            checked.beneficiaries.append((key, *counted))
         checked.rows.append((
             organisation_id, commitment_id, start, end, quantity, value_of(quantity, proxy_pence),
             value_of(quantity, rebased_pence) if rebased_edition else None, narrative, "reported", "user",

@@ -43,8 +43,9 @@ LAYOUTS = {
     ),
     "delivery": Layout(
         "delivery", ("Contract reference", "Measure code", "Quantity", "Period start", "Period end"),
-        ("What was delivered",),
-        ("CON-2019-001", "NT1", "3", "01/04/2019", "30/09/2019", "Three local people employed full time"),
+        # Ward, Group, Count: how many people benefited, in a ward of the network's area and a group (both optional).
+        ("What was delivered", "Ward", "Group", "Count"),
+        ("CON-2019-001", "NT1", "3", "01/04/2019", "30/09/2019", "Three local people employed full time", "", "Age", "3"),
     ),
 }
 

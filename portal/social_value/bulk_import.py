@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import insert, text, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from tenants.models import Network, Organisation, utcnow
 
-from . import bulk_checks
+from . import beneficiaries, bulk_checks
 from .bulk_files import LAYOUTS, BulkFileProblem, open_bulk_file
-from .models import BulkImport, Commitment, DeliveryReport
+from .models import BulkImport, Commitment, DeliveryBeneficiaryCount, DeliveryReport
 from .tasks import queue_totals_refresh
 
 INSERT_BATCH = 5000
@@ -146,7 +146,9 @@ def run_bulk_import(session: Session, import_id: int) -> Outcome:
     if bulk.kind == "commitments":
         checked = bulk_checks.check_commitments(session, catalogue, rows, cell, organisation.id)
     else:
-        checked = bulk_checks.check_delivery(session, catalogue, rows, cell, organisation.id, bulk.uploaded_by_id)
+        counts_given = any(columns[h] is not None for h in ("Ward", "Group", "Count"))
+        choices = beneficiaries.choices(session, organisation.network) if counts_given else None
+        checked = bulk_checks.check_delivery(session, catalogue, rows, cell, organisation.id, bulk.uploaded_by_id, choices)
     if checked.lines == 0:
         checked.problems.append([0, "The file has a header but no lines"])
     # The same import run twice at once (a task delivered twice) checks the file twice but places it
@@ -169,6 +171,7 @@ def run_bulk_import(session: Session, import_id: int) -> Outcome:
         place_rows(session, Commitment, bulk_checks.COMMITMENT_COLUMNS, checked.rows)
     else:
         place_rows(session, DeliveryReport, bulk_checks.DELIVERY_COLUMNS, checked.rows)
+        place_beneficiaries(session, organisation.id, checked.beneficiaries)
     bulk.status = "imported"
     bulk.imported_count, bulk.already_held_count = len(checked.rows), checked.already_held
     bulk.earliest_edition_count = checked.earliest_edition
@@ -208,6 +211,22 @@ def place_rows(session: Session, model, names: tuple[str, ...], rows: list[tuple
         defaults,
     )
     connection.execute(text(f"DROP TABLE {staging}"))
+
+
+BENEFICIARY_COLUMNS = ("organisation_id", "delivery_report_id", "ward", "protected_group", "count")
+
+
+def place_beneficiaries(session: Session, organisation_id: int, counted: list[tuple]) -> None:
+    """Insert the beneficiary counts of the reports just placed, found by their line keys."""
+    if not counted:
+        return
+    report_ids = {}
+    keys = [key for key, *_ in counted]
+    for start in range(0, len(keys), INSERT_BATCH):
+        report_ids.update(session.execute(select(DeliveryReport.line_key, DeliveryReport.id)
+                                          .where(DeliveryReport.line_key.in_(keys[start:start + INSERT_BATCH]))).all())
+    rows = [(organisation_id, report_ids[key], ward, group, count) for key, ward, group, count in counted]
+    place_rows(session, DeliveryBeneficiaryCount, BENEFICIARY_COLUMNS, rows)
 
 
 def _insert_defaults(model, names) -> dict:

@@ -248,3 +248,30 @@ def stored_periods(session: Session, organisation_ids: Sequence[int]) -> list[di
          "delivered_quantity": Decimal(str(dq)).quantize(_THOUSANDTH), "delivered_value_pence": int(dv)}
         for kind, at, measure_id, q, v, dq, dv in session.execute(query)
     ]
+
+
+
+def added_up(partners_rows: list[list[dict]]) -> list[dict]:
+    """Several partners' ``period_rows`` added up by period and measure, as ``stored_periods`` adds up theirs."""
+    sums: dict[tuple, list] = defaultdict(lambda: [Decimal(0), 0, Decimal(0), 0])
+    for rows in partners_rows:
+        for row in rows:
+            s = sums[(row["period_type"], row["period_start"], row["measure_id"])]
+            s[0] += row["committed_quantity"]
+            s[1] += row["committed_value_pence"]
+            s[2] += row["delivered_quantity"]
+            s[3] += row["delivered_value_pence"]
+    return [{"period_type": kind, "period_start": at, "measure_id": measure_id,
+             "committed_quantity": q.quantize(_THOUSANDTH), "committed_value_pence": v,
+             "delivered_quantity": dq.quantize(_THOUSANDTH), "delivered_value_pence": dv}
+            for (kind, at, measure_id), (q, v, dq, dv) in sorted(sums.items())]
+
+
+def year_committed_by_partner(session: Session, organisation_ids: Sequence[int], start: date) -> dict[int, tuple[Decimal, int]]:
+    """Each partner's commitments spread over the year from ``start``, from the snapshot rows: {partner: (quantity, pence)}."""
+    t = SocialValuePeriodTotal
+    query = (select(t.organisation_id, func.sum(t.committed_quantity), func.sum(t.committed_value_pence))
+             .where(t.organisation_id.in_(list(organisation_ids)), t.period_type == "year", t.period_start == start)
+             .group_by(t.organisation_id))
+    return {organisation_id: (Decimal(str(q)).quantize(_THOUSANDTH), int(v))
+            for organisation_id, q, v in session.execute(query) if v}

@@ -4,12 +4,11 @@
 ``network_report`` opens a ``network_wide`` read over the network's partners
 (the lead's view). Both return the same ``AnnualReport``, which the page, the
 PDF and the downloads render. The figures by year, theme, measure, partner and
-route and the beneficiary counts are read from the snapshots the workers keep
-(``totals.recompute_*``), or added up on demand while a change is still waiting
-for its recompute. The top contracts and the Real Living Wage list are always
-read on demand (ten rows and a list of contracts, each needing the contract's
-reference, title and supplier: not worth a per-contract snapshot), as are the
-targets (``targets.performance_against_targets``).
+route, the beneficiary counts and the top contracts (per-contract rows by year)
+are read from the snapshots the workers keep (``totals.recompute_*``), or added
+up on demand while a change is still waiting for its recompute. The Real Living
+Wage list is always read on demand (a list of contracts by their own columns),
+as are the targets (``targets.performance_against_targets``).
 """
 from __future__ import annotations
 
@@ -40,6 +39,8 @@ from .models import (
 from .targets import TargetPerformance, performance_against_targets
 
 TOP_CONTRACTS = 10
+# The report page lists this many contracts in scope for the Real Living Wage; its downloads and PDF list them all.
+LIVING_WAGE_SHOWN = 200
 ROUTE_LABELS = {route: route.replace("_", " ").capitalize() for route in ROUTES}
 RLW_LABELS = {"yes": "Paying", "no": "Not yet", "unknown": "Unknown"}
 
@@ -128,6 +129,8 @@ class AnnualReport:
     partner_names: dict[int, str] = field(default_factory=dict)
     # The network's report: partners sharing totals only, whose contracts are counted but not listed.
     unlisted_partners: list[str] = field(default_factory=list)
+    # How many in-scope contracts the list would hold whole (the page lists the first LIVING_WAGE_SHOWN).
+    living_wage_listed_count: int = 0
     rebased: bool = False
     # False: a change was still waiting for the workers, so the figures were added up on demand.
     from_snapshot: bool = False
@@ -169,14 +172,16 @@ def chosen_year(network: Network, years: list[int], asked: str | None) -> int:
     return years[0] if years else totals.year_of(network, date.today())
 
 
-def partner_report(session: Session, organisation: Organisation, year: int | None = None, asked: str | None = None) -> AnnualReport:
-    """The partner's annual report, read inside its own tenant context."""
+def partner_report(session: Session, organisation: Organisation, year: int | None = None, asked: str | None = None,
+                   living_wage_limit: int | None = None) -> AnnualReport:
+    """The partner's annual report, read inside its own tenant context (``living_wage_limit``: see ``_report``)."""
     with tenant_context(organisation.id):
-        return _report(session, organisation.network, [organisation.id], organisation, year, asked)
+        return _report(session, organisation.network, [organisation.id], organisation, year, asked,
+                       living_wage_limit=living_wage_limit)
 
 
 def network_report(session: Session, network: Network, year: int | None = None, asked: str | None = None,
-                   reader_id: int | None = None) -> AnnualReport:
+                   reader_id: int | None = None, living_wage_limit: int | None = None) -> AnnualReport:
     """The network's annual report over all its partners: a network-wide read.
 
     Every partner's figures are in the totals; contracts are listed by name (reference, title,
@@ -193,7 +198,8 @@ def network_report(session: Session, network: Network, year: int | None = None, 
     else:
         listed = [p.id for p in partners if p.id == reader_id]
     with network_wide(partner_ids, f"annual social value report of network {network.id}"):
-        return _report(session, network, partner_ids, None, year, asked, listed_ids=listed)
+        return _report(session, network, partner_ids, None, year, asked, listed_ids=listed,
+                       living_wage_limit=living_wage_limit)
 
 
 def _rows(committed: list[totals.Total], delivered: list[totals.Total], labels: dict, units: dict | None = None) -> list[Row]:
@@ -297,6 +303,20 @@ def _by_theme(by_measure: list[totals.Total], theme_of: dict) -> list[totals.Tot
     return [totals.Total((theme,), *figures) for theme, figures in sorted(themes.items(), key=lambda item: str(item[0]))]
 
 
+def _spread_in_year(like_for_like: report_progress.LikeForLike, theme_of: dict) -> dict[str, list[totals.Total]]:
+    """The committed side of the year's breakdowns from the commitments spread over it (current valuation only:
+    the spread snapshots keep no other, so "as first valued" is the same figure here)."""
+    by_measure = [totals.Total((row["measure_id"],), row["committed_quantity"], row["committed_value_pence"],
+                               row["committed_value_pence"], 1)
+                  for row in like_for_like.by_measure_in_year if row["committed_value_pence"] or row["committed_quantity"]]
+    by_partner = [totals.Total((organisation_id,), quantity, pence, pence, 1)
+                  for organisation_id, (quantity, pence) in sorted(like_for_like.committed_by_partner_in_year.items())]
+    overall = totals.Total((), sum((t.quantity for t in by_measure), Decimal(0)), sum(t.value_pence for t in by_measure),
+                           sum(t.current_value_pence for t in by_measure), len(by_measure))
+    return {"measure": by_measure, "theme": _by_theme(by_measure, theme_of), "partner": by_partner,
+            "all": [overall] if by_measure else []}
+
+
 def _on_demand(session: Session, network: Network, ids: Sequence[int], year_wanted) -> tuple:
     """The same figures added up from commitments and delivery reports now (a change is still waiting for the worker)."""
     by_year = (totals.committed(session, network, ids, by=("year",)), totals.delivered(session, network, ids, by=("year",)))
@@ -309,8 +329,9 @@ def _on_demand(session: Session, network: Network, ids: Sequence[int], year_want
 
 
 def _report(session: Session, network: Network, ids: Sequence[int], organisation, year, asked,
-            listed_ids: Sequence[int] | None = None) -> AnnualReport:
-    """``listed_ids``: the partners whose contracts may be listed one by one (default: all of ``ids``)."""
+            listed_ids: Sequence[int] | None = None, living_wage_limit: int | None = None) -> AnnualReport:
+    """``listed_ids``: the partners whose contracts may be listed one by one (default: all of ``ids``);
+    ``living_wage_limit``: list only the first so many contracts in scope for the Real Living Wage (the page's)."""
     listed_ids = list(ids if listed_ids is None else listed_ids)
 
     def year_wanted(years):
@@ -327,13 +348,26 @@ def _report(session: Session, network: Network, ids: Sequence[int], organisation
     def in_year(rows, wanted: int) -> totals.Total:
         return totals.grand_total([t for t in rows if int(t.key[0]) == wanted])
 
+    like_for_like = report_progress.like_for_like(session, network, ids, year, snapshot_current=from_snapshot)
+    theme_of = dict(session.execute(select(Measure.id, Measure.theme_id).where(Measure.network_id == network.id)).all())
+    # Committed in the year: each commitment's share of the year, spread over the contract period it covers,
+    # so it sets like against like with the delivery of the year. The route and top contract tables
+    # still count the commitments made in the year (the spread snapshots are kept by measure and partner).
+    spread = _spread_in_year(like_for_like, theme_of)
+    made_in_year_by_route = made["route"]
+    made = {**made, **spread}
+    spread_by_year = [totals.Total((totals.year_of(network, at),), Decimal(0), pence, pence, 1)
+                      for at, pence in like_for_like.committed_by_year.items()]
+    by_year = (spread_by_year, by_year[1])
     made_now, done_now = totals.grand_total(made["all"]), totals.grand_total(done["all"])
     made_before, done_before = in_year(by_year[0], year - 1), in_year(by_year[1], year - 1)
     headlines = [
         Headline("committed", "Social value committed", made_now.current_value_pence, made_now.value_pence,
                  made_before.current_value_pence,
-                 "Commitments suppliers made in the year, valued at the proxy values in force when they were made, "
-                 "or at the network's re-based values where it re-based."),
+                 "Committed counts each commitment's share of the year: what the supplier promised over the contract "
+                 "period (or its profile years), spread pro rata by days, so a three-year promise counts a third in "
+                 "each year. It is valued at the proxy values in force when it was made, or at the network's re-based "
+                 "values where it re-based."),
         Headline("delivered", "Social value delivered", done_now.current_value_pence, done_now.value_pence,
                  done_before.current_value_pence,
                  "Delivery reports checked and verified by the partner, for periods ending in the year. Reports waiting "
@@ -348,21 +382,24 @@ def _report(session: Session, network: Network, ids: Sequence[int], organisation
     up_to = [[t for t in rows if int(t.key[0]) <= year] for rows in by_year]
     year_labels = {t.key[0]: year_label(totals.year_start(network, int(t.key[0]))) for rows in up_to for t in rows}
     organisation_id = organisation.id if organisation else None
-    like_for_like = report_progress.like_for_like(session, network, ids, year, snapshot_current=from_snapshot)
+    # The top contracts from the workers' per-contract rows (a year of delivery is not added up per request).
+    living_wage_counts = totals.living_wage_status_counts(session, ids, start=start, end=end)
+    top, top_when = ((totals.top_contracts_from_snapshot, {"year": year}) if from_snapshot
+                     else (totals.top_contracts, {"start": start, "end": end}))
     like_for_like.measure_labels, like_for_like.units = measure_labels, units
     return AnnualReport(
         network=network, organisation=organisation, year_start=start, year_end=end, years=years, headlines=headlines,
         by_theme=_rows(made["theme"], done["theme"], theme_names),
         by_measure=_rows(made["measure"], done["measure"], measure_labels, units),
         by_partner=_rows(made["partner"], done["partner"], partner_names) if organisation is None else [],
-        by_route=_rows(made["route"], done["route"], ROUTE_LABELS),
+        by_route=_rows(made_in_year_by_route, done["route"], ROUTE_LABELS),
         by_year=sorted(_rows(*up_to, year_labels), key=lambda r: int(r.key)),
-        top_committed=totals.top_contracts(session, listed_ids, start=start, end=end, order="committed",
-                                           limit=TOP_CONTRACTS),
-        top_delivered=totals.top_contracts(session, listed_ids, start=start, end=end, order="delivered",
-                                           limit=TOP_CONTRACTS),
-        living_wage=totals.living_wage_contracts(session, listed_ids, start=start, end=end),
-        living_wage_counts=totals.living_wage_status_counts(session, ids, start=start, end=end),
+        top_committed=top(session, listed_ids, order="committed", limit=TOP_CONTRACTS, **top_when),
+        top_delivered=top(session, listed_ids, order="delivered", limit=TOP_CONTRACTS, **top_when),
+        living_wage=totals.living_wage_contracts(session, listed_ids, start=start, end=end, limit=living_wage_limit),
+        living_wage_counts=living_wage_counts,
+        living_wage_listed_count=sum((living_wage_counts if set(listed_ids) == set(ids) else
+                                      totals.living_wage_status_counts(session, listed_ids, start=start, end=end)).values()),
         targets=performance_against_targets(session, network, organisation_id=organisation_id,
                                             period_start=start, period_end=end - timedelta(days=1)),
         **{tag: _quantity(session, label, totals.headline_measures(network, tag), made["measure"], done["measure"])

@@ -37,6 +37,10 @@ class LikeForLike:
     against: list[progress.AgainstCommitments]
     periods: list[PeriodFigures]
     by_measure_in_year: list[dict] = field(default_factory=list)  # the year's spread rows by measure
+    # The commitments spread over each year (pence, current valuation) by the year's first day: the report's
+    # "committed" figures, so that they set like against like with delivery in the year.
+    committed_by_year: dict[date, int] = field(default_factory=dict)
+    committed_by_partner_in_year: dict[int, tuple[Decimal, int]] = field(default_factory=dict)
     from_snapshot: bool = False
     measure_labels: dict = field(default_factory=dict)  # filled by the report
     units: dict = field(default_factory=dict)
@@ -60,9 +64,23 @@ def like_for_like(session: Session, network: Network, ids: Sequence[int], year: 
     else:
         to_date, against = stored
     start = date(year, network.financial_year_start_month, 1)
-    # The spread does not depend on the day: the snapshot holds whenever nothing is waiting.
-    rows = progress_snapshot.stored_periods(session, ids) if snapshot_current else \
-        progress_snapshot.period_rows(session, network, ids, window=(start, spreading.add_months(start, 12)))
+    # The spread does not depend on the day: the snapshot holds whenever nothing is waiting. On demand,
+    # every year up to this one (the report's by-year table shows them all), none after it.
+    # Each partner's commitments are spread apart, as the workers spread them, so the figures on demand are the
+    # snapshot's to the penny (the largest remainder places a sum's odd penny, not each part's).
+    end = spreading.add_months(start, 12)
+    if snapshot_current:
+        rows = progress_snapshot.stored_periods(session, ids)
+        by_partner = progress_snapshot.year_committed_by_partner(session, ids, start) if len(ids) > 1 else {}
+    else:
+        each = {pid: progress_snapshot.period_rows(session, network, pid, window=(date(1900, 1, 1), end)) for pid in ids}
+        rows = progress_snapshot.added_up(list(each.values()))
+        by_partner = {}
+        for pid, partner_rows in each.items():
+            mine = [r for r in partner_rows if r["period_type"] == "year" and r["period_start"] == start]
+            if len(ids) > 1 and any(r["committed_value_pence"] for r in mine):
+                by_partner[pid] = (sum((r["committed_quantity"] for r in mine), Decimal(0)),
+                                   sum(r["committed_value_pence"] for r in mine))
     half = spreading.add_months(start, 6)
     periods = [
         _period(rows, "year", start, spreading.add_months(start, 12), "The year"),
@@ -70,7 +88,12 @@ def like_for_like(session: Session, network: Network, ids: Sequence[int], year: 
         _period(rows, "half", half, spreading.add_months(start, 12), "Second half (H2)"),
     ]
     in_year = [row for row in rows if row["period_type"] == "year" and row["period_start"] == start]
-    return LikeForLike(to_date, against, periods, in_year, from_snapshot=stored is not None)
+    by_year: dict[date, int] = {}
+    for row in rows:
+        if row["period_type"] == "year" and row["committed_value_pence"]:
+            by_year[row["period_start"]] = by_year.get(row["period_start"], 0) + row["committed_value_pence"]
+    return LikeForLike(to_date, against, periods, in_year, from_snapshot=stored is not None, committed_by_year=by_year,
+                       committed_by_partner_in_year=by_partner)
 
 
 def _period(rows, kind: str, start: date, end: date, label: str) -> PeriodFigures:

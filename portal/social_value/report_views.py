@@ -32,13 +32,14 @@ def _led_network_or_404(network_id: int) -> Network:
     return network
 
 
-def _partner_report() -> annual.AnnualReport:
+def _partner_report(living_wage_limit: int | None = None) -> annual.AnnualReport:
     organisation = current_partner().organisation
-    return annual.partner_report(db.session, organisation, asked=request.args.get("year"))
+    return annual.partner_report(db.session, organisation, asked=request.args.get("year"), living_wage_limit=living_wage_limit)
 
 
-def _network_report(network_id: int) -> annual.AnnualReport:
-    return annual.network_report(db.session, _led_network_or_404(network_id), asked=request.args.get("year"))
+def _network_report(network_id: int, living_wage_limit: int | None = None) -> annual.AnnualReport:
+    return annual.network_report(db.session, _led_network_or_404(network_id), asked=request.args.get("year"),
+                                 living_wage_limit=living_wage_limit)
 
 
 def _charts(r: annual.AnnualReport) -> dict:
@@ -61,7 +62,8 @@ def report_charts(r: annual.AnnualReport) -> dict:
 
 def _page(r: annual.AnnualReport, urls: dict):
     return render_template("social_value/report.html", report=r, charts=_charts(r), urls=urls,
-                           rlw_labels=annual.RLW_LABELS, route_labels=annual.ROUTE_LABELS)
+                           rlw_labels=annual.RLW_LABELS, route_labels=annual.ROUTE_LABELS,
+                           living_wage_shown=annual.LIVING_WAGE_SHOWN)
 
 
 def _no_fetching(url, *args, **kwargs):
@@ -95,7 +97,7 @@ def _download(r: annual.AnnualReport, fmt: str) -> Response:
 @partner_required("viewer")
 def partner_report():
     """The partner's annual social value report for ``?year=`` (default: the latest year with figures)."""
-    r = _partner_report()
+    r = _partner_report(annual.LIVING_WAGE_SHOWN)
     year = r.year_start.year
     return _page(r, {
         "pdf": ("sv_report.partner_report_pdf", {"year": year}),
@@ -121,7 +123,7 @@ def partner_report_download(fmt: str):
 @login_required
 def network_report(network_id: int):
     """The network's annual social value report over all its partners. :raise 404: unless the user leads it."""
-    r = _network_report(network_id)
+    r = _network_report(network_id, annual.LIVING_WAGE_SHOWN)
     year = r.year_start.year
     return _page(r, {
         "pdf": ("sv_report.network_report_pdf", {"network_id": network_id, "year": year}),

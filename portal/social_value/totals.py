@@ -68,6 +68,7 @@ from .models import (
     NetworkSocialValueBeneficiaryTotal,
     NetworkSocialValueTotal,
     SocialValueBeneficiaryTotal,
+    SocialValueContractTotal,
     SocialValueTotal,
     SocialValueTotalsPending,
 )
@@ -310,6 +311,30 @@ def top_contracts(
     return [ContractTotal(*row[:6], *(int(v) for v in row[6:])) for row in session.execute(query)]
 
 
+def top_contracts_from_snapshot(
+    session: Session, organisation_ids: Sequence[int], *, year: int, order: str = "committed", limit: int = 10,
+) -> list[ContractTotal]:
+    """``top_contracts`` for one financial year, read from the workers' per-contract rows (the same order)."""
+    t = SocialValueContractTotal
+    ranked = t.committed_current_pence if order == "committed" else t.delivered_current_pence
+    mine = (t.organisation_id.in_(list(organisation_ids)), t.year == year, ranked > 0)
+    # The ``limit``-th largest figure, from the snapshot alone: only rows reaching it are joined to their
+    # contracts (ties at it included, so the order by reference stays exact), not the year's every contract.
+    least = select(ranked).where(*mine).order_by(ranked.desc()).offset(limit - 1).limit(1).scalar_subquery()
+    query = (
+        select(Contract.id, Contract.organisation_id, Contract.reference, Contract.title,
+               func.coalesce(Supplier.name, Contract.supplier_name_as_given, literal("")), Contract.route,
+               t.committed_value_pence, t.committed_current_pence, t.delivered_value_pence, t.delivered_current_pence)
+        .select_from(t)
+        .join(Contract, Contract.id == t.contract_id)
+        .outerjoin(Supplier, Supplier.id == Contract.supplier_id)
+        .where(*mine, ranked >= func.coalesce(least, 1))
+        .order_by(ranked.desc(), Contract.reference, Contract.id)
+        .limit(limit)
+    )
+    return [ContractTotal(*row[:6], *(int(v) for v in row[6:])) for row in session.execute(query)]
+
+
 @dataclass(frozen=True)
 class LivingWageContract:
     contract_id: int
@@ -321,8 +346,10 @@ class LivingWageContract:
     supplier_pays_rlw: str  # yes / no / unknown
 
 
-def living_wage_contracts(session: Session, organisation_ids: Sequence[int], *, start: date, end: date) -> list[LivingWageContract]:
-    """Contracts in scope for the Real Living Wage that ran at some time in [start, end), by reference."""
+def living_wage_contracts(session: Session, organisation_ids: Sequence[int], *, start: date, end: date,
+                          limit: int | None = None) -> list[LivingWageContract]:
+    """Contracts in scope for the Real Living Wage that ran at some time in [start, end), by reference (the first
+    ``limit`` of them when given: the page shows those, the downloads every one)."""
     query = (
         select(Contract.id, Contract.organisation_id, Contract.reference, Contract.title,
                func.coalesce(Supplier.name, Contract.supplier_name_as_given, literal("")),
@@ -332,6 +359,7 @@ def living_wage_contracts(session: Session, organisation_ids: Sequence[int], *, 
         .where(Contract.organisation_id.in_(list(organisation_ids)), Contract.rlw_in_scope.is_(True),
                Contract.start_date < end, or_(Contract.end_date.is_(None), Contract.end_date >= start))
         .order_by(Contract.organisation_id, Contract.reference)
+        .limit(limit)
     )
     return [LivingWageContract(*row) for row in session.execute(query)]
 
@@ -444,12 +472,13 @@ def recompute_partner_totals(session: Session, network: Network, organisation_id
         session.execute(pending.execution_options(synchronize_session=False))
         if years == []:
             return years
-        for table in (SocialValueTotal, SocialValueBeneficiaryTotal):
+        for table in (SocialValueTotal, SocialValueBeneficiaryTotal, SocialValueContractTotal):
             session.execute(delete(table).where(table.organisation_id == organisation_id, _in_years(table.year, years))
                             .execution_options(synchronize_session=False))
         computed_at = utcnow()
         session.execute(_partner_figures_insert(network, organisation_id, years, computed_at))
         session.execute(_partner_beneficiaries_insert(network, organisation_id, years, computed_at))
+        session.execute(_partner_contracts_insert(network, organisation_id, years, computed_at))
         # The like-with-like figures span years (a commitment spread over its contract, to date
         # since the policy start): rebuilt whole for the partner on any change.
         progress_snapshot.recompute_partner(session, network, organisation_id)
@@ -500,6 +529,35 @@ def _partner_figures_insert(network: Network, organisation_id: int, years, compu
     ]
     columns = ["organisation_id", "year", "breakdown", "key", *SNAPSHOT_FIGURES, "computed_at"]
     return insert(SocialValueTotal.__table__).from_select(columns, union_all(*parts))
+
+
+def _partner_contracts_insert(network: Network, organisation_id: int, years, computed_at):
+    """INSERT INTO sv_contract_totals: each contract's commitments made and verified delivery, by year."""
+    zero = literal_column("0")
+    made_year = _year_expression(network, Commitment.committed_on)
+    made = (
+        select(made_year, Commitment.contract_id.label("contract"), func.sum(Commitment.committed_value_pence).label("cv"),
+               func.sum(func.coalesce(Commitment.rebased_value_pence, Commitment.committed_value_pence)).label("ccv"),
+               zero.label("dv"), zero.label("dcv"))
+        .where(Commitment.organisation_id == organisation_id, _in_years(made_year, years))
+        .group_by(made_year, Commitment.contract_id)
+    )
+    done_year = _year_expression(network, DeliveryReport.period_end)
+    done = (
+        select(done_year, Commitment.contract_id, zero, zero, func.sum(DeliveryReport.value_pence),
+               func.sum(func.coalesce(DeliveryReport.rebased_value_pence, DeliveryReport.value_pence)))
+        .select_from(DeliveryReport).join(Commitment, Commitment.id == DeliveryReport.commitment_id)
+        .where(DeliveryReport.organisation_id == organisation_id, DeliveryReport.status == "verified",
+               _in_years(done_year, years))
+        .group_by(done_year, Commitment.contract_id)
+    )
+    both = union_all(made, done).subquery("sv_by_contract")
+    query = select(literal(organisation_id), both.c.year, both.c.contract, func.sum(both.c.cv), func.sum(both.c.ccv),
+                   func.sum(both.c.dv), func.sum(both.c.dcv),
+                   literal(computed_at, SocialValueContractTotal.computed_at.type)).group_by(both.c.year, both.c.contract)
+    columns = ["organisation_id", "year", "contract_id", "committed_value_pence", "committed_current_pence",
+               "delivered_value_pence", "delivered_current_pence", "computed_at"]
+    return insert(SocialValueContractTotal.__table__).from_select(columns, query)
 
 
 def _partner_beneficiaries_insert(network: Network, organisation_id: int, years, computed_at):

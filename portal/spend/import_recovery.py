@@ -47,8 +47,13 @@ NEVER_STARTED = (
 
 
 @contextmanager
-def heartbeat(session: Session, import_id: int, every: float = HEARTBEAT_SECONDS):
-    """While the block runs, mark the import alive every ``every`` seconds, in transactions of its own."""
+def heartbeat(session: Session, import_id: int, every: float = HEARTBEAT_SECONDS, model=SpendImport,
+              statuses: tuple[str, ...] = ("queued", "running")):
+    """While the block runs, mark the import alive every ``every`` seconds, in transactions of its own.
+
+    ``model`` is any import with ``heartbeat_at`` and ``status`` (contracts register imports use it too);
+    only an import in one of ``statuses`` is marked, so a finished one is left alone.
+    """
     stop = threading.Event()
     factory = sessionmaker(bind=session.get_bind())
 
@@ -57,13 +62,13 @@ def heartbeat(session: Session, import_id: int, every: float = HEARTBEAT_SECONDS
             try:
                 with factory() as own:
                     own.execute(
-                        update(SpendImport)
-                        .where(SpendImport.id == import_id, SpendImport.status.in_(("queued", "running")))
+                        update(model)
+                        .where(model.id == import_id, model.status.in_(statuses))
                         .values(heartbeat_at=utcnow())
                     )
                     own.commit()
             except Exception:  # noqa: BLE001 - a missed beat is retried; the lease allows for several
-                log.warning("heartbeat of spend import %s missed", import_id, exc_info=True)
+                log.warning("heartbeat of %s %s missed", model.__tablename__, import_id, exc_info=True)
             if stop.wait(every):
                 return
 

@@ -120,6 +120,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "contract_registers.apply": Expect("partner_object", data={"confirm": "y"}),
     "contract_registers.problems_csv": PO,
     "contract_registers.differences_csv": PO,
+    "contract_registers.retry": PO,
     "partner.sharing": Expect("partner", data={"shares_lines_with_lead": "y"}),
     # The lead's network pages
     "network.index": Expect("signed_in"),

@@ -155,11 +155,14 @@ def test_spread_commitments_by_year_and_half_add_up_to_what_was_committed(histor
     db.session.commit()
     with network_wide(ids, "test: periods"):
         stored = progress_snapshot.stored_periods(db.session, ids)
-        assert stored == progress_snapshot.period_rows(db.session, sv_network, ids)
+        # Each partner is spread apart, as the workers do (two partners' commitments over the same dates spread
+        # together could place an odd penny elsewhere): the report's on-demand read adds them up the same way.
+        assert stored == progress_snapshot.added_up([progress_snapshot.period_rows(db.session, sv_network, i) for i in ids])
         # The report's on-demand read of one year gives that year's rows, reading only what reaches it.
         for year in range(2022, 2028):
             window = (date(year, 4, 1), date(year + 1, 4, 1))
-            assert progress_snapshot.period_rows(db.session, sv_network, ids, window=window) == \
+            assert progress_snapshot.added_up([progress_snapshot.period_rows(db.session, sv_network, i, window=window)
+                                               for i in ids]) == \
                 [row for row in stored if window[0] <= row["period_start"] < window[1]]
     committed = sum(r.value_pence for r in recorded)
     delivered = sum(v for r in recorded for _, v, _, ok in r.reports if ok)

@@ -43,6 +43,44 @@ def world(sv_network, make_partner, make_user):
     return w
 
 
+def spread_expected(world, ids, group):
+    """{(year, key): [quantity, £ current, £ current, count]}: the commitments spread over their contract periods
+    (or their profile years) by financial year, from the rows themselves."""
+    from portal.social_value import spreading
+    from portal.social_value.models import CommitmentProfileYear
+    from tenants import network_wide
+
+    made, _done, _ = rows(world.network, ids)
+    with network_wide(ids, "test: the profile years behind the spread"):
+        profiles = defaultdict(list)
+        for p in db.session.scalars(select(CommitmentProfileYear)):
+            profiles[p.commitment_id].append((p.year_start, Decimal(p.quantity)))
+    # A partner's commitments of one measure over the same contract period are one promise, spread once
+    # (the largest remainder puts the odd penny of a sum where it falls, not of each part); with a profile, each alone.
+    promises = defaultdict(lambda: [Decimal(0), 0])
+    for c, contract, measure in made:
+        pence = c.rebased_value_pence if c.rebased_edition else c.committed_value_pence
+        alone = c.id if c.id in profiles else None
+        made_on = c.committed_on if contract.end_date is None or alone else None
+        promise = promises[(contract.organisation_id, measure.id, measure.theme_id, contract.start_date, contract.end_date,
+                            made_on, alone)]
+        promise[0] += Decimal(c.quantity)
+        promise[1] += pence
+    sums = defaultdict(lambda: [Decimal(0), 0, 0, 0])
+    for (partner_id, measure_id, theme_id, start, end, made_on, alone), (quantity, pence) in promises.items():
+        key = {"theme": theme_id, "measure": measure_id, "partner": partner_id, "all": None}[group]
+        spread = spreading.spread_commitment(
+            world.network.financial_year_start_month, "year", quantity=quantity, value_pence=pence,
+            contract_start=start, contract_end=end, committed_on=made_on or start, profile=profiles.get(alone, ()))
+        for at, (part_pence, part_quantity) in spread.items():
+            s = sums[(fy(at), key)]
+            s[0] += part_quantity
+            s[1] += part_pence
+            s[2] += part_pence
+            s[3] += 1
+    return dict(sums)
+
+
 def _figures(world, ids):
     """Committed and delivered sums by (year, group) for each grouping, from the rows added up in Python."""
     want = {}
@@ -70,8 +108,12 @@ def check_report(world, r, ids, year=YEAR):
     made, done = want["all"]
     zero = [Decimal(0), 0, 0, 0]
     committed, delivered = r.headline("committed"), r.headline("delivered")
+    # Committed: each commitment's share of the year (spread over its contract period), like with like.
+    spread = {group: spread_expected(world, ids, group) for group in ("all", "theme", "measure", "partner")}
     assert (committed.pence, committed.original_pence, committed.previous_pence) == (
-        made.get((year, None), zero)[2], made.get((year, None), zero)[1], made.get((year - 1, None), zero)[2])
+        spread["all"].get((year, None), zero)[2], spread["all"].get((year, None), zero)[2],
+        spread["all"].get((year - 1, None), zero)[2])
+    assert committed.pence != made.get((year, None), zero)[2], "the world has commitments whose spread differs from the made"
     assert (delivered.pence, delivered.original_pence, delivered.previous_pence) == (
         done.get((year, None), zero)[2], done.get((year, None), zero)[1], done.get((year - 1, None), zero)[2])
     # Year on year: the change and its percentage.
@@ -79,19 +121,21 @@ def check_report(world, r, ids, year=YEAR):
         assert h.change_pence == h.pence - h.previous_pence
         if h.previous_pence:
             assert h.change_percent == (Decimal(h.pence - h.previous_pence) * 100 / h.previous_pence).quantize(Decimal("0.1"))
-    for group, got in (("theme", r.by_theme), ("measure", r.by_measure), ("route", r.by_route)):
-        assert _report_rows(got) == _breakdown(*want[group], year), group
+    for group, got in (("theme", r.by_theme), ("measure", r.by_measure)):
+        assert _report_rows(got) == _breakdown(spread[group], want[group][1], year), group
+    # By route, committed counts the commitments made in the year, whole (the page says so).
+    assert _report_rows(r.by_route) == _breakdown(*want["route"], year), "route"
     if r.is_network:
-        assert _report_rows(r.by_partner) == _breakdown(*want["partner"], year)
+        assert _report_rows(r.by_partner) == _breakdown(spread["partner"], want["partner"][1], year)
     else:
         assert r.by_partner == []
     by_year = {int(row.key): (row.committed_pence, row.delivered_pence) for row in r.by_year}
-    years = {y for (y, _) in made} | {y for (y, _) in done}
-    assert by_year == {y: (made.get((y, None), zero)[2], done.get((y, None), zero)[2]) for y in years if y <= year}
-    # Measures' quantities.
+    years = {y for (y, _) in spread["all"] if y <= year} | {y for (y, _) in done if y <= year}
+    assert by_year == {y: (spread["all"].get((y, None), zero)[2], done.get((y, None), zero)[2]) for y in years}
+    # Measures' quantities: the year's share of each commitment's quantity.
     for row in r.by_measure:
         assert (row.committed_quantity, row.delivered_quantity) == (
-            want["measure"][0].get((year, row.key), zero)[0], want["measure"][1].get((year, row.key), zero)[0])
+            spread["measure"].get((year, row.key), zero)[0], want["measure"][1].get((year, row.key), zero)[0])
     # Top contracts: by current £ committed (then delivered) in the year, largest first, ties by reference.
     contracts = _breakdown(*want["contract"], year)
     commitment_rows, report_rows_, counted = rows(world.network, ids)
@@ -105,7 +149,8 @@ def check_report(world, r, ids, year=YEAR):
     # The headlines the demo table tags: apprenticeship weeks (DEMO-02), local jobs (DEMO-01), local SME spend (DEMO-05).
     for quantity, code in ((r.apprenticeship_weeks, "DEMO-02"), (r.local_fte, "DEMO-01"), (r.local_sme_spend, "DEMO-05")):
         assert quantity.measures == [code]
-        assert quantity.committed == sum((c.quantity for c, _, m in commitment_rows if m.code == code and fy(c.committed_on) == year), Decimal(0))
+        measure_id = next((m.id for _, _, m in commitment_rows if m.code == code), None)
+        assert quantity.committed == spread["measure"].get((year, measure_id), zero)[0]
         assert quantity.delivered == sum((rep.quantity for rep, _, _, m in report_rows_
                                           if m.code == code and rep.status == "verified" and fy(rep.period_end) == year), Decimal(0))
     # Beneficiaries.
@@ -132,8 +177,9 @@ def test_the_partners_report_equals_its_rows_added_up(world, app_ctx):
     assert r.from_snapshot
     check_report(world, r, [council.id])
     assert r.headline("committed").pence > 0 and r.headline("delivered").pence > 0 and r.top_committed
-    # Its own target only, counted on commitments made in the year.
-    assert [(p.target.basis, p.achieved_value_pence) for p in r.targets] == [("committed", r.headline("committed").pence)]
+    # Its own target only, counted on commitments made in the year (targets count what was made in their period).
+    made, _ = expected(world.network, [council.id], "all")
+    assert [(p.target.basis, p.achieved_value_pence) for p in r.targets] == [("committed", made[(YEAR, None)][2])]
 
 
 def test_the_networks_report_equals_all_partners_rows_added_up(world, app_ctx):

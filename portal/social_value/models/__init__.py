@@ -17,7 +17,7 @@ from .delivery import (
     EvidenceFile,
 )
 from .imports import BULK_KINDS, BulkImport
-from .progress import SocialValuePeriodTotal, SocialValueProgressTotal
+from .progress import SocialValueContractTotal, SocialValuePeriodTotal, SocialValueProgressTotal
 from .targets import (
     SHARE_SUBJECTS,
     SPEND_SUBJECTS,
@@ -64,6 +64,7 @@ __all__ = [
     "ProxyValue",
     "ReturnReminder",
     "SocialValueBeneficiaryTotal",
+    "SocialValueContractTotal",
     "SocialValuePeriodTotal",
     "SocialValueProgressTotal",
     "SocialValueTotal",

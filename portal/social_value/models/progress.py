@@ -18,6 +18,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -79,4 +80,27 @@ class SocialValueProgressTotal(TenantScoped, db.Model):
     __table_args__ = (
         UniqueConstraint("organisation_id", "contract_status", "measure_id"),
         CheckConstraint("contract_status IN ('live', 'completed')", name="contract_status"),
+    )
+
+
+class SocialValueContractTotal(TenantScoped, db.Model):
+    """One contract's commitments made and verified delivery in one financial year of a partner: the report's
+    top contracts read the ten largest of these rather than adding up a year of delivery on each request."""
+
+    __tablename__ = "sv_contract_totals"
+    __audited__ = False  # a snapshot the workers rebuild
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("sv_contracts.id", ondelete="CASCADE"))
+    committed_value_pence: Mapped[int] = mapped_column(BigInteger, default=0)
+    committed_current_pence: Mapped[int] = mapped_column(BigInteger, default=0)
+    delivered_value_pence: Mapped[int] = mapped_column(BigInteger, default=0)
+    delivered_current_pence: Mapped[int] = mapped_column(BigInteger, default=0)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "year", "contract_id"),
+        # The top ten of a year are read down these, not sorted out of the year's every contract.
+        Index("ix_sv_contract_totals_year_committed", "year", "committed_current_pence"),
+        Index("ix_sv_contract_totals_year_delivered", "year", "delivered_current_pence"),
     )
