@@ -76,7 +76,22 @@ def probe_imports(w: World):
     _b_unchanged(w, import_id)
 
 
+def probe_retry(w: World):
+    """B's import failed (its worker died): A's people cannot start it again, and it stays as it was."""
+    import_id = _b_checked_import(w)
+    with tenant_context(w.b_partner.id):
+        db.session.get(ContractRegisterImport, import_id).status = "failed"
+        db.session.commit()
+    for user in (w.a_admin, w.a_officer):
+        assert w.sign_in(user).post(f"/contracts/registers/{import_id}/retry").status_code == 404
+    with tenant_context(w.b_partner.id):
+        db.session.expire_all()
+        assert db.session.get(ContractRegisterImport, import_id).status == "failed"
+        assert db.session.scalar(select(func.count(Contract.id))) == 1
+
+
 PROBES = {
+    "contract_registers.retry": probe_retry,
     "contract_registers.show_import": probe_show_import,
     "contract_registers.columns": probe_columns,
     "contract_registers.problems_csv": probe_problems_csv,
