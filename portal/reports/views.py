@@ -122,7 +122,8 @@ def choose_case_studies():
     if request.method == "GET":
         form.reports.data = [n.delivery_report_id for n in found if n.chosen]
     elif form.validate_on_submit():
-        refused = case_studies.choose(db.session, organisation, start, end, form.reports.data, current_user.id)
+        # No box ticked posts no value at all (the field's data stays None): it means none chosen.
+        refused = case_studies.choose(db.session, organisation, start, end, form.reports.data or [], current_user.id)
         if refused:  # the choices above allow only the partner's own; a refusal here is a race with an edit
             abort(400, description="A chosen delivery report is no longer one of your verified reports with a narrative.")
         db.session.commit()
