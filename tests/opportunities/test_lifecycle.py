@@ -106,6 +106,11 @@ def test_asks_on_an_opportunity_or_on_their_own(council, police, make_opportunit
         assert asks["Careers talks at Wath"].opportunity_id == mine and asks["Careers talks at Wath"].postcode_district == "S63"
         assert asks["Mentor a charity"].opportunity_id is None
         ask_id = asks["Mentor a charity"].id
+        linked_id = asks["Careers talks at Wath"].id
+    # The ask's page links its opportunity: a link, not its markup as text.
+    linked = officer.get(f"/partner/asks/{linked_id}").get_data(as_text=True)
+    assert f'<a class="govuk-link" href="/partner/opportunities/{mine}">Resurfacing school playgrounds</a>' in linked
+    assert "&lt;a class" not in linked
     assert officer.post(f"/partner/asks/{ask_id}/status", data={"status": "met"}).status_code == 302
     assert officer.post(f"/partner/asks/{ask_id}/status", data={"status": "lost"}).status_code == 400
     with tenant_context(council.id):
