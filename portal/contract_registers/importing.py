@@ -10,7 +10,6 @@ no longer on the register; a changed one is updated in place, keeping its id.
 """
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.social_value.models import Contract
+from portal.spend.importing import header_signature, write_upload
 from portal.spend.reading import SpendFileProblem, read_spend_file
 from tenants.models import AuditEvent, Organisation, utcnow
 
@@ -58,12 +58,7 @@ def store_upload(session: Session, organisation: Organisation, user, filename: s
         raise ImportRefused("The file must be a CSV or Excel (.xlsx) register, or an OCDS release package (.json)")
     stored_name = f"{uuid.uuid4().hex}{suffix}"
     path = uploads_dir(organisation.id) / stored_name
-    digest, size = hashlib.sha256(), 0
-    with open(path, "wb") as out:
-        for chunk in iter(lambda: stream.read(1024 * 1024), b""):
-            digest.update(chunk)
-            size += len(chunk)
-            out.write(chunk)
+    sha256, size = write_upload(path, stream)
     if size == 0:
         path.unlink(missing_ok=True)
         raise ImportRefused("The file is empty")
@@ -77,7 +72,7 @@ def store_upload(session: Session, organisation: Organisation, user, filename: s
         path.unlink(missing_ok=True)
         raise ImportRefused(str(problem)) from None
     register_import = ContractRegisterImport(
-        kind=kind, filename=Path(filename).name[:255], stored_name=stored_name, sha256=digest.hexdigest(),
+        kind=kind, filename=Path(filename).name[:255], stored_name=stored_name, sha256=sha256,
         size_bytes=size, uploaded_by_id=user.id if user else None, status="uploaded",
     )
     session.add(register_import)
@@ -108,10 +103,6 @@ def choose_columns(session: Session, register_import: ContractRegisterImport, ma
     if headers is not None:
         _remember(session, headers, mapping)
     queue(session, register_import, "check")
-
-
-def header_signature(headers: list[str]) -> str:
-    return hashlib.sha256("\x1f".join(h.strip().lower() for h in headers).encode()).hexdigest()
 
 
 def _remember(session: Session, headers: list[str], mapping: dict) -> None:

@@ -9,7 +9,6 @@ same occurrence) are counted and left alone, so importing the same file again ad
 """
 from __future__ import annotations
 
-import hashlib
 import time
 import uuid
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from flask import current_app
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from portal.spend.importing import write_upload
 from tenants.models import Network, Organisation, utcnow
 
 from . import beneficiaries, bulk_checks
@@ -62,12 +62,7 @@ def store_upload(session: Session, kind: str, user, filename: str, stream, organ
         raise ImportRefused("The file must be a CSV or an Excel (.xlsx) file")
     stored_name = f"{uuid.uuid4().hex}{suffix}"
     path = uploads_dir(organisation_id) / stored_name
-    digest, size = hashlib.sha256(), 0
-    with open(path, "wb") as out:
-        for chunk in iter(lambda: stream.read(1024 * 1024), b""):
-            digest.update(chunk)
-            size += len(chunk)
-            out.write(chunk)
+    sha256, size = write_upload(path, stream)
     try:
         if size == 0:
             raise BulkFileProblem("The file is empty")
@@ -77,7 +72,7 @@ def store_upload(session: Session, kind: str, user, filename: str, stream, organ
         raise ImportRefused(str(problem)) from None
     bulk = BulkImport(
         organisation_id=organisation_id, kind=kind, filename=Path(filename).name[:255], stored_name=stored_name,
-        sha256=digest.hexdigest(), size_bytes=size, uploaded_by_id=user.id if user else None, status="uploaded",
+        sha256=sha256, size_bytes=size, uploaded_by_id=user.id if user else None, status="uploaded",
     )
     session.add(bulk)
     session.flush()

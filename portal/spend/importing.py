@@ -123,6 +123,20 @@ def header_signature(headers: list[str]) -> str:
     return hashlib.sha256("\x1f".join(h.strip().lower() for h in headers).encode()).hexdigest()
 
 
+def write_upload(path: Path, stream) -> tuple[str, int]:
+    """Copy an uploaded file to ``path`` a megabyte at a time; its SHA-256 (hex) and size in bytes.
+
+    Every kind of import (spend, contracts registers, bulk social value) keeps its uploads this way.
+    """
+    digest, size = hashlib.sha256(), 0
+    with open(path, "wb") as out:
+        for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+            digest.update(chunk)
+            size += len(chunk)
+            out.write(chunk)
+    return digest.hexdigest(), size
+
+
 def store_upload(session: Session, organisation: Organisation, user, filename: str, stream) -> SpendImport:
     """Keep an uploaded file under a name of our own and check it can be read at all."""
     suffix = Path(filename).suffix.lower()
@@ -130,12 +144,7 @@ def store_upload(session: Session, organisation: Organisation, user, filename: s
         raise ImportRefused("The file must be a CSV or an Excel (.xlsx) file")
     stored_name = f"{uuid.uuid4().hex}{suffix}"
     path = uploads_dir(organisation.id) / stored_name
-    digest, size = hashlib.sha256(), 0
-    with open(path, "wb") as out:
-        for chunk in iter(lambda: stream.read(1024 * 1024), b""):
-            digest.update(chunk)
-            size += len(chunk)
-            out.write(chunk)
+    sha256, size = write_upload(path, stream)
     if size == 0:
         path.unlink(missing_ok=True)
         raise ImportRefused("The file is empty")
@@ -145,7 +154,7 @@ def store_upload(session: Session, organisation: Organisation, user, filename: s
         path.unlink(missing_ok=True)
         raise ImportRefused(str(problem)) from None
     spend_import = SpendImport(
-        filename=Path(filename).name[:255], stored_name=stored_name, sha256=digest.hexdigest(), size_bytes=size,
+        filename=Path(filename).name[:255], stored_name=stored_name, sha256=sha256, size_bytes=size,
         uploaded_by_id=user.id if user else None, status="uploaded",
     )
     session.add(spend_import)
