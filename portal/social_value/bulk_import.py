@@ -104,7 +104,10 @@ class _Progress:
         if force or now - self._last >= PROGRESS_EVERY_SECONDS:
             self._last = now
             with self._factory() as session:
-                session.execute(update(BulkImport).where(BulkImport.id == self.import_id).values(heartbeat_at=utcnow(), **values))
+                # Never over a settled import: a second run of it must find the first's result.
+                session.execute(update(BulkImport).where(BulkImport.id == self.import_id,
+                                                         BulkImport.status.not_in(("imported", "rejected")))
+                                .values(heartbeat_at=utcnow(), **values))
                 session.commit()
 
 

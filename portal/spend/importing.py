@@ -206,7 +206,10 @@ class _Progress:
             return
         self._last = now
         with self._factory() as session:
-            session.execute(update(SpendImport).where(SpendImport.id == self.import_id).values(**values))
+            # Never over a settled import: the same import run twice at once must not set the first's
+            # result back to "running" (the second would then place its lines again).
+            session.execute(update(SpendImport).where(SpendImport.id == self.import_id,
+                                                      SpendImport.status.not_in(SETTLED)).values(**values))
             session.commit()
 
 

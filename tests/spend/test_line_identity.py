@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.spend import services
+from portal.spend import importing, services
 from portal.spend.models import RetiredSpendLine, SpendImport, SpendImportDifference, SpendLine
 from tenants import tenant_context
 
@@ -216,3 +216,14 @@ def test_a_row_that_adds_up_the_file_is_read_but_not_counted(partner):
     # a short row that is no total is still a bad line, reported as one
     import_id, outcome = imported_file(partner, [["03/05/2024", "T3", "Acme Ltd", "", "1.00", ""], ["", "", "Acme", "", "9.00", ""]])
     assert (outcome.status, outcome.rejected) == ("rejected", 1)
+
+
+def test_a_second_run_that_starts_late_cannot_set_a_placed_import_back_to_running(partner):
+    # The race above, made certain: the second run passed its first check before the first committed, and
+    # only then says "running". Its progress must not overwrite the result, or it would place the file again.
+    import_id, _ = imported_file(partner, [["01/04/2024", "T1", "Acme Ltd", "", "2.70", "Food"]])
+    with tenant_context(partner.id):
+        importing._Progress(db.session, import_id).update(force=True, status="running", phase="checking", rows_done=0)
+        db.session.expire_all()
+        spend_import = db.session.get(SpendImport, import_id)
+        assert (spend_import.status, spend_import.imported_count, spend_import.phase) == ("imported", 1, None)
