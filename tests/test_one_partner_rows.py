@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from portal.extensions import db
 from portal.spend.models import NetworkSpendTotal
@@ -124,5 +124,41 @@ def test_a_partners_own_social_value_row_shows_to_that_partner_only(app, make_ne
             with engine.begin() as conn:
                 _sign(conn, app, partner.id)
                 assert set(conn.scalars(text("SELECT breakdown FROM sv_network_totals"))) == expected
+    finally:
+        engine.dispose()
+
+
+def test_a_ward_count_of_one_partners_people_shows_to_that_partner_only(app, make_network, make_partner, app_ctx):
+    """sv_network_beneficiary_totals: the recompute names the partner of a count only its reports went
+    into, and row-level security shows that count to that partner only."""
+    from portal.social_value.models import (
+        NetworkSocialValueBeneficiaryTotal,
+        SocialValueBeneficiaryTotal,
+    )
+    from portal.social_value.totals import recompute_network_totals
+    from tenants import network_wide
+
+    network = make_network()
+    a, b = make_partner("A", network), make_partner("B", network)
+    with network_wide([a.id, b.id], "test: the partners' counts"):
+        db.session.add_all([
+            SocialValueBeneficiaryTotal(organisation_id=a.id, year=2024, breakdown="ward", key="E05000001", count=7),
+            SocialValueBeneficiaryTotal(organisation_id=a.id, year=2024, breakdown="ward", key="E05000002", count=3),
+            SocialValueBeneficiaryTotal(organisation_id=b.id, year=2024, breakdown="ward", key="E05000002", count=4),
+        ])
+        db.session.commit()
+    recompute_network_totals(db.session, network)
+    db.session.commit()
+    with network_wide([a.id, b.id], "test: read the network's counts"):
+        rows = db.session.scalars(select(NetworkSocialValueBeneficiaryTotal)).all()
+        assert {(r.key, r.count, r.partner_count, r.sole_partner_id) for r in rows} == {
+            ("E05000001", 7, 1, a.id), ("E05000002", 7, 2, None)}
+    db.session.remove()
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        for partner, expected in ((a, {"E05000001", "E05000002"}), (b, {"E05000002"})):
+            with engine.begin() as conn:
+                _sign(conn, app, partner.id)
+                assert set(conn.scalars(text("SELECT key FROM sv_network_beneficiary_totals"))) == expected
     finally:
         engine.dispose()

@@ -605,9 +605,7 @@ def _network_figures_insert(network: Network, partner_ids, years, computed_at):
     where = (row.organisation_id.in_(list(partner_ids)), _in_years(row.year, years))
     summed = (
         select(literal(network.id), row.year, row.breakdown, row.key,
-               *(func.sum(getattr(row, name)) for name in SNAPSHOT_FIGURES),
-               func.count(row.organisation_id.distinct()),
-               case((func.count(row.organisation_id.distinct()) == 1, func.min(row.organisation_id))), stamp)
+               *(func.sum(getattr(row, name)) for name in SNAPSHOT_FIGURES), *_partners_counted(row), stamp)
         .where(*where).group_by(row.year, row.breakdown, row.key)
     )
     by_partner = (
@@ -619,15 +617,21 @@ def _network_figures_insert(network: Network, partner_ids, years, computed_at):
     return insert(NetworkSocialValueTotal.__table__).from_select(columns, union_all(summed, by_partner))
 
 
+def _partners_counted(row) -> tuple:
+    """partner_count and sole_partner_id of a sum over partners' rows grouped by key."""
+    partners = func.count(row.organisation_id.distinct())
+    return partners, case((partners == 1, func.min(row.organisation_id)))
+
+
 def _network_beneficiaries_insert(network: Network, partner_ids, years, computed_at):
     row = SocialValueBeneficiaryTotal
     query = (
-        select(literal(network.id), row.year, row.breakdown, row.key, func.sum(row.count),
+        select(literal(network.id), row.year, row.breakdown, row.key, func.sum(row.count), *_partners_counted(row),
                literal(computed_at, NetworkSocialValueBeneficiaryTotal.computed_at.type))
         .where(row.organisation_id.in_(list(partner_ids)), _in_years(row.year, years))
         .group_by(row.year, row.breakdown, row.key)
     )
-    columns = ["network_id", "year", "breakdown", "key", "count", "computed_at"]
+    columns = ["network_id", "year", "breakdown", "key", "count", "partner_count", "sole_partner_id", "computed_at"]
     return insert(NetworkSocialValueBeneficiaryTotal.__table__).from_select(columns, query)
 
 

@@ -60,16 +60,21 @@ class SocialValueTotal(_Figures, TenantScoped, db.Model):
     )
 
 
-class NetworkSocialValueTotal(_Figures, db.Model):
+class _PartnersCounted:
+    """A network row says how many partners went into it, and names the partner when there was one."""
+
+    partner_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The partner when the row is one partner's figures (a "partner" row, or a sum over one partner):
+    # row-level security shows such a row to that partner's scope only (tenants.rls, "combined").
+    sole_partner_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+
+
+class NetworkSocialValueTotal(_PartnersCounted, _Figures, db.Model):
     """The network's figures: sums of its partners' rows, and each partner's "all" row as breakdown "partner"."""
 
     __tablename__ = "sv_network_totals"
     id: Mapped[int] = mapped_column(primary_key=True)
     network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), index=True)
-    partner_count: Mapped[int] = mapped_column(Integer, default=0)
-    # The partner when the row is one partner's figures (a "partner" row, or a sum over one partner):
-    # row-level security shows such a row to that partner's scope only (tenants.rls, "combined").
-    sole_partner_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
 
     __table_args__ = (
         UniqueConstraint("network_id", "year", "breakdown", "key"),
@@ -100,8 +105,9 @@ class SocialValueBeneficiaryTotal(_Beneficiaries, TenantScoped, db.Model):
     )
 
 
-class NetworkSocialValueBeneficiaryTotal(_Beneficiaries, db.Model):
-    """The network's beneficiary counts: sums of its partners'."""
+class NetworkSocialValueBeneficiaryTotal(_PartnersCounted, _Beneficiaries, db.Model):
+    """The network's beneficiary counts: sums of its partners'. A count only one partner's reports
+    went into is that partner's own (its people in a ward), shown to that partner only."""
 
     __tablename__ = "sv_network_beneficiary_totals"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,6 +116,7 @@ class NetworkSocialValueBeneficiaryTotal(_Beneficiaries, db.Model):
     __table_args__ = (
         UniqueConstraint("network_id", "year", "breakdown", "key"),
         CheckConstraint("breakdown IN ('ward', 'protected_group')", name="breakdown"),
+        CheckConstraint("(partner_count = 1) = (sole_partner_id IS NOT NULL)", name="sole_partner_named"),
     )
 
 
