@@ -56,8 +56,11 @@ def whole_pounds(value: float, _position=None) -> str:
     return f"£{value:,.0f}"
 
 
+DPI = 120  # 7.5 inches wide: 900 pixels, sharp at the 16 cm the Word document and the PDF show it
+
+
 def png(chart: ChartData) -> bytes:
-    """The chart as a PNG: readable text (11 pt at 150 dpi), amounts in whole pounds, the title on the image."""
+    """The chart as a PNG: readable text (10 to 12 pt), amounts in whole pounds, the title on the image."""
     import matplotlib
 
     matplotlib.use("Agg")  # headless: no display on a worker or web process
@@ -65,8 +68,12 @@ def png(chart: ChartData) -> bytes:
     from matplotlib.ticker import FuncFormatter
 
     count = len(chart.labels)
-    height = max(3.0, 0.35 * count * len(chart.series) + 1.5) if chart.horizontal else 4.0
-    figure = Figure(figsize=(7.5, min(height, 14.0)), dpi=150, layout="constrained")
+    height = min(max(3.0, 0.3 * count * len(chart.series) + 1.2), 14.0) if chart.horizontal else 4.0
+    figure = Figure(figsize=(7.5, height), dpi=DPI)
+    # Fixed margins, not constrained layout (which draws the figure twice: most of a chart's time).
+    longest = max((len(label) for label in chart.labels), default=0) if chart.horizontal else 0
+    left = min(0.45, 0.12 + 0.0115 * longest)
+    figure.subplots_adjust(left=left, right=0.97, top=1 - 0.55 / height, bottom=(0.45 if chart.horizontal else 0.7) / height)
     axes = figure.add_subplot()
     width = 0.8 / len(chart.series)
     colours = ["#1d70b8", "#00703c", "#f47738"]
@@ -85,7 +92,7 @@ def png(chart: ChartData) -> bytes:
         axes.set_xticks(ticks, chart.labels)
     label_axis.set_tick_params(labelsize=11)
     value_axis.set_tick_params(labelsize=10)
-    axes.set_title(chart.title, fontsize=12, loc="left", wrap=True)
+    axes.set_title(chart.title, fontsize=12, loc="left")
     if len(chart.series) > 1:
         axes.legend(fontsize=10)
     axes.grid(axis="x" if chart.horizontal else "y", color="#b1b4b6", linewidth=0.5)
