@@ -101,7 +101,7 @@ def benchmarks(base, other_sme):
                               year=2023, definition="cles_based_or_branched", percent=Decimal("21.40"))
         db.session.add(benchmark)
         db.session.commit()
-    return {"benchmark_id": benchmark.id}
+        return {"benchmark_id": benchmark.id}  # read in the scope: outside it, row-level security hides the row
 
 
 @builder
