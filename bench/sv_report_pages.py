@@ -49,17 +49,23 @@ def _copy(cursor, table: str, columns: list[str], rows) -> int:
     return count
 
 
-def load(app, owner_url: str, contracts: int, commitments_each: int, reports_each: int) -> int:
-    """The network, its measures and the generated history (COPY as the owner); returns the network's id."""
+def load(app, owner_url: str, contracts: int, commitments_each: int, reports_each: int, network_id: int | None = None) -> int:
+    """The network (a new demo one, or ``network_id``'s), its measures and the generated history (COPY as the owner);
+    returns the network's id."""
     import psycopg
     from sqlalchemy import select
 
     from portal.extensions import db
     from portal.social_value import measures
     from portal.social_value.models import ProxyValue
+    from tenants.models import Network
 
     with app.app_context():
-        network, partners = demo_network(db.session)
+        if network_id is None:
+            network, partners = demo_network(db.session)
+        else:
+            network = db.session.get(Network, network_id)
+            partners = {o.id: o for o in network.organisations}
         for partner in partners.values():
             partner.shares_lines_with_lead = True  # the lead's report lists every partner's contracts
         measures.load_demo_measures(db.session, network)

@@ -30,6 +30,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .partner import views as partner
     from .registers import review_views as register_matches
     from .reports import views as reports
+    from .benchmarks import views as benchmarks
     from .social_value import report_views as sv_report
     from .social_value import views as social_value
     from .spend import views as spend
@@ -92,6 +93,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(social_value.bp)
     app.register_blueprint(sv_report.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(benchmarks.bp)
     app.register_blueprint(opportunities.bp)
     app.register_blueprint(gaps.bp)
     app.register_blueprint(matching.bp)
@@ -131,5 +133,6 @@ def _import_features() -> None:
     import portal.matching.models  # noqa: F401
     import portal.matching.tasks  # noqa: F401
     import portal.reports.models  # noqa: F401
+    import portal.benchmarks.models  # noqa: F401
     import portal.gaps.tasks  # noqa: F401
     import tenants.models  # noqa: F401

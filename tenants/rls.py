@@ -125,6 +125,10 @@ _COMBINED_WRITE = (
     f"network_id IN (SELECT o.network_id FROM organisations o WHERE o.id = ANY ({_VISIBLE_PARTNERS}))"
     f" AND (sole_partner_id IS NULL OR sole_partner_id = ANY ({_VISIBLE_PARTNERS}))"
 )
+# A row of the network's own (the lead's benchmarks): shown to and written by a signed scope holding one
+# of the network's partners (a partner reads its network's; the lead's pages open the network's partners).
+# That only the lead writes is the pages' rule: no scope names the lead.
+_NETWORK_SIDE = f"network_id IN (SELECT o.network_id FROM organisations o WHERE o.id = ANY ({_VISIBLE_PARTNERS}))"
 # Who may see and write rows of each kind of table (tenants/scoping.py has the ORM twin of the first three).
 POLICIES = {
     "partner": (_PARTNER_SIDE, _PARTNER_SIDE),
@@ -133,6 +137,7 @@ POLICIES = {
     "shared": (f"{_PARTNER_SIDE} OR {_BUSINESS_SIDE}", f"{_PARTNER_SIDE} OR {_BUSINESS_SIDE}"),
     "signed": (_SIGNED, _SIGNED),
     "combined": (_COMBINED_READ, _COMBINED_WRITE),
+    "network": (_NETWORK_SIDE, _NETWORK_SIDE),
 }
 
 
@@ -272,7 +277,8 @@ def store_key(connection, key: str) -> None:
 def protect_tables(op, tables, kind: str = "partner") -> None:
     """In a migration's upgrade: put these tenant tables behind RLS (PostgreSQL only).
 
-    ``kind`` is "partner" (TenantScoped), "business" (BusinessScoped) or "shared" (SharedScoped).
+    ``kind`` is "partner" (TenantScoped), "business" (BusinessScoped), "shared" (SharedScoped), or one of
+    the other POLICIES ("signed", "combined", "network").
     """
     if op.get_bind().dialect.name == "postgresql":
         for table in tables:

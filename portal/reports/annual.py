@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
+from portal.benchmarks import comparison as benchmarking
 from portal.dashboard import figures, method, places, public
 from portal.network import comparison
 from portal.social_value import report as sv
@@ -86,6 +87,8 @@ class CommitteeReport:
     # (partner name, narrative): chosen by each partner's officers; the network's report shows
     # only partners that share their lines with the lead (or, to a partner, its own).
     case_studies: list[tuple[str, case_studies.Narrative]] = field(default_factory=list)
+    # Other places' published figures beside the network's own computed the same way (the network's report only).
+    benchmarks: list[benchmarking.Comparison] = field(default_factory=list)
 
     @property
     def is_network(self) -> bool:
@@ -257,6 +260,11 @@ def _notes(report: CommitteeReport) -> list[tuple[str, str]]:
                                    "before (the sum of the quarters' totals). Social value is for the whole financial "
                                    f"year {figures.year_label(report.year_start)}; its halves are in the table "
                                    "'Year and half-year'.")))
+    used = {c.definition.key: c.definition for c in report.benchmarks if c.definition.computable}
+    if used:
+        notes.append(("Benchmarks", "Other places' figures as their publishers give them, beside the network's own "
+                                    "computed the same way from its stored yearly totals: "
+                      + " ".join(f"{d.label}: {d.explanation}" for d in used.values())))
     if report.illustrative:
         notes.append(("Measure values", ILLUSTRATIVE_WARNING))
     return notes
@@ -314,9 +322,13 @@ def network_report(session: Session, network: Network, asked: str | None = None,
 
     period = periods.Period(_year_start(network, asked, comparison.financial_years(session, network), social_value_years),
                             half)
+    def read(kind, breakdown):
+        return queries.network_totals(session, network.id, kind, breakdown)
+
     with queries.over_the_network(session, network.id, "the network's annual report: combined spend"):
-        spend = _spend(session, lambda kind, breakdown: queries.network_totals(session, network.id, kind, breakdown),
-                       period, rule, for_partner=reader_id is not None)
+        spend = _spend(session, read, period, rule, for_partner=reader_id is not None)
+        benchmarks = benchmarking.compare(session, network, read("year", "all"), _one(periods.rows_for(read, period, "all")),
+                                        withheld_from_partners if reader_id is not None else None)
     combined = _combined(session, network, period)
     social_value = sv.network_report(session, network, year=period.year_start.year, reader_id=reader_id)
     if reader_id is not None:
@@ -329,6 +341,7 @@ def network_report(session: Session, network: Network, asked: str | None = None,
     for organisation in shown:
         with tenant_context(organisation.id):
             chosen += [(organisation.name, n) for n in case_studies.chosen_narratives(session, period.start, period.end)]
-    report = CommitteeReport(network, None, period, spend, combined, social_value, illustrative, rule, case_studies=chosen)
+    report = CommitteeReport(network, None, period, spend, combined, social_value, illustrative, rule, case_studies=chosen,
+                             benchmarks=benchmarks)
     report.notes = _notes(report)
     return report

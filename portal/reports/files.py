@@ -1,4 +1,4 @@
-"""The report as files: an editable Word document (python-docx) and a workbook with a sheet per table.
+"""The report as files: an editable Word document (python-docx, charts as PNG images) and a workbook with a sheet per table.
 
 Both carry the illustrative-values warning first whenever the report uses such values:
 in the Word document as the first paragraph and in every page header, in the workbook
@@ -13,6 +13,7 @@ from portal.downloads import safe_cell
 from portal.social_value.report_views import tidy_rows
 
 from .annual import ILLUSTRATIVE_WARNING, CommitteeReport
+from .charts import ChartData, alt_text, chart_data, png
 from .tables import (
     Section,
     case_study_section,
@@ -40,9 +41,19 @@ def cell_text(value) -> str:
     return str(value)
 
 
-def _table(document, section: Section) -> None:
+def _chart(document, chart: ChartData) -> None:
+    """The chart as an inline PNG, its title as the image's description (Word's alt text)."""
+    from docx.shared import Cm
+
+    document.add_picture(io.BytesIO(png(chart)), width=Cm(16))
+    document.inline_shapes[-1]._inline.docPr.set("descr", alt_text(chart))  # python-docx has no setter for alt text
+
+
+def _table(document, section: Section, chart: ChartData | None = None) -> None:
     heading, header, rows = section
     document.add_heading(heading, level=3)
+    if chart is not None:
+        _chart(document, chart)
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header):
@@ -62,10 +73,8 @@ def word_document(r: CommitteeReport) -> bytes:
     document.add_heading(title(r), level=0)
     if r.illustrative:
         document.add_paragraph(ILLUSTRATIVE_WARNING, style="Intense Quote")
-    # python-docx embeds raster images only, and no chart library is installed to draw PNGs:
-    # the page's and the PDF's charts are SVG, so here each chart's data table stands in for it.
-    document.add_paragraph("The charts on the report's page and PDF are not included here: the tables they are drawn "
-                           "from are below.")
+    document.add_paragraph("Each chart is followed by the table that holds its data.")
+    charts = {c.table: c for c in chart_data(r)}
     parts = [("Spend", spend_sections(r)), ("Combined anchor spend", combined_sections(r))]
     spent = {s[0] for _, sections in parts for s in sections}
     stories = case_study_section(r)
@@ -76,7 +85,7 @@ def word_document(r: CommitteeReport) -> bytes:
             continue
         document.add_heading(heading, level=1)
         for section in sections:
-            _table(document, section)
+            _table(document, section, charts.get(section[0]))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

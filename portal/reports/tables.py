@@ -6,6 +6,9 @@ match its page and downloads.
 """
 from __future__ import annotations
 
+from datetime import date
+
+from portal.dashboard.figures import year_label
 from portal.dashboard.tables import pounds_number
 from portal.social_value.report_views import report_sections
 
@@ -16,7 +19,7 @@ Section = tuple[str, list[str], list[list]]
 
 def spend_sections(r: CommitteeReport) -> list[Section]:
     if r.spend is None:
-        return []
+        return benchmark_sections(r)
     year, before = r.label, r.previous_label
     return [
         (f"Spend {year}", ["Figure", f"{year} (£)", "Share (%)", "Share of", f"{before} (£)", f"{before} share (%)",
@@ -27,7 +30,30 @@ def spend_sections(r: CommitteeReport) -> list[Section]:
          [[row.label, pounds_number(row.procurable_pence), row.share] for row in r.spend.places.deciles]),
         (f"Procurable spend by ward {year}", ["Ward", "Procurable spend (£)", "Share (%)"],
          [[row.label, pounds_number(row.procurable_pence), row.share] for row in r.spend.places.wards]),
+        *benchmark_sections(r),
     ]
+
+
+def _own(figure, pounds: bool):
+    """The network's figure in the benchmark's unit, or why there is none."""
+    if figure.missing:
+        return figure.missing
+    return pounds_number(figure.pence) if pounds else figure.share
+
+
+def benchmark_sections(r: CommitteeReport) -> list[Section]:
+    """Other places' published figures beside the network's own computed the same way (network's report, when any)."""
+    if not r.benchmarks:
+        return []
+    rows = []
+    for c in r.benchmarks:
+        b, pounds = c.benchmark, c.benchmark.pence is not None
+        source = f"{b.publisher}, {b.title}" + (f" ({b.url})" if b.url else "")
+        rows.append([b.place, source, year_label(date(b.year, r.network.financial_year_start_month, 1)), c.definition.label,
+                     pounds_number(b.pence) if pounds else b.percent, "£" if pounds else "%",
+                     _own(c.same_year, pounds), _own(c.report_period, pounds)])
+    return [(f"Benchmarks {r.label}", ["Place", "Source", "Year", "Definition", "Their figure", "Unit",
+                                       f"{r.network.name}, same year", f"{r.network.name}, {r.label}"], rows)]
 
 
 def combined_sections(r: CommitteeReport) -> list[Section]:

@@ -1,6 +1,8 @@
 """The annual report's page and files: the partner's own, and the network's for every partner of it and its lead."""
 from __future__ import annotations
 
+import base64
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -12,21 +14,29 @@ from portal.social_value.report import chosen_year
 from tenants.models import Network
 from tenants.web import current_partner, is_lead_of, partner_required
 
-from . import annual, case_studies, files, periods
+from . import annual, case_studies, charts, files, periods
 from .forms import NOT_RECORDED, CaseStudiesForm, PublishingForm
 from .tables import charts_by_table, report_tables
 
 bp = Blueprint("reports", __name__)
 
 def _pdf(r: annual.CommitteeReport) -> bytes:
-    """The page's tables through WeasyPrint, as the social value report's PDF is made (it fetches nothing)."""
-    from weasyprint import CSS, HTML
+    """The page's tables through WeasyPrint, each chart a PNG above its table.
 
-    from portal.social_value.report_views import PRINT_CSS, _no_fetching
+    The images are data: URLs in the markup, and the fetcher allows that scheme only, so
+    the PDF still loads nothing from files or the network.
+    """
+    from weasyprint import CSS, HTML, URLFetcher
 
-    html = render_template("reports/annual_print.html", report=r, tables=report_tables(r), cell=files.cell_text,
-                           warning=annual.ILLUSTRATIVE_WARNING, charts=charts_by_table(r))
-    return HTML(string=html, url_fetcher=_no_fetching).write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))])
+    from portal.social_value.report_views import PRINT_CSS
+
+    tables = report_tables(r)
+    images = {c.table: (f"data:image/png;base64,{base64.b64encode(charts.png(c)).decode()}", charts.alt_text(c))
+              for c in charts.chart_data(r, tables)}
+    html = render_template("reports/annual_print.html", report=r, tables=tables, cell=files.cell_text,
+                           warning=annual.ILLUSTRATIVE_WARNING, images=images)
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf(
+        stylesheets=[CSS(filename=str(PRINT_CSS))])
 
 
 FILES = {"pdf": (_pdf, "application/pdf"), "csv": (files.csv_file, files.CSV_TYPE), "docx": (files.word_document, files.DOCX_TYPE), "xlsx": (files.workbook, files.XLSX_TYPE)}

@@ -88,6 +88,23 @@ def beneficiary_groups(base, other_sme):
 
 
 @builder
+def benchmarks(base, other_sme):
+    """A benchmark of the shared network (only its lead may change or delete it)."""
+    from decimal import Decimal
+
+    from portal.benchmarks.models import Benchmark
+    from portal.extensions import db
+    from portal.spend.queries import over_the_network
+
+    with over_the_network(db.session, base.network.id, "matrix world: a benchmark"):
+        benchmark = Benchmark(network_id=base.network.id, place="Wigan", publisher="CLES", title="Wigan baseline",
+                              year=2023, definition="cles_based_or_branched", percent=Decimal("21.40"))
+        db.session.add(benchmark)
+        db.session.commit()
+        return {"benchmark_id": benchmark.id}  # read in the scope: outside it, row-level security hides the row
+
+
+@builder
 def contract_register_imports(base, other_sme):
     """B's register import, checked and waiting to be applied: nobody else may see, download or apply it."""
     from portal.contract_registers.models import ContractRegisterImport

@@ -24,6 +24,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 LOGIN = "/sign-in"
+# A benchmark as the lead's form posts it.
+BENCHMARK = {"place": "Preston", "publisher": "CLES", "title": "Preston spend analysis", "url": "https://cles.org.uk/",
+             "year": "2023", "definition": "cles_based", "unit": "percent", "figure": "18.2"}
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,10 @@ EXPECTATIONS: dict[str, Expect] = {
     "reports.network_report_file": Expect("network_reader"),
     "reports.choose_case_studies": Expect("partner", data={"reports": "{report_id}"}),  # B's report: refused
     "reports.publishing_threshold": Expect("partner", data={"threshold": "50000", "public_social_value": "no"}),
+    # Benchmarks (portal/benchmarks): the shared network's; only its lead adds, changes or deletes them.
+    "benchmarks.benchmarks": Expect("lead", data=BENCHMARK),
+    "benchmarks.edit_benchmark": Expect("lead", data=BENCHMARK),
+    "benchmarks.delete_benchmark": L,
     "gaps.show": L,
     "gaps.download": L,
     "gaps.categories": L,
