@@ -7,7 +7,7 @@ security ("network" in tenants/rls.py) shows and accepts a row only in a signed
 scope holding one of that network's partners.
 
 Revision ID: e16b3c5a7d92
-Revises: b8d4f02e6c31
+Revises: c2f5a8d1e6b3
 Create Date: 2026-12-03 17:00:00.000000
 
 """
@@ -18,7 +18,7 @@ from tenants import rls
 
 # revision identifiers, used by Alembic.
 revision = 'e16b3c5a7d92'
-down_revision = 'b8d4f02e6c31'
+down_revision = 'c2f5a8d1e6b3'
 branch_labels = None
 depends_on = None
 
