@@ -363,7 +363,7 @@ def _import_file(session: Session, organisation: Organisation, path: Path) -> im
 def _describe_suppliers(session: Session, network: Network, pool: list[DemoSupplier]) -> None:
     """What neither the files nor the registers say (ownership, Living Wage), as the lead would record it.
 
-    Place, class and size come from the registers (portal/demo_registers.py), never from here.
+    Place, class and size come from the registers (portal/demo/registers.py), never from here.
     """
     by_name = {s.normalised_name: s for s in pool}
     for supplier in session.scalars(select(Supplier).where(Supplier.network_id == network.id)):
