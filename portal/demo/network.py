@@ -55,11 +55,12 @@ def build_demo(session: Session, with_spend: bool = True) -> list[tuple[str, str
     logins.insert(0, ("lead@council.demo", f"network lead of {network.name}"))
     if with_spend:
         from portal.demo.registers import load_demo_registers
-        from portal.demo.spend import load_demo_spend
+        from portal.demo.spend import leave_a_correction_waiting, load_demo_spend
 
         load_demo_registers(session, network)
 
         load_demo_spend(session, network, partners)
+        leave_a_correction_waiting(session, partners["chamber"])
     from portal.demo.smes import load_demo_smes
 
     logins += load_demo_smes(session, network, partners)
