@@ -24,6 +24,9 @@ from tenants import network_wide, tenant_context
 from tenants.models import Network, User
 from tests.conftest import empty_tables
 
+# Loading the demo, even with fewer spend lines, takes a minute on SQLite and several on a busy PostgreSQL.
+pytestmark = pytest.mark.timeout(1200)
+
 README = Path(__file__).resolve().parent.parent / "README.md"
 # A year of spend for each partner, small enough for a test (the real demo has 148,000 lines).
 FEWER_LINES = {"council": 2_400, "police": 600, "hospital": 900, "chamber": 360}
