@@ -84,7 +84,7 @@ def ledger_rows(lines: int, stats: dict | None = None, seed: str = "bench"):
     are one of several identical ones), shared_ref (lines whose transaction number another line
     has), invoices.
     """
-    from portal.demo_spend import (
+    from portal.demo.spend import (
         PROFILES,
         latest_complete_financial_year,
         spend_rows,
@@ -128,7 +128,7 @@ def ledger_rows(lines: int, stats: dict | None = None, seed: str = "bench"):
 
 def write_file(path: Path, lines: int, seed: str = "bench") -> dict:
     """Write the ledger-shaped council file; return ledger_rows' stats."""
-    from portal.demo_spend import PROFILES
+    from portal.demo.spend import PROFILES
 
     stats: dict = {}
     with open(path, "w", newline="", encoding="utf-8") as handle:

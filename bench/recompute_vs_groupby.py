@@ -100,7 +100,7 @@ def load(app, owner_url: str, lines: int) -> tuple[int, dict]:
     """Suppliers through the ORM, lines by COPY as the owner; returns (network id, {short: id})."""
     import psycopg
 
-    from portal.demo_spend import (
+    from portal.demo.spend import (
         CATEGORIES,
         PROFILES,
         latest_complete_financial_year,

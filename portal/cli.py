@@ -75,16 +75,27 @@ def create_user_command(email, name, password, organisation_slug, role, lead_of)
 
 
 @click.command("demo")
-def demo_command():
-    """Fill the database with a demo network like the one in the papers, and print the logins."""
-    from portal.demo import DEMO_PASSWORD, build_demo
+@click.option("--logins-to", type=click.Path(dir_okay=False), help="Write the logins to this file instead of printing them.")
+def demo_command(logins_to: str | None):
+    """Fill the database with a demo network like the one in the papers, and print the logins and what to try."""
+    import time
 
+    from flask import current_app
+
+    from portal.demo import build_demo
+    from portal.demo.logins import login_lines
+
+    started = time.perf_counter()
     logins = build_demo(db.session)
     db.session.commit()
     _vacuum_analyze()
-    click.echo("Demo network ready. Sign in with any of these (password for all: %s)" % DEMO_PASSWORD)
-    for email, what in logins:
-        click.echo(f"  {email:<40} {what}")
+    click.echo(f"Demo network ready in {time.perf_counter() - started:.0f}s")
+    lines = login_lines(logins, current_app.config.get("PUBLIC_URL"))
+    if logins_to:
+        with open(logins_to, "w", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n")
+    else:
+        click.echo("\n".join(lines))
 
 
 def _vacuum_analyze() -> None:

@@ -101,7 +101,11 @@ def _clean_tables(request):
     yield
     if "app" not in request.fixturenames:
         return
-    application = request.getfixturevalue("app")
+    empty_tables(request.getfixturevalue("app"))
+
+
+def empty_tables(application) -> None:
+    """Empty every table (and the limiter and the queue), as after each test; a module that keeps rows between its tests calls it at its end."""
     limiter.reset()
     # Tasks this test queued with no worker to run them name rows about to go;
     # left on the broker, a later worker test's worker would run them on the

@@ -55,9 +55,9 @@ def test_a_server_error_page_says_nothing_was_saved(app):
 def test_the_demo_registers_local_smes_publishes_opportunities_and_codes_categories(app, app_ctx):
     """Does the demo (without its year of spend, which takes half a minute) fill the SME side, once?"""
     from portal.demo import build_demo
-    from portal.demo_smes import BUSINESS_COUNT, SME_LOGIN
+    from portal.demo.smes import BUSINESS_COUNT, SME_LOGIN
     from portal.gaps import queries as gap_queries
-    from portal.matching.models import OpportunityInterest, OpportunityMatch
+    from portal.matching.models import AskOffer, OpportunityInterest, OpportunityMatch
     from portal.opportunities.models import Opportunity, OpportunityLot, SocialValueAsk
     from portal.smes.models import SmeCategory, SmeProfile
     from tenants import network_wide
@@ -74,7 +74,7 @@ def test_the_demo_registers_local_smes_publishes_opportunities_and_codes_categor
             return {
                 model.__name__: db.session.scalar(select(func.count()).select_from(model))
                 for model in (Business, SmeProfile, SmeCategory, Opportunity, OpportunityLot, SocialValueAsk, OpportunityInterest,
-                              OpportunityMatch)
+                              OpportunityMatch, AskOffer)
             }
 
     first = counts()
@@ -88,6 +88,10 @@ def test_the_demo_registers_local_smes_publishes_opportunities_and_codes_categor
         profile = db.session.scalar(select(SmeProfile).where(SmeProfile.business_id == owner.business_id))
         assert published == 10 * len(partner_ids) and owner.email_verified_at is not None
         assert profile.cooperative and profile.is_local
+        # The demo SME's matches page has something on it, and it offered to meet an ask.
+        assert db.session.scalar(select(func.count(OpportunityMatch.id)).where(OpportunityMatch.business_id == owner.business_id)) >= 2
+        assert db.session.scalar(select(func.count(AskOffer.id)).where(AskOffer.business_id == owner.business_id)) == 1
+    assert first["AskOffer"] > 10
     supply = gap_queries.local_supply(db.session, network)
     assert supply["45"].businesses > supply["72"].businesses > 0 and sum(s.cooperatives for s in supply.values()) > 0
     assert sum(s.employee_owned for s in supply.values()) > 0

@@ -243,6 +243,30 @@ def test_a_task_starts_with_no_tenant_whoever_queued_it(scope_probe, celery_app,
     assert type(celery_app.tasks[SEND_UNSENT]).__call__ is type(scope_probe).__call__
 
 
+def test_a_long_link_in_an_outbox_email_reads_whole_in_the_file(app, app_ctx, tmp_path, monkeypatch):
+    """Can a person open the outbox file and click a long verification link (not cut by quoted-printable "=" breaks)?"""
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "")
+    monkeypatch.setitem(app.config, "MAIL_OUTBOX", str(tmp_path))
+    link = "http://127.0.0.1:5000/verify-email/" + "Ab3-_x" * 30
+    email = OutgoingEmail(id=4343, recipient="owner@example.org", subject="Confirm your email address", message="text")
+
+    services.deliver(email, f"Confirm your address by opening this link:\n\n{link}\n\nThanks, the café team\n")
+
+    raw = (tmp_path / "00004343.eml").read_bytes()
+    assert link.encode() in raw.splitlines()  # the link on one line of the file, as written
+    message = message_from_bytes(raw, policy=policy.default)
+    assert link in message.get_content() and "café" in message.get_content()  # and still a valid email
+
+
+def test_over_smtp_an_email_keeps_its_safe_encoding(app, app_ctx):
+    """Does an email handed to a mail server keep quoted-printable lines of 76 characters or fewer?"""
+    email = OutgoingEmail(id=4344, recipient="owner@example.org", subject="Confirm", message="text")
+    link = "http://127.0.0.1:5000/verify-email/" + "a" * 180
+    raw = bytes(services.build_message(email, f"Open {link}\n"))
+    assert b"quoted-printable" in raw and max(len(line) for line in raw.splitlines()) <= 78
+    assert link in message_from_bytes(raw, policy=policy.default).get_content()
+
+
 def test_without_a_mail_server_deliver_writes_an_eml_to_the_outbox_and_logs_it(app, app_ctx, tmp_path, monkeypatch, caplog):
     outbox = tmp_path / "outbox"
     monkeypatch.setitem(app.config, "MAIL_SERVER", "")

@@ -1,9 +1,18 @@
 """Signing in and out, passwords, invitations and the partner's people."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 from limits import parse
@@ -12,8 +21,8 @@ from portal import widgets
 from portal.extensions import db, limiter, login_manager
 from portal.passwords import verify_password
 from portal.security import session_expired, touch_session
-from tenants.models import Invitation, Membership, Organisation, User, utcnow
 from tenants import tenant_context
+from tenants.models import Invitation, Membership, Organisation, User, utcnow
 from tenants.web import choose_partner, current_partner, memberships_of, partner_required
 
 from . import services
@@ -26,6 +35,7 @@ from .forms import (
     LoginForm,
     ResetPasswordForm,
 )
+from .next_page import safe_next
 from .one_account import REFUSED, ExistingAccount, existing_account, remove_unconfirmed_registration
 from .sign_in_limits import limit_sign_in, record_failure, remember_device
 from .tokens import LinkProblem
@@ -42,10 +52,8 @@ def _password_change_key() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("home.index")
+    """Only same-site paths: never an open redirect (next_page.py)."""
+    return safe_next(target) or url_for("home.index")
 
 
 def start_session(user: User) -> None:

@@ -5,7 +5,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal.extensions import db
-from tenants.models import Invitation, Membership
+from tenants.models import Invitation, Membership, Network
 from tenants.web import current_business, current_partner, networks_led_by
 
 bp = Blueprint("home", __name__)
@@ -14,7 +14,8 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 def index():
     if not current_user.is_authenticated:
-        return render_template("home/welcome.html")
+        networks = db.session.scalars(db.select(Network).order_by(Network.name)).all()
+        return render_template("home/welcome.html", networks=networks)
     if current_business() is not None:
         # A registered SME's or VCSE's home is its own profile.
         return redirect(url_for("smes.profile"))

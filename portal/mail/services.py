@@ -35,7 +35,16 @@ def queue_message(session: Session, recipient: str, subject: str, message: str, 
     return email
 
 
-def build_message(email: OutgoingEmail, body: str) -> EmailMessage:
+# SMTP's limit on a line; a body with a longer one keeps quoted-printable even in the outbox.
+LONGEST_LINE = 998
+
+
+def build_message(email: OutgoingEmail, body: str, readable: bool = False) -> EmailMessage:
+    """The email as sent; ``readable``: its text as written (8bit), for the outbox folder a person opens.
+
+    Over SMTP the text goes quoted-printable, which breaks lines over 76 characters with "=" and
+    so breaks a long link for anyone reading the raw file (issue 18): the outbox file is read that way.
+    """
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]
@@ -43,14 +52,17 @@ def build_message(email: OutgoingEmail, body: str) -> EmailMessage:
     message["Subject"] = email.subject
     # A stable id per email, so a receiving server can spot a repeat.
     message["Message-ID"] = make_msgid(idstring=f"portal-{email.id}", domain="anchor-portal.localhost")
-    message.set_content(body)
+    if readable and all(len(line.encode()) <= LONGEST_LINE for line in body.splitlines()):
+        message.set_content(body, cte="8bit")
+    else:
+        message.set_content(body)
     return message
 
 
 def deliver(email: OutgoingEmail, body: str) -> None:
     """Hand one email to SMTP, or write it to the outbox folder in development."""
     config = current_app.config
-    message = build_message(email, body)
+    message = build_message(email, body, readable=not config["MAIL_SERVER"])
     if config["MAIL_SERVER"]:
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
             if config["MAIL_USE_TLS"]:

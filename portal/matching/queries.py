@@ -68,6 +68,7 @@ class MatchedBusiness:
 
 @dataclass(frozen=True)
 class InterestedBusiness:
+    business_id: int
     name: str
     contact_name: str
     contact_email: str
@@ -94,7 +95,7 @@ def matched_businesses(session: Session, opportunity_id: int) -> list[MatchedBus
 def interested_businesses(session: Session, opportunity_id: int) -> list[InterestedBusiness]:
     """The businesses that said they are interested (and have not withdrawn), with what they chose to share."""
     rows = session.execute(
-        select(Business.name, OpportunityInterest.contact_name, OpportunityInterest.contact_email,
+        select(Business.id, Business.name, OpportunityInterest.contact_name, OpportunityInterest.contact_email,
                OpportunityInterest.message, OpportunityInterest.created_at)
         .join(Business, Business.id == OpportunityInterest.business_id)
         .where(OpportunityInterest.opportunity_id == opportunity_id, OpportunityInterest.withdrawn_at.is_(None))

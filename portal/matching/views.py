@@ -9,7 +9,7 @@ from portal.extensions import db
 from portal.opportunities.queries import public_opportunity
 from tenants.web import business_required, current_business, partner_required
 
-from . import digest, interest, queries
+from . import digest, interest, profiles, queries
 from .forms import ConfirmForm, InterestForm, OfferForm
 from .models import AskOffer, OpportunityInterest
 
@@ -101,6 +101,31 @@ def businesses_for(opportunity_id: int):
         matched=queries.matched_businesses(db.session, opportunity_id),
         interested=queries.interested_businesses(db.session, opportunity_id),
     )
+
+
+@bp.route("/partner/opportunities/<int:opportunity_id>/businesses/<int:business_id>")
+@partner_required("viewer")
+def interested_business(opportunity_id: int, business_id: int):
+    """An interested business's profile, for the partner whose opportunity it is. :raise 404: for any other pair."""
+    opportunity = queries.own_opportunity(db.session, opportunity_id)
+    found = profiles.interested_profile(db.session, opportunity_id, business_id) if opportunity else None
+    if found is None:
+        abort(404)
+    return render_template("matching/interested_business.html", title=found.name, opportunity=opportunity, business=found,
+                           **_profile_labels())
+
+
+def _profile_labels() -> dict:
+    from portal import cpv
+    from portal.smes.labels import (
+        OFFER_LABELS,
+        ORGANISATION_TYPE_LABELS,
+        OWNERSHIP_LABELS,
+        SIZE_BAND_LABELS,
+    )
+
+    return {"cpv_label": cpv.label, "ORGANISATION_TYPE_LABELS": ORGANISATION_TYPE_LABELS, "SIZE_BAND_LABELS": SIZE_BAND_LABELS,
+            "OFFER_LABELS": OFFER_LABELS, "OWNERSHIP_LABELS": OWNERSHIP_LABELS}
 
 
 @bp.route("/weekly-digest/stop/<token>", methods=["GET", "POST"])

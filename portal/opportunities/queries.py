@@ -108,6 +108,25 @@ class Page:
     def has_next(self) -> bool:
         return self.page < self.pages
 
+    @property
+    def first_shown(self) -> int:
+        """The number of the first item on this page, counting from 1 (0 when there are none)."""
+        return min((self.page - 1) * self.per_page + 1, self.total)
+
+    @property
+    def last_shown(self) -> int:
+        return min(self.page * self.per_page, self.total)
+
+    def numbers(self) -> list[int | None]:
+        """The page numbers to offer, GOV.UK's way: the first, the last, this one and its neighbours; None is a gap."""
+        wanted = sorted({1, self.pages, self.page - 1, self.page, self.page + 1} & set(range(1, self.pages + 1)))
+        shown: list[int | None] = []
+        for number in wanted:
+            if shown and number - shown[-1] > 1:
+                shown.append(None)
+            shown.append(number)
+        return shown
+
 
 def _partners(session: Session, networks: list[Network]) -> dict[int, Organisation]:
     ids = [n.id for n in networks]

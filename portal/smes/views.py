@@ -5,11 +5,22 @@ reaches its own profile, through the request's scope.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal.accounts.forms import ConfirmForm
+from portal.accounts.next_page import safe_next
 from portal.accounts.tokens import LinkProblem
 from portal.cpv import hierarchy, search
 from portal.extensions import db, limiter
@@ -19,6 +30,9 @@ from tenants.web import business_required, current_business
 from . import registration, services
 from .forms import CategorySearchForm, ProfileForm, RegistrationForm
 from .labels import OFFER_LABELS, ORGANISATION_TYPE_LABELS, OWNERSHIP_LABELS, SIZE_BAND_LABELS
+
+# Where a person who registered from an opportunity's page goes once their address is confirmed.
+AFTER_VERIFICATION = "after_verification"
 
 bp = Blueprint("smes", __name__)
 
@@ -61,6 +75,9 @@ def register(slug: str):
         )
         registration.register_business(db.session, network, details)
         db.session.commit()
+        # Came from an opportunity ("Register or sign in to say you're interested"): back there once confirmed.
+        if safe_next(request.args.get("next")):
+            session[AFTER_VERIFICATION] = safe_next(request.args.get("next"))
         # The same page whether or not the address already had an account.
         return render_template("smes/check_email.html", email=form.email.data, network=network, title="Check your email")
     return render_template("smes/register.html", form=form, network=network, title="Register your business")
@@ -106,9 +123,10 @@ def verify(token: str):
         return render_template("smes/link_problem.html", problem=str(problem), title="This link cannot be used"), 400
     db.session.commit()
     flash("Your email address is confirmed.", "success")
+    after = safe_next(session.pop(AFTER_VERIFICATION, None)) or url_for("smes.edit_profile")
     if current_user.is_authenticated and current_user.id == user.id:
-        return redirect(url_for("smes.edit_profile"))
-    return redirect(url_for("accounts.login", next=url_for("smes.edit_profile")))
+        return redirect(after)
+    return redirect(url_for("accounts.login", next=after))
 
 
 @bp.route("/profile")

@@ -9,11 +9,12 @@ from portal.accounts.tokens import make_reset_token
 from portal.extensions import db
 from portal.matching import services
 from portal.matching.models import AskOffer, OpportunityInterest
+from portal.opportunities import services as opportunity_services
 from portal.opportunities.models import SocialValueAsk
 from portal.smes.models import SmeProfile
 from tenants import business_context, tenant_context
 
-from .opportunities import b_objects
+from .opportunities import _details, b_objects
 from .smes import _business
 from .world import World
 
@@ -109,6 +110,29 @@ def probe_businesses_for(w: World):
     assert SECRET_MESSAGE in own and "Firm A" in own  # the partner does see its own
 
 
+def probe_interested_business(w: World):
+    """Firm B's profile opens for partner B through its interest in B's opportunity, and for nobody else:
+    not partner A, nor a lead, nor Firm A; and Firm A, matched but not interested, stays closed even to B."""
+    s = _setting(w)
+    firm_b, firm_a = s["firm_b"], s["firm_a"]
+    url = f"/partner/opportunities/{s['published']}/businesses/{firm_b.id}"
+    for person in (w.a_admin, w.a_officer, w.other_lead, w.lead):
+        response = w.sign_in(person).get(url)
+        assert response.status_code == 404, person.email
+        assert "Grounds maintenance, hedges" not in response.get_data(as_text=True)
+    # Partner A, through its own opportunity's address, finds no business that never said it was interested in it.
+    with tenant_context(w.a_partner.id):
+        a_published = opportunity_services.create_opportunity(db.session, _details("Partner A's own work"))
+        opportunity_services.publish_opportunity(db.session, a_published)
+        db.session.commit()
+        a_published = a_published.id
+    assert w.sign_in(w.a_admin).get(f"/partner/opportunities/{a_published}/businesses/{firm_b.id}").status_code == 404
+    assert w.sign_in(firm_a.owner).get(url).status_code == 403
+    own = w.sign_in(w.b_admin)
+    assert "Grounds maintenance, hedges" in own.get(url).get_data(as_text=True)
+    assert own.get(f"/partner/opportunities/{s['published']}/businesses/{firm_a.id}").status_code == 404
+
+
 def probe_unsubscribe(w: World):
     s = _setting(w)
     client = w.sign_in(s["firm_a"].owner)
@@ -126,5 +150,6 @@ PROBES = {
     "matching.offer": probe_offer,
     "matching.withdraw_offer": probe_withdraw_offer,
     "matching.businesses_for": probe_businesses_for,
+    "matching.interested_business": probe_interested_business,
     "matching.unsubscribe": probe_unsubscribe,
 }

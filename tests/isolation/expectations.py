@@ -241,6 +241,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "matching.offer": Expect("business_object", data={"message": "Hijack"}),
     "matching.withdraw_offer": Expect("business_object"),
     "matching.businesses_for": PO,
+    "matching.interested_business": PO,
     "matching.unsubscribe": Expect("token"),
     # The official registers (shared by every network; the load page names a load, not a tenant's object)
     "registers.index": Expect("any_lead", data={"register": "companies"}),

@@ -16,6 +16,7 @@ import time
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -363,7 +364,7 @@ def _import_file(session: Session, organisation: Organisation, path: Path) -> im
 def _describe_suppliers(session: Session, network: Network, pool: list[DemoSupplier]) -> None:
     """What neither the files nor the registers say (ownership, Living Wage), as the lead would record it.
 
-    Place, class and size come from the registers (portal/demo_registers.py), never from here.
+    Place, class and size come from the registers (portal/demo/registers.py), never from here.
     """
     by_name = {s.normalised_name: s for s in pool}
     for supplier in session.scalars(select(Supplier).where(Supplier.network_id == network.id)):
@@ -393,3 +394,34 @@ def write_sample_with_errors(path: Path, pool: list[DemoSupplier]) -> Path:
     with open(path, "w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows(rows)
     return path
+
+
+def leave_a_correction_waiting(session: Session, organisation: Organisation, short: str = "chamber") -> None:
+    """A corrected copy of the partner's last month, uploaded and compared with the month held, waiting for
+    the officer's choice (replace the month, or add only the new lines), as the import page shows it.
+
+    Two amounts changed, one line gone and one added, as a finance team's corrected file would have them.
+    """
+    month = year_months(latest_complete_financial_year())[-1]
+    source = Path(current_app.config["INSTANCE_DIR"]) / "demo" / "spend" / short / f"{short}-spend-{month:%Y-%m}.csv"
+    corrected = source.with_name(f"{short}-spend-{month:%Y-%m}-corrected.csv")
+    with tenant_context(organisation.id):
+        if not source.exists() or session.scalar(select(SpendImport.id).where(SpendImport.filename == corrected.name)):
+            return
+        with open(source, newline="", encoding="utf-8") as handle:
+            header, *rows = list(csv.reader(handle))
+        amount = header.index("Amount")
+        for row in rows[:2]:
+            row[amount] = str(Decimal(row[amount]) + Decimal("125.00"))
+        added = list(rows[3])
+        added[header.index("Reference")] += "-A"
+        rows = rows[:2] + rows[3:] + [added]
+        with open(corrected, "w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows([header, *rows])
+        with open(corrected, "rb") as stream:
+            spend_import = importing.store_upload(session, organisation, None, corrected.name, stream)
+        _headers, spend_import.column_mapping = importing.proposed_mapping(session, spend_import)
+        spend_import.status = "queued"
+        session.flush()
+        importing.run_import(session, spend_import.id)
+        session.commit()

@@ -177,8 +177,8 @@ def load_demo_registers(session: Session, network: Network) -> list[str]:
 
     Registers are shared by every network of an instance: a real one, once loaded, is never replaced by the demo's.
     """
-    from portal.demo_smes import _business_rows
-    from portal.demo_spend import supplier_pool
+    from portal.demo.smes import _business_rows
+    from portal.demo.spend import supplier_pool
 
     loaded = set(session.scalars(select(RegisterLoad.register).where(RegisterLoad.status == "loaded")))
     if loaded >= {"postcodes", "companies", "charities", "mutuals"}:

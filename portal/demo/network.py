@@ -22,7 +22,7 @@ def build_demo(session: Session, with_spend: bool = True) -> list[tuple[str, str
     """Create (or reuse) the demo network, one user per role and a year of spend; returns (email, description)."""
     network = session.scalar(select(Network).where(Network.name == DEMO_NETWORK))
     if network is None:
-        from portal.demo_registers import DEMO_AREA, DEMO_REGION, DEMO_WIDER_AREA
+        from portal.demo.registers import DEMO_AREA, DEMO_REGION, DEMO_WIDER_AREA
 
         # Rotherham by GSS code, South Yorkshire as the wider tier. The postcode districts the
         # network was first kept by stay beside them for what has no full postcode to place by.
@@ -54,13 +54,17 @@ def build_demo(session: Session, with_spend: bool = True) -> list[tuple[str, str
     session.flush()
     logins.insert(0, ("lead@council.demo", f"network lead of {network.name}"))
     if with_spend:
-        from portal.demo_registers import load_demo_registers
-        from portal.demo_spend import load_demo_spend
+        from portal.demo.registers import load_demo_registers
+        from portal.demo.spend import leave_a_correction_waiting, load_demo_spend
 
         load_demo_registers(session, network)
 
         load_demo_spend(session, network, partners)
-    from portal.demo_smes import load_demo_smes
+        leave_a_correction_waiting(session, partners["chamber"])
+    from portal.demo.smes import load_demo_smes
 
     logins += load_demo_smes(session, network, partners)
+    from portal.demo.social_value import load_demo_social_value
+
+    load_demo_social_value(session, network, partners)
     return logins

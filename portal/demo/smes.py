@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.demo_spend import (
+from portal.demo.spend import (
     _PLACES,
     _SURNAMES,
     _TRADES,
@@ -28,9 +28,9 @@ from portal.demo_spend import (
 from portal.gaps import queries as gap_queries
 from portal.gaps import services as gap_services
 from portal.matching import services as matching
-from portal.matching.models import OpportunityInterest
+from portal.matching.models import AskOffer, OpportunityInterest
 from portal.opportunities import services as opportunities
-from portal.opportunities.models import Opportunity
+from portal.opportunities.models import Opportunity, SocialValueAsk
 from portal.passwords import hash_password
 from portal.smes.models import SOCIAL_VALUE_OFFERS, SmeCategory, SmeProfile
 from portal.smes.services import locality
@@ -138,6 +138,9 @@ def load_demo_smes(session: Session, network: Network, partners: dict[str, Organ
         if not session.scalar(select(func.count(OpportunityInterest.id))):
             _add_interest(session, network)
             session.commit()
+        if not session.scalar(select(func.count(AskOffer.id))):
+            _add_offers(session, network)
+            session.commit()
     _code_categories(session, network)
     session.commit()
     _match(session, network)
@@ -181,8 +184,12 @@ def _business_rows(network: Network) -> list[dict]:
             "charity_number": f"{rng.randint(500_000, 1_199_999)}" if vcse else None, "supplier": False,
         })
     # The demo SME login: a local building co-operative.
+    # Small, and saying what it does in the words buyers use, so its matches page has the partners' building work on it.
     rows[0] = {**rows[0], "name": "Rother Valley Builders Co-operative", "trade": "Construction", "postcode": "S60 2BX",
-               "vcse": False, "cooperative": True, "company_number": "07654321", "charity_number": None}
+               "vcse": False, "cooperative": True, "company_number": "07654321", "charity_number": None, "size_band": "small",
+               "what_we_do": "A builders' co-operative in Rotherham: refurbishment of community buildings, new roof "
+                             "coverings, heating, accessible entrances, and day-to-day repairs to buildings with a "
+                             "four-hour call-out for emergencies. Most of our staff live within ten miles of our yard."}
     return rows
 
 
@@ -214,11 +221,11 @@ def _add_businesses(session: Session, network: Network) -> None:
             else ("cooperative" if row.get("cooperative") else rng.choice(["company", "company", "company", "sole_trader"])),
             company_number=row["company_number"], charity_number=row["charity_number"],
             postcode=row["postcode"], postcode_district=district, is_local=locality(row["postcode"], network, session)[2],
-            size_band=rng.choices(["micro", "small", "medium", "large"], [45, 35, 16, 4])[0],
+            size_band=_or(row.get("size_band"), rng.choices(["micro", "small", "medium", "large"], [45, 35, 16, 4])[0]),
             employee_owned=row["employee_owned"], cooperative=bool(row.get("cooperative")) or (not vcse and rng.random() < 0.06),
             social_enterprise=social, charity=vcse and not social, living_wage_accredited=row["living_wage"],
             accreditations=rng.sample(["ISO 9001", "ISO 14001", "Cyber Essentials", "CHAS", "Constructionline Gold"], rng.randint(0, 2)),
-            what_we_do=_what_we_do(rng, row), social_value_offers=rng.sample(SOCIAL_VALUE_OFFERS, rng.randint(0, 3)),
+            what_we_do=_or(row.get("what_we_do"), _what_we_do(rng, row)), social_value_offers=rng.sample(SOCIAL_VALUE_OFFERS, rng.randint(0, 3)),
             contact_name=f"{rng.choice(['Sam', 'Alex', 'Jo', 'Priya', 'Tomasz', 'Aisha', 'Gareth'])} {rng.choice(_SURNAMES)}",
             contact_email=email, wants_weekly_digest=rng.random() < 0.4,
             **_confirmed_claim(suppliers.get(normalise_supplier_name(row["name"])) if row["supplier"] else None),
@@ -226,6 +233,11 @@ def _add_businesses(session: Session, network: Network) -> None:
         for code in sorted({codes[0], *rng.sample(codes, rng.randint(1, len(codes)))}):
             session.add(SmeCategory(business_id=business.id, network_id=network.id, cpv_code=code))
     session.flush()
+
+
+def _or(given, drawn):
+    """The row's own value if it has one; the draw is made either way, so every other business stays as it was."""
+    return given or drawn
 
 
 def _confirmed_claim(supplier_id: int | None) -> dict:
@@ -296,6 +308,28 @@ def _add_interest(session: Session, network: Network) -> None:
             organisation_id=opportunity.organisation_id, business_id=profile.business_id, network_id=network.id,
             opportunity_id=opportunity.id, contact_name=profile.contact_name, contact_email=profile.contact_email,
             message="We have done similar work locally and would like to talk about this.",
+        ))
+    session.flush()
+
+
+def _add_offers(session: Session, network: Network) -> None:
+    """Businesses offering to meet open social value asks: the demo SME one, others a dozen or so."""
+    rng = _rng("offers")
+    asks = session.scalars(
+        select(SocialValueAsk).join(Organisation).where(Organisation.network_id == network.id, SocialValueAsk.status == "open")
+        .order_by(SocialValueAsk.id)
+    ).all()
+    profiles = session.scalars(select(SmeProfile).where(SmeProfile.network_id == network.id, SmeProfile.is_local.is_(True))
+                               .order_by(SmeProfile.business_id)).all()
+    if not asks or not profiles:
+        return
+    pairs = {(profiles[0], asks[0])}
+    for ask in rng.sample(asks, min(14, len(asks))):
+        pairs.add((rng.choice(profiles), ask))
+    for profile, ask in sorted(pairs, key=lambda p: (p[1].id, p[0].business_id)):
+        session.add(AskOffer(
+            ask_id=ask.id, organisation_id=ask.organisation_id, business_id=profile.business_id, network_id=network.id,
+            message=f"We could help with this: {profile.contact_name} would be glad to talk it through.",
         ))
     session.flush()
 
