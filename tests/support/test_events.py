@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -16,7 +16,7 @@ from tenants import business_context, tenant_context
 
 def _event(partner, capacity=2, in_days=10, title="Meet the buyer: highways"):
     with tenant_context(partner.id):
-        event = SupportEvent(kind="meet_the_buyer", title=title, starts_at=datetime.now(timezone.utc) + timedelta(days=in_days),
+        event = SupportEvent(kind="meet_the_buyer", title=title, starts_at=datetime.now(UTC) + timedelta(days=in_days),
                              place="Rotherham Town Hall", capacity=capacity)
         db.session.add(event)
         db.session.commit()
@@ -26,12 +26,12 @@ def _event(partner, capacity=2, in_days=10, title="Meet the buyer: highways"):
 def test_a_partner_creates_an_event_from_the_form(make_partner, make_user, sign_in):
     chamber = make_partner("Chamber", kind="chamber")
     client = sign_in(make_user(chamber, "officer"))
-    later = datetime.now(timezone.utc) + timedelta(days=30)
+    later = datetime.now(UTC) + timedelta(days=30)
     data = {"kind": "supplier_day", "title": "Supplier day", "day": [str(later.day), str(later.month), str(later.year)],
             "starts": "09:30", "place": "Magna, S60 1DX", "capacity": "40"}
     assert client.post("/partner/events/new", data={**data, "starts": "25:00"}).status_code == 400
     assert client.post("/partner/events/new", data={**data, "capacity": "0"}).status_code == 400
-    past = datetime.now(timezone.utc) - timedelta(days=3)
+    past = datetime.now(UTC) - timedelta(days=3)
     response = client.post("/partner/events/new", data={**data, "day": [str(past.day), str(past.month), str(past.year)]})
     assert response.status_code == 400 and "in the future" in response.get_data(as_text=True)
     assert client.post("/partner/events/new", data=data).status_code == 302

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -84,7 +84,7 @@ def test_supported_businesses_in_a_year_match_an_independent_count(make_partner,
             if year_start <= given_on < date(2026, 4, 1):
                 expected.add(firm.id)
     # Events: registered-only does not count, attended does, in the event's year.
-    for n, starts in enumerate((datetime(2025, 9, 1, 10, tzinfo=timezone.utc), datetime(2026, 5, 1, 10, tzinfo=timezone.utc))):
+    for n, starts in enumerate((datetime(2025, 9, 1, 10, tzinfo=UTC), datetime(2026, 5, 1, 10, tzinfo=UTC))):
         with tenant_context(chamber.id):
             event = SupportEvent(kind="meet_the_buyer", title=f"Event {n}", starts_at=starts, place="Town Hall", capacity=50)
             db.session.add(event)
@@ -106,7 +106,7 @@ def test_events_are_listed_to_the_network_only(make_partner, make_business, make
     mine = make_business("Mine", chamber.network)
     theirs = make_business("Theirs", make_network())
     with tenant_context(chamber.id):
-        events.create_event(db.session, events.EventDetails("supplier_day", "Supplier day", datetime.now(timezone.utc)
+        events.create_event(db.session, events.EventDetails("supplier_day", "Supplier day", datetime.now(UTC)
                                                             + timedelta(days=9), "Town Hall", 3))
         db.session.commit()
     assert [e.title for e in events.upcoming_events(db.session, mine)] == ["Supplier day"]
