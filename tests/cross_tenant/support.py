@@ -32,10 +32,11 @@ def _business(network, name: str, vcse: bool = False) -> Business:
     business = Business(network_id=network.id, name=name)
     db.session.add(business)
     db.session.flush()
-    db.session.add(User(email=f"owner@{business.id}.business.example", name=f"Owner of {name}", business_id=business.id,
+    business_id = business.id
+    db.session.add(User(email=f"owner@{business_id}.business.example", name=f"Owner of {name}", business_id=business_id,
                         email_verified_at=datetime.now(UTC), password_hash="x"))
     db.session.commit()
-    with business_context(business.id):
+    with business_context(business_id):
         db.session.add(SmeProfile(postcode="S60 1AA", postcode_district="S60", size_band="small", charity=vcse))
         db.session.commit()
     return business
@@ -44,22 +45,24 @@ def _business(network, name: str, vcse: bool = False) -> Business:
 def support_rows(b_partner, business, ask_id: int | None = None, past: bool = True) -> dict:
     """B's event (past, or future), the business's registration and support from B, its ask to B, its offer on B's ask."""
     starts = datetime.now(UTC) + (timedelta(days=-2) if past else timedelta(days=12))
-    with tenant_context(b_partner.id):
+    # Ids read once: on PostgreSQL an expired partner row cannot be read again outside its own scope.
+    b_id, business_id = b_partner.id, business.id
+    with tenant_context(b_id):
         event = SupportEvent(kind="supplier_day", title=B_EVENT, starts_at=starts, place="B's depot", capacity=5)
         db.session.add(event)
         db.session.flush()
-        db.session.add(SupportRecord(organisation_id=b_partner.id, business_id=business.id, kind="mentoring", given_on=date(2025, 6, 1), hours=2,
+        db.session.add(SupportRecord(organisation_id=b_id, business_id=business_id, kind="mentoring", given_on=date(2025, 6, 1), hours=2,
                                      programme=B_PROGRAMME, notes="B's notes"))
         if ask_id is None:
             ask_id = opportunity_services.create_ask(db.session, opportunity_services.AskDetails(
                 kind="mentoring", title="B's open ask")).id
         db.session.commit()
         event_id = event.id
-    with business_context(business.id):
-        db.session.add(EventRegistration(event_id=event_id, organisation_id=b_partner.id, contact_name=X_CONTACT,
+    with business_context(business_id):
+        db.session.add(EventRegistration(event_id=event_id, organisation_id=b_id, contact_name=X_CONTACT,
                                          contact_email="xena@x.example"))
-        ask = BusinessAsk(organisation_id=b_partner.id, kind="mentoring", title=X_ASK, description="Private detail")
-        offer = AskOffer(ask_id=ask_id, organisation_id=b_partner.id, message=X_CONTACT)
+        ask = BusinessAsk(organisation_id=b_id, kind="mentoring", title=X_ASK, description="Private detail")
+        offer = AskOffer(ask_id=ask_id, organisation_id=b_id, message=X_CONTACT)
         db.session.add_all([ask, offer])
         db.session.commit()
         return {"event_id": event_id, "business_ask_id": ask.id, "offer_id": offer.id, "ask_id": ask_id}
@@ -67,10 +70,11 @@ def support_rows(b_partner, business, ask_id: int | None = None, past: bool = Tr
 
 def matrix_targets(base, other_sme) -> dict:
     """The isolation matrix's URL arguments: B's past event, the other SME's ask to B and its offer on B's ask."""
-    with tenant_context(base.b_partner.id):
+    b_id = base.b_partner.id
+    with tenant_context(b_id):
         ask_id = db.session.scalar(select(SocialValueAsk.id).order_by(SocialValueAsk.id))
     rows = support_rows(base.b_partner, other_sme, ask_id)
-    with tenant_context(base.b_partner.id):
+    with tenant_context(b_id):
         # The matrix's secret words, on rows of B and of the other SME.
         db.session.get(SupportEvent, rows["event_id"]).description = base_secret()
         db.session.commit()
