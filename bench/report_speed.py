@@ -89,7 +89,7 @@ def main() -> None:
     args = parser.parse_args()
     from sqlalchemy import select
 
-    from portal.demo_spend import latest_complete_financial_year
+    from portal.demo.spend import latest_complete_financial_year
     from portal.extensions import db
     from tenants.models import Network, Organisation
 

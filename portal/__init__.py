@@ -34,6 +34,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .social_value import report_views as sv_report
     from .social_value import views as social_value
     from .spend import views as spend
+    from .support import conduit as support_conduit
+    from .support import views as support
     from .contract_registers import views as contract_registers
     import tenants
     import tenants.audit
@@ -73,6 +75,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     refuse_untrusted_hosts(app)
     accounts.init_app(app)
     tenants.web.init_app(app)
+    support_conduit.init_app(app)
     assets.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
@@ -97,6 +100,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(opportunities.bp)
     app.register_blueprint(gaps.bp)
     app.register_blueprint(matching.bp)
+    app.register_blueprint(support.bp)
     app.register_blueprint(companies_house.bp)
     app.register_blueprint(register_matches.bp)
     app.register_blueprint(registers.bp)
@@ -131,6 +135,7 @@ def _import_features() -> None:
     import portal.smes.tasks  # noqa: F401
     import portal.opportunities.models  # noqa: F401
     import portal.matching.models  # noqa: F401
+    import portal.support.models  # noqa: F401
     import portal.matching.tasks  # noqa: F401
     import portal.reports.models  # noqa: F401
     import portal.benchmarks.models  # noqa: F401

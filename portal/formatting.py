@@ -1,7 +1,9 @@
-"""How figures are shown on pages: money from pence, shares as percentages."""
+"""How figures are shown on pages: money from pence, shares as percentages, times in UK time."""
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 
@@ -21,6 +23,18 @@ def percent(share: Decimal | None) -> str:
     return "–" if share is None else f"{share:.1f}%"
 
 
+UK_TIME = ZoneInfo("Europe/London")
+
+
+def local_time(moment: datetime) -> str:
+    """A stored UTC time as people in the UK read it: "Tuesday 9 June 2026, 09:30"."""
+    from tenants.models import as_utc
+
+    local = as_utc(moment).astimezone(UK_TIME)
+    return f"{local:%A} {local.day} {local:%B %Y, %H:%M}"
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(pounds)
     app.add_template_filter(percent)
+    app.add_template_filter(local_time)

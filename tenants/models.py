@@ -1,7 +1,7 @@
 """Who a tenant is: networks, partner organisations, people and their roles."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     JSON,
@@ -26,12 +26,12 @@ ROLES = ("admin", "officer", "viewer")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def as_utc(moment: datetime) -> datetime:
     """A stored time, aware: SQLite hands back naive datetimes, and every time the portal stores is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class Network(db.Model):
@@ -62,7 +62,7 @@ class Network(db.Model):
     policy_start_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    organisations: Mapped[list["Organisation"]] = relationship(back_populates="network", order_by="Organisation.name")
+    organisations: Mapped[list[Organisation]] = relationship(back_populates="network", order_by="Organisation.name")
 
     __table_args__ = (
         CheckConstraint("financial_year_start_month BETWEEN 1 AND 12", name="fy_start_month"),
@@ -89,6 +89,9 @@ class Organisation(db.Model):
     # The partner's own choice (its admin's): may its social value figures go into the network's
     # public summary? Off by default; a combined figure is still shown only over two partners or more.
     shows_social_value_publicly: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # A conduit partner (a chamber of commerce, a VCSE infrastructure body) reports no spend: its work is
+    # support, events and asks. It has no spend pages and no spend row beside the spenders.
+    conduit: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     network: Mapped[Network] = relationship(back_populates="organisations")
@@ -121,10 +124,10 @@ class User(db.Model):
     # Proven by following a signed link; partners' people prove it by accepting an invitation.
     email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    memberships: Mapped[list["Membership"]] = relationship(
+    memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
-    leads: Mapped[list["NetworkLead"]] = relationship(back_populates="user", cascade="all, delete-orphan")
+    leads: Mapped[list[NetworkLead]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     # Flask-Login protocol
     @property
@@ -226,4 +229,4 @@ class AuditEvent(TenantScoped, db.Model):
 
 
 # Businesses (self-registered SMEs and VCSEs) are tenants too; users refer to them.
-from . import businesses  # noqa: E402,F401
+from . import businesses  # noqa: F401

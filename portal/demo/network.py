@@ -10,6 +10,8 @@ from tenants.models import Membership, Network, NetworkLead
 
 DEMO_PASSWORD = "demo anchor portal 2026"
 DEMO_NETWORK = "South Yorkshire Demo Anchor Network"
+# The Chamber is a conduit partner: it reports no spend; it supports businesses and runs events.
+CONDUIT_PARTNERS = {"chamber"}
 DEMO_PARTNERS = [
     ("Demo Metropolitan Borough Council", "council", "council"),
     ("Demo Police", "police", "police"),
@@ -36,6 +38,7 @@ def build_demo(session: Session, with_spend: bool = True) -> list[tuple[str, str
     for name, kind, short in DEMO_PARTNERS:
         organisation = organisations.get(name) or network_services.create_organisation(session, network, name, kind)
         partners[short] = organisation
+        organisation.conduit = short in CONDUIT_PARTNERS
         for role in ("admin", "officer", "viewer"):
             email = f"{role}@{short}.demo"
             user = find_user(session, email) or create_user(session, email, f"Demo {short} {role}", DEMO_PASSWORD)
@@ -59,12 +62,15 @@ def build_demo(session: Session, with_spend: bool = True) -> list[tuple[str, str
 
         load_demo_registers(session, network)
 
-        load_demo_spend(session, network, partners)
-        leave_a_correction_waiting(session, partners["chamber"])
+        # The chamber is a conduit partner: it supports businesses and reports no spend.
+        load_demo_spend(session, network, {short: p for short, p in partners.items() if not p.conduit})
+        leave_a_correction_waiting(session, partners["police"], "police")
     from portal.demo.smes import load_demo_smes
+    from portal.demo.social_value import load_demo_social_value
+    from portal.demo.support import load_demo_support
 
     logins += load_demo_smes(session, network, partners)
-    from portal.demo.social_value import load_demo_social_value
-
     load_demo_social_value(session, network, partners)
+    # After the contracts: a VCSE's ask is met by an offer that becomes a commitment on one of them.
+    load_demo_support(session, network, partners)
     return logins

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from portal.opportunities.models import Opportunity, SocialValueAsk
 from portal.opportunities.queries import public_opportunity
+from portal.smes.models import SmeProfile
 from tenants import network_wide
 from tenants.businesses import Business
 from tenants.models import Organisation, utcnow
@@ -77,6 +78,9 @@ def offer_to_meet(session: Session, business: Business, ask_id: int, message: st
         offer = AskOffer(ask_id=ask_id, organisation_id=partner_id)
         session.add(offer)
     offer.message = message
+    # The business's confirmed place in the supplier register: where an accepted offer can become a commitment.
+    profile = session.scalar(select(SmeProfile))
+    offer.supplier_id = profile.supplier_id if profile else None
     session.flush()
     return offer
 

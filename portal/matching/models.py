@@ -82,6 +82,13 @@ class AskOffer(SharedScoped, db.Model):
     ask_id: Mapped[int] = mapped_column(ForeignKey("social_value_asks.id", ondelete="CASCADE"), index=True)
     message: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The supplier in the network's register the business is (its confirmed claim), when it offered:
+    # the partner's own contracts with that supplier are where an accepted offer becomes a commitment.
+    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id", ondelete="SET NULL"))
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The commitment the accepted offer became (portal/support/offers.py).
+    commitment_id: Mapped[int | None] = mapped_column(ForeignKey("sv_commitments.id", ondelete="SET NULL"))
 
     business: Mapped[Business] = relationship()
 

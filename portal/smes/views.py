@@ -225,6 +225,7 @@ BUSINESS_MENU = (
     ("smes.profile", "Your profile", "smes."),
     ("opportunities.network_list", "Opportunities", "opportunities."),
     ("matching.your_matches", "Your matches", "matching."),
+    ("support.business_home", "Support and events", "support."),
 )
 
 

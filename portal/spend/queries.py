@@ -77,7 +77,9 @@ class PartnerPeriod:
 def partners_side_by_side(session: Session, network: Network, period_type: str, period_start: date) -> list[PartnerPeriod]:
     """Every partner of the network with its 'all' totals for one period (for the lead), by name."""
     partners = session.execute(
-        select(Organisation.id, Organisation.name).where(Organisation.network_id == network.id).order_by(Organisation.name)
+        # Conduit partners report no spend: no row of zeros beside the spenders (their figures are support's).
+        select(Organisation.id, Organisation.name).where(Organisation.network_id == network.id, Organisation.conduit.is_(False))
+        .order_by(Organisation.name)
     ).all()
     with network_wide([p.id for p in partners], reason="lead: partners side by side"):
         rows = session.execute(

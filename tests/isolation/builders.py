@@ -118,3 +118,11 @@ def contract_register_imports(base, other_sme):
         db.session.add(register_import)
         db.session.commit()
         return {"register_import_id": register_import.id}
+
+
+@builder
+def support(base, other_sme):
+    """B's past event with the other SME's registration, the other SME's ask sent to B and its offer on B's ask."""
+    from tests.cross_tenant.support import matrix_targets
+
+    return matrix_targets(base, other_sme)

@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.support.offers import offers_for_ask
 from tenants.web import partner_required
 
 from .. import services
@@ -58,7 +59,7 @@ def new_ask():
 def ask(ask_id: int):
     found = ask_or_404(ask_id)
     form = AskStatusForm(status=found.status)
-    return render_template("opportunities/ask.html", ask=found, form=form)
+    return render_template("opportunities/ask.html", ask=found, form=form, offers=offers_for_ask(db.session, found.id))
 
 
 @bp.route("/partner/asks/<int:ask_id>/status", methods=["POST"])
@@ -71,4 +72,4 @@ def ask_status(ask_id: int):
         db.session.commit()
         flash(f"Ask “{found.title}” is {found.status} now.", "success")
         return redirect(url_for("opportunities.ask", ask_id=found.id))
-    return render_template("opportunities/ask.html", ask=found, form=form), 400
+    return render_template("opportunities/ask.html", ask=found, form=form, offers=offers_for_ask(db.session, found.id)), 400
