@@ -58,6 +58,7 @@ if os.environ.get("LOG_FORMAT") == "json":
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": "portal.operations.logs.json_formatter"}},
         "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+        "root": {"handlers": ["stderr"], "level": "INFO"},  # the app's own records too (portal/operations/logs.py)
         "loggers": {
             "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
             "gunicorn.access": {"handlers": ["stderr"], "level": "INFO", "propagate": False},

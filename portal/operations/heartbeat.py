@@ -33,7 +33,7 @@ def beat(app: Flask, hostname: str, queues: list[str], now: float | None = None)
     if url is not None:
         client = redis_client(url)
         try:
-            client.set(KEY_PREFIX + hostname, json.dumps(record), ex=max(60, 4 * app.config["WORKER_HEARTBEAT_MAX_AGE"]))
+            client.set(KEY_PREFIX + hostname, json.dumps(record), ex=int(max(60, 4 * app.config["WORKER_HEARTBEAT_MAX_AGE"])))
         finally:
             client.close()
         return

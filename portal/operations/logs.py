@@ -50,7 +50,11 @@ def init_app(app: Flask) -> None:
     if app.config.get("LOG_FORMAT") != "json":
         return
     root = logging.getLogger()
-    if not _installed["root_handler"]:
+    from pythonjsonlogger.json import JsonFormatter
+
+    # Under gunicorn the root logger already writes JSON (gunicorn.conf.py): one line a record, not two.
+    already = any(isinstance(h.formatter, JsonFormatter) for h in root.handlers)
+    if not _installed["root_handler"] and not already:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(json_formatter())
         root.addHandler(handler)

@@ -4,6 +4,7 @@ Details name what was found, never a tenant's data or a secret (no URL, no passw
 """
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -47,17 +48,29 @@ def redis(app: Flask) -> tuple[bool, dict]:
     return True, {"configured": True}
 
 
+_REVISION = re.compile(r"^revision\s*=\s*['\"]([0-9A-Za-z_]+)['\"]", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"^down_revision\s*=\s*(.+)$", re.MULTILINE)
+
+
 def alembic_heads(app: Flask) -> set[str]:
-    """The revisions the code's migrations end at (read once per process: they change only with the code)."""
+    """The revisions the code's migrations end at, read from the files' ``revision``/``down_revision`` lines.
+
+    Not Alembic's ScriptDirectory, which imports every migration (seconds on a busy machine, longer than
+    a probe waits); tests/operations/test_health.py checks both agree. Read once per process.
+    """
     cached = app.extensions.get("portal_alembic_heads")
     if cached is None:
-        from alembic.config import Config
-        from alembic.script import ScriptDirectory
-
-        directory = Path(app.extensions["migrate"].directory)
-        config = Config()
-        config.set_main_option("script_location", str(directory))
-        cached = app.extensions["portal_alembic_heads"] = set(ScriptDirectory.from_config(config).get_heads())
+        revisions, parents = set(), set()
+        for path in (Path(app.extensions["migrate"].directory) / "versions").glob("*.py"):
+            source = path.read_text()
+            found = _REVISION.search(source)
+            if found is None:
+                continue
+            revisions.add(found.group(1))
+            down = _DOWN_REVISION.search(source)
+            if down is not None:
+                parents.update(re.findall(r"['\"]([0-9A-Za-z_]+)['\"]", down.group(1)))
+        cached = app.extensions["portal_alembic_heads"] = revisions - parents
     return cached
 
 

@@ -122,3 +122,13 @@ def test_heartbeats_go_to_redis_when_the_broker_is_redis(other_app, app_settings
     client = __import__("redis").Redis.from_url(broker)
     assert 0 < client.ttl(heartbeat.KEY_PREFIX + hostname) <= max(60, 4 * application.config["WORKER_HEARTBEAT_MAX_AGE"])
     client.delete(heartbeat.KEY_PREFIX + hostname)
+
+
+def test_the_heads_read_from_the_files_are_alembics_own(app):
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", app.extensions["migrate"].directory)
+    app.extensions.pop("portal_alembic_heads", None)
+    assert readiness.alembic_heads(app) == set(ScriptDirectory.from_config(config).get_heads())
