@@ -7,7 +7,6 @@ compose.yaml is checked to run the very commands the systemd units run.
 """
 from __future__ import annotations
 
-import http.cookiejar
 import json
 import os
 import random
@@ -71,14 +70,16 @@ def spend_file() -> tuple[bytes, int]:
     return ("\n".join(rows) + "\n").encode(), total
 
 
-class LoopbackCookies(http.cookiejar.DefaultCookiePolicy):
-    """Production cookies are Secure; here the TLS is Caddy's job, so the client sends them over plain loopback."""
+class LoopbackBrowser(requests.Session):
+    """Production cookies are Secure (TLS is Caddy's job, in front): here, on plain loopback, the client
+    keeps sending them, as a browser does to a TLS proxy. (A cookie policy on the jar is not used when
+    requests sends: it copies the cookies into a fresh jar.)"""
 
-    def return_ok_secure(self, cookie, request):
-        return True
-
-    def set_ok(self, cookie, request):
-        return True
+    def send(self, request, **kwargs):
+        response = super().send(request, **kwargs)
+        for cookie in self.cookies:
+            cookie.secure = False
+        return response
 
 
 def csrf_of(page: str) -> str:
@@ -198,8 +199,7 @@ def _an_officer(env: dict) -> None:
 
 
 def signed_in(recipe: Recipe) -> requests.Session:
-    browser = requests.Session()
-    browser.cookies.set_policy(LoopbackCookies())
+    browser = LoopbackBrowser()
     page = browser.get(f"{recipe.base_url}/sign-in", timeout=30).text
     answer = browser.post(f"{recipe.base_url}/sign-in", data={"csrf_token": csrf_of(page), "email": OFFICER, "password": PASSWORD},
                           timeout=30, allow_redirects=False)
