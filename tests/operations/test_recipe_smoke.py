@@ -20,6 +20,7 @@ import sys
 import time
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import requests
@@ -289,13 +290,17 @@ def test_the_recipe_runs_a_journey_to_its_end_through_a_killed_worker_on_every_q
 def test_compose_runs_the_commands_the_systemd_units_run():
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
     services = compose["services"]
-    places, env = Places(REPO_ROOT), {"WORKER_CONCURRENCY": "${WORKER_CONCURRENCY:-2}"}
+    places, env = Places(Path("/recipe-root")), {"WORKER_CONCURRENCY": "${WORKER_CONCURRENCY:-2}"}
+    back = [(str(Path(sys.executable).parent), "/opt/anchor-portal/.venv/bin"), ("/recipe-root/lib", "/var/lib/anchor-portal"),
+            ("/recipe-root/run", "/run/anchor-portal"), (str(REPO_ROOT), "/opt/anchor-portal")]
 
     def unit_command(unit: str, instance: str = "") -> list[str]:
+        """The unit's command with the paths of a server, as compose writes them."""
         (line,) = unit_lines(unit, "ExecStart")
-        return [part.replace(str(REPO_ROOT), "/opt/anchor-portal").replace(str(places.root / "lib"), "/var/lib/anchor-portal")
-                .replace(sys.executable.rsplit("/", 1)[0], "/opt/anchor-portal/.venv/bin")
-                for part in command(line, places, env, instance)]
+        argv = command(line, places, env, instance)
+        for here, there in back:
+            argv = [part.replace(here, there) for part in argv]
+        return argv
 
     assert services["web"]["command"] == unit_command("anchor-portal-web.service")
     assert services["beat"]["command"] == unit_command("anchor-portal-beat.service")
