@@ -27,7 +27,7 @@ from tests import settings
 from tests.conftest import _require_or_skip
 from tests.faults import scenarios
 
-pytestmark = [pytest.mark.postgres, pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.postgres, pytest.mark.timeout(1200)]
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -89,7 +89,7 @@ def test_a_pg_dump_restored_into_a_fresh_database_has_every_total_equal(app, app
     admin = _url(settings.ADMIN_DATABASE_URL, database="postgres")
     flask = str(Path(sys.executable).with_name("flask"))
     prepared = subprocess.run([flask, "--app", "wsgi", "prepare-postgres", "--admin-url", admin, "--database", restored_database, "--fresh"],
-                              cwd=REPO_ROOT, capture_output=True, text=True, check=True, timeout=120)
+                              cwd=REPO_ROOT, capture_output=True, text=True, check=True, timeout=600)
     urls = dict(line.split("=", 1) for line in prepared.stdout.splitlines() if "=" in line)
     restored_admin = _url(settings.ADMIN_DATABASE_URL, database=restored_database)
     subprocess.run(["pg_restore", "--exit-on-error", "--dbname", _libpq(restored_admin), str(dump)], check=True, timeout=300)

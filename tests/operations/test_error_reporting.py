@@ -22,7 +22,7 @@ else:
 
 
 def probe(dsn: str) -> str:
-    done = subprocess.run([sys.executable, "-c", PROBE, dsn], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=True)
+    done = subprocess.run([sys.executable, "-c", PROBE, dsn], cwd=REPO_ROOT, capture_output=True, text=True, timeout=600, check=True)
     return done.stdout.strip().splitlines()[-1]
 
 

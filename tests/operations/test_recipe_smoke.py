@@ -34,7 +34,7 @@ from tests.conftest import PASSWORD, _require_or_skip
 
 from .recipe import DEPLOY, REPO_ROOT, Places, Recipe, command, read_env_file, unit_lines
 
-pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.timeout(1200)]
 
 QUEUES = ("imports", "totals", "matching", "mail")
 LINES = 20_000
@@ -105,7 +105,7 @@ def installation(tmp_path_factory, smtp_server):
     database = f"portal_smoke_{os.getpid()}"
     flask = [str(REPO_ROOT / ".venv" / "bin" / "flask") if (REPO_ROOT / ".venv/bin/flask").exists() else sys.executable + " -m flask"]
     prepared = subprocess.run([*flask, "--app", "wsgi", "prepare-postgres", "--admin-url", admin, "--database", database, "--fresh"],
-                              cwd=REPO_ROOT, capture_output=True, text=True, check=True, timeout=120)
+                              cwd=REPO_ROOT, capture_output=True, text=True, check=True, timeout=600)
     urls = dict(line.split("=", 1) for line in prepared.stdout.splitlines() if "=" in line)
     port = _free_port()
     places = Places(root)
@@ -264,7 +264,7 @@ def test_the_recipe_runs_a_journey_to_its_end_through_a_killed_worker_on_every_q
         return None
 
     wait_until(lambda: total_spend() == total_pence, 300, f"the dashboard's total spend equal to the file's £{total_pence / 100:,.2f}", every=1)
-    assert recipe.smtp.wait_for(OFFICER, timeout=120), "the password reset email after the mail worker's kill"
+    assert recipe.smtp.wait_for(OFFICER, timeout=600), "the password reset email after the mail worker's kill"
 
     # Every queue's worker came back (its parent started a new pool process) and beats: ready again.
     for queue in QUEUES:
