@@ -102,8 +102,12 @@ class Recipe:
         (line,) = unit_lines(unit, "ExecStart")
         name = f"{unit.split('.')[0]}{instance}"
         process = Process(name, command(line, self.places, self.env, instance), self.logs / f"{name}.log")
+        env = dict(self.env)
+        for assignment in unit_lines(unit, "Environment"):  # the unit's own, after the file's (as systemd orders them)
+            key, _, value = assignment.partition("=")
+            env[key] = self.places.translate(value)
         with open(process.log_path, "ab") as log:
-            process.popen = subprocess.Popen(process.argv, cwd=places_dir(self.places, unit), env=self.env, stdout=log,
+            process.popen = subprocess.Popen(process.argv, cwd=places_dir(self.places, unit), env=env, stdout=log,
                                              stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         self.processes[name] = process
         return process
