@@ -36,3 +36,31 @@ def _cap_malloc_arenas(arenas: int = 2) -> None:
 
 
 _cap_malloc_arenas()
+
+
+# ------------------------------------------------------------------ operations (docs/deploy.md)
+
+# Each web worker process writes its metrics to PROMETHEUS_MULTIPROC_DIR; a worker that exits
+# leaves its files, and its live gauges must stop counting.
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
+
+
+# LOG_FORMAT=json: gunicorn's own lines (its errors and the access log) as JSON too, like the app's.
+if os.environ.get("LOG_FORMAT") == "json":
+    accesslog = "-"
+    access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%({x-request-id}o)s"'
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "portal.operations.logs.json_formatter"}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+        "root": {"handlers": ["stderr"], "level": "INFO"},  # the app's own records too (portal/operations/logs.py)
+        "loggers": {
+            "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+            "gunicorn.access": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        },
+    }

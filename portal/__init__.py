@@ -7,41 +7,42 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the web app. Opens no connection: nothing runs until a request or command."""
-    from . import assets, cli, errors, formatting, query_args, security, sqlite  # noqa: F401  (sqlite: engine settings)
-    from .accounts import people_cli, people_views
-    from .accounts import views as accounts
-    from .audit import views as audit
-    from .config import load_settings
-    from .public_url import refuse_untrusted_hosts
-    from .cpv import cli as cpv_cli
-    from .registers import lookup_cli
-    from .registers import lookup_views as companies_house
-    from .registers import cli as registers_cli
-    from .contract_registers import cli as contract_registers_cli
-    from .registers import views as registers
-    from .dashboard import views as dashboard
-    from .extensions import csrf, db, limiter, login_manager, migrate
-    from .gaps import views as gaps
-    from .home import views as home
-    from .matching import views as matching
-    from .smes import views as smes
-    from .network import views as network
-    from .opportunities import views as opportunities
-    from .partner import views as partner
-    from .registers import review_views as register_matches
-    from .reports import views as reports
-    from .benchmarks import views as benchmarks
-    from .social_value import report_views as sv_report
-    from .social_value import views as social_value
-    from .spend import views as spend
-    from .support import conduit as support_conduit
-    from .support import views as support
-    from .contract_registers import views as contract_registers
     import tenants
     import tenants.audit
     import tenants.web
     import workers
     import workers.queueing
+
+    from . import assets, cli, errors, formatting, operations, query_args, security, sqlite  # noqa: F401  (sqlite: engine settings)
+    from .accounts import people_cli, people_views
+    from .accounts import views as accounts
+    from .audit import views as audit
+    from .benchmarks import views as benchmarks
+    from .config import load_settings
+    from .contract_registers import cli as contract_registers_cli
+    from .contract_registers import views as contract_registers
+    from .cpv import cli as cpv_cli
+    from .dashboard import views as dashboard
+    from .extensions import csrf, db, limiter, login_manager, migrate
+    from .gaps import views as gaps
+    from .home import views as home
+    from .matching import views as matching
+    from .network import views as network
+    from .opportunities import views as opportunities
+    from .partner import views as partner
+    from .public_url import refuse_untrusted_hosts
+    from .registers import cli as registers_cli
+    from .registers import lookup_cli
+    from .registers import lookup_views as companies_house
+    from .registers import review_views as register_matches
+    from .registers import views as registers
+    from .reports import views as reports
+    from .smes import views as smes
+    from .social_value import report_views as sv_report
+    from .social_value import views as social_value
+    from .spend import views as spend
+    from .support import conduit as support_conduit
+    from .support import views as support
 
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(load_settings(overrides))
@@ -70,9 +71,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
 
+    operations.init_app(app)  # first of the request hooks: the request id and the timer start before the rest
     security.init_app(app)
     query_args.init_app(app)  # before any route: it bounds <int:...>
     refuse_untrusted_hosts(app)
+    _trust_proxies(app)  # outermost: the client's address is known before anything reads it
     accounts.init_app(app)
     tenants.web.init_app(app)
     support_conduit.init_app(app)
@@ -110,6 +113,15 @@ def create_app(overrides: dict | None = None) -> Flask:
     return app
 
 
+def _trust_proxies(app: Flask) -> None:
+    """Behind PROXY_FIX_HOPS reverse proxies, take the client's address and scheme from their X-Forwarded-* headers."""
+    hops = app.config.get("PROXY_FIX_HOPS", 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+
 def _migrations_dir():
     from pathlib import Path
 
@@ -118,26 +130,26 @@ def _migrations_dir():
 
 def _import_features() -> None:
     """Every model and task module: metadata complete for migrations, tasks known to workers."""
-    import portal.mail.models  # noqa: F401
-    import portal.mail.tasks  # noqa: F401
-    import portal.spend.models  # noqa: F401
-    import portal.spend.tasks  # noqa: F401
-    import portal.social_value.models  # noqa: F401
-    import portal.social_value.tasks  # noqa: F401
-    import portal.contract_registers.models  # noqa: F401
-    import portal.contract_registers.tasks  # noqa: F401
+    import portal.benchmarks.models
+    import portal.contract_registers.models
+    import portal.contract_registers.tasks
+    import portal.gaps.tasks
+    import portal.mail.models
+    import portal.mail.tasks
+    import portal.matching.models
+    import portal.matching.tasks
+    import portal.opportunities.models
+    import portal.registers.lookup_tasks
+    import portal.registers.models
+    import portal.registers.placing_tasks
+    import portal.registers.tasks
+    import portal.reports.models
+    import portal.smes.models
+    import portal.smes.tasks
+    import portal.social_value.models
+    import portal.social_value.tasks
+    import portal.spend.models
+    import portal.spend.tasks
+    import portal.support.models
     import portal.suppliers.models  # noqa: F401
-    import portal.registers.models  # noqa: F401
-    import portal.registers.placing_tasks  # noqa: F401
-    import portal.registers.lookup_tasks  # noqa: F401
-    import portal.registers.tasks  # noqa: F401
-    import portal.smes.models  # noqa: F401
-    import portal.smes.tasks  # noqa: F401
-    import portal.opportunities.models  # noqa: F401
-    import portal.matching.models  # noqa: F401
-    import portal.support.models  # noqa: F401
-    import portal.matching.tasks  # noqa: F401
-    import portal.reports.models  # noqa: F401
-    import portal.benchmarks.models  # noqa: F401
-    import portal.gaps.tasks  # noqa: F401
     import tenants.models  # noqa: F401

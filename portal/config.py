@@ -53,6 +53,13 @@ def _trusted_hosts(env, public_url: str, production: bool) -> list[str] | None:
     return [public_host(public_url)] if production else None
 
 
+def _networks(given: str) -> list:
+    """Comma-separated addresses or CIDR networks, e.g. ``10.0.0.0/8,127.0.0.1``."""
+    import ipaddress
+
+    return [ipaddress.ip_network(part.strip(), strict=False) for part in given.split(",") if part.strip()]
+
+
 def load_settings(overrides: dict | None = None) -> dict:
     """Return the Flask settings for this process."""
     env = os.environ
@@ -147,6 +154,19 @@ def load_settings(overrides: dict | None = None) -> dict:
         ),
         # A supplier looked up once is not looked up again for this many days.
         "COMPANIES_HOUSE_LOOKUP_AGAIN_DAYS": int(env.get("COMPANIES_HOUSE_LOOKUP_AGAIN_DAYS", "30")),
+        # Operations (portal/operations, docs/deploy.md). TASK_QUEUES=named splits the work over the
+        # queues of workers/routes.py, one kind of worker each; "one" (development) keeps a single queue.
+        "TASK_QUEUES": env.get("TASK_QUEUES", "one"),
+        "LOG_FORMAT": env.get("LOG_FORMAT", "text"),  # "json" in production: one object a line
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
+        "METRICS_ALLOWED_NETWORKS": _networks(env.get("METRICS_ALLOWED_NETWORKS", "127.0.0.1/32,::1/128")),
+        "WORKER_HEARTBEAT_EVERY": float(env.get("WORKER_HEARTBEAT_EVERY", "10")),
+        "WORKER_HEARTBEAT_MAX_AGE": float(env.get("WORKER_HEARTBEAT_MAX_AGE", "60")),
+        "SENTRY_DSN": env.get("SENTRY_DSN", ""),
+        "SENTRY_TRACES_SAMPLE_RATE": env.get("SENTRY_TRACES_SAMPLE_RATE", "0"),
+        # How many reverse proxies in front set X-Forwarded-For/-Proto (0: none; trust no such header).
+        "PROXY_FIX_HOPS": int(env.get("PROXY_FIX_HOPS", "0")),
         "ASSETS_DIR": env.get("PORTAL_ASSETS", str(Path(__file__).resolve().parent.parent / "node_modules")),
     }
     settings.update(overrides)

@@ -138,8 +138,11 @@ def take_back_statements() -> list[str]:
 @click.option("--owner", default="portal_owner", show_default=True)
 @click.option("--app-role", default="portal_app", show_default=True)
 @click.option("--fresh", is_flag=True, help="Drop and recreate the database")
-def prepare_postgres_command(admin_url, database, owner, app_role, fresh):
+@click.option("--password", envvar="PORTAL_DB_PASSWORD", default=None,
+              help="Give the two roles this password when creating them (over TCP; default: none, for local trust "
+                   "or peer auth). Read from PORTAL_DB_PASSWORD when not given.")
+def prepare_postgres_command(admin_url, database, owner, app_role, fresh, password):
     """Create the PostgreSQL database and its two roles; print the URLs to use."""
-    owner_url, app_url = prepare_postgres(admin_url, database, owner, app_role, fresh=fresh)
+    owner_url, app_url = prepare_postgres(admin_url, database, owner, app_role, password=password or None, fresh=fresh)
     click.echo(f"MIGRATION_DATABASE_URL={owner_url}")
     click.echo(f"DATABASE_URL={app_url}")

@@ -11,6 +11,8 @@ from flask import Flask
 
 from tenants import no_tenant
 
+from .routes import task_routes
+
 # Longer than the longest task (a full recompute of a large network), so Redis
 # does not hand a running task to a second worker. Redis's 1 h default would.
 VISIBILITY_TIMEOUT_SECONDS = 2 * 24 * 3600
@@ -37,6 +39,7 @@ def celery_init_app(app: Flask) -> Celery:
             "broker_connection_retry_on_startup": True,
             "broker_transport_options": _transport_options(settings["broker_url"]),
             "beat_schedule": beat_schedule(),
+            "task_routes": task_routes(app.config.get("TASK_QUEUES", "one")),
             "timezone": "Europe/London",
             **settings,
         }

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import date
 
 from celery import shared_task
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from portal.extensions import db
+from portal.operations.metrics import import_finished
 from tenants.models import Network, Organisation
 from workers import due, enqueue_after_commit
 from workers.units import RETRY_TRANSIENT, committed
@@ -95,6 +97,7 @@ def import_spend_file(self, organisation_id: int, import_id: int) -> dict:
 
     # A redelivered task (its worker died) runs the import again from the start: the
     # killed attempt's lines were never committed, and a line already in is a duplicate.
+    started = time.perf_counter()
     with tenant_context(organisation_id), heartbeat(db.session, import_id):
         try:
             outcome = run_import(db.session, import_id)
@@ -102,9 +105,8 @@ def import_spend_file(self, organisation_id: int, import_id: int) -> dict:
                 queue_totals_refresh(db.session, db.session.get(Organisation, organisation_id), outcome.months)
             if outcome.imported:
                 # A new supplier may be a business already registered with the network: link it.
-                from portal.smes.tasks import link_network_businesses
-
                 from portal.registers.settling import settle_suppliers
+                from portal.smes.tasks import link_network_businesses
 
                 network = db.session.get(Organisation, organisation_id).network
                 enqueue_after_commit(db.session, link_network_businesses, network.id)
@@ -122,6 +124,7 @@ def import_spend_file(self, organisation_id: int, import_id: int) -> dict:
             fail_import(db.session, import_id, f"The import stopped unexpectedly ({type(error).__name__}). Try again; if it fails again, tell the portal's administrators.")
             db.session.commit()
             return {"status": "failed"}
+    import_finished("spend", outcome.imported + outcome.already_held + outcome.rejected, time.perf_counter() - started)
     return {"status": outcome.status, "imported": outcome.imported, "already_held": outcome.already_held, "rejected": outcome.rejected}
 
 

@@ -100,6 +100,10 @@ EXPECTATIONS: dict[str, Expect] = {
     "assets.govuk_script": Expect("asset"),
     "static": Expect("asset"),
     "home.index": Expect("public"),
+    # Operations: no sign-in, no tenant, no partner's rows (/metrics answers 403 beyond its networks).
+    "operations.healthz": Expect("public"),
+    "operations.readyz": Expect("public", also=frozenset({503})),  # 503 naming the failed check (no worker here)
+    "operations.metrics": Expect("public"),
     # Spend and the partner dashboard
     "dashboard.download": P,
     "dashboard.lines_download": P,
