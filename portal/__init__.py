@@ -150,6 +150,6 @@ def _import_features() -> None:
     import portal.social_value.tasks
     import portal.spend.models
     import portal.spend.tasks
+    import portal.suppliers.models
     import portal.support.models
-    import portal.suppliers.models  # noqa: F401
     import tenants.models  # noqa: F401
