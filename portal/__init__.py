@@ -151,5 +151,5 @@ def _import_features() -> None:
     import portal.spend.models
     import portal.spend.tasks
     import portal.suppliers.models
-    import portal.support.models
+    import portal.support.models  # noqa: F401  (every model module, for its tables)
     import tenants.models  # noqa: F401
