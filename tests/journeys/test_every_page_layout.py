@@ -58,7 +58,7 @@ def _pages(app, world, email) -> list[str]:
             values = {argument: world.targets[argument] for argument in rule.arguments}
             with app.test_request_context():
                 url = url_for(endpoint, **values)
-            response = client.get(url)
+            response = client.get(url, buffered=True)
             if response.status_code == 200 and response.mimetype == "text/html" and url not in urls:
                 urls.append(url)
             response.close()  # a streamed download left open would pop the next request's context
