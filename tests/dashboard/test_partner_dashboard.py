@@ -1,8 +1,9 @@
 """Does the partner's dashboard show the figures its lines add up to, and lead back to those lines?"""
 from __future__ import annotations
 
+import re
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -186,3 +187,15 @@ def test_the_navigation_and_home_page_lead_to_the_dashboard(spend_world, sign_in
     nav = Page(client.get("/spend").get_data(as_text=True)).root
     items = [a.text() for a in nav.walk() if a.tag == "a" and "govuk-service-navigation__link" in a.attrs.get("class", "")]
     assert "Dashboard" in items and "Imports" in items and "Spend" not in items
+
+
+def test_every_figure_is_in_whole_pounds_and_a_headline_carries_its_exact_figure(spend_world, sign_in):
+    """Tables in whole pounds like the headlines; a headline's abbreviation states its exact whole pounds."""
+    page = dashboard(spend_world, sign_in)
+    assert not re.search(r"£[\d,]+\.\d\d(?!\d)", page.html), "a figure in pence"
+    total = headline(in_year(spend_world.a_lines, YEAR))["total"]
+    whole = int((Decimal(total) / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))  # worked out apart from the filters
+    html = page.html.split('data-testid="headline-total-pence">', 1)[1].split("</p>", 1)[0]
+    assert f'<data class="app-figure" value="{whole}">' in html
+    if whole >= 10_000:
+        assert f'<span class="app-figure app-figure__exact">£{whole:,}</span>' in html
