@@ -82,8 +82,21 @@ _PROBLEMS = """() => {
 
 
 def layout_problems(page) -> list[str]:
-    """What is wrong with the page's layout at its current viewport (empty when it passes)."""
-    return page.evaluate(_PROBLEMS)
+    """What is wrong with the page's layout at its current viewport (empty when it passes).
+
+    A page that moves on by itself (an import's progress page, once the worker finishes)
+    may navigate mid-measure: measure the page it arrived at instead.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(3):
+        try:
+            return page.evaluate(_PROBLEMS)
+        except PlaywrightError as error:
+            if "context was destroyed" not in str(error) or attempt == 2:
+                raise
+            page.wait_for_load_state("load")
+    return []
 
 
 def problems_at_every_width(page, height: int = 900) -> list[str]:
