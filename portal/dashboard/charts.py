@@ -14,25 +14,19 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
+from portal.formatting import short_pounds
+
 BLUE = "#1d70b8"  # GOV.UK blue
 LIGHT_BLUE = "#d2e2f1"  # blue tint, for the part of a bar outside the area
 GREY = "#b1b4b6"
 TEXT = "#0b0c0c"
-WIDTH = 480  # about the width of half the page at desktop size, so text is drawn near its real size
+# Drawn at most WIDTH px wide (the stylesheet's max-width), and shown only from GOV.UK's tablet
+# breakpoint, where a full-width column is at least 581 px: FONT px type then renders at 14.5 px or
+# more. Below the breakpoint the chart's list with bars (``bar_list``) takes its place.
+WIDTH = 640
+FONT = 16
 
 Number = int | float | Decimal
-
-
-def short_pounds(pence: Number) -> str:
-    """Pence as a short axis label: 123_456_789 -> "£1.2m", 3_500_000 -> "£35k"."""
-    pounds = float(pence) / 100
-    sign = "-" if pounds < 0 else ""
-    pounds = abs(pounds)
-    for size, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
-        if pounds >= size:
-            value = pounds / size
-            return f"{sign}£{value:.1f}".rstrip("0").rstrip(".") + suffix
-    return f"{sign}£{pounds:,.0f}"
 
 
 def share_label(value: Number) -> str:
@@ -55,14 +49,87 @@ def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
     return ticks
 
 
-def _truncate(text: str, length: int) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"
+# Advance widths in ems, generous (DejaVu Sans, the widest sans-serif a browser here may fall
+# back to), so a label measured to fit does fit: a clipped label is worse than a wide margin.
+_NARROW = set("iljtfrI.,:;'|!() ")
+_WIDE = set("mwMW%@…—")
+
+
+def text_width(text: str, size: float = FONT) -> float:
+    """How wide ``text`` is drawn at ``size`` px, estimated on the wide side."""
+    ems = 0.0
+    for ch in text:
+        if ch in _NARROW:
+            ems += 0.36
+        elif ch in _WIDE:
+            ems += 1.0
+        elif ch.isupper():
+            ems += 0.78
+        else:
+            ems += 0.66
+    return ems * size
+
+
+def fit_text(text: str, width: float, size: float = FONT) -> str:
+    """``text`` cut with an ellipsis to fit ``width`` px (the full text goes in the element's <title>)."""
+    if text_width(text, size) <= width:
+        return text
+    while text and text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _label(x: float, y: float, text: str, width: float, anchor: str = "middle", css: str = "app-chart__label") -> str:
+    """A text label cut to ``width``; a cut label carries its full text as a <title> (a tooltip)."""
+    shown = fit_text(text, width)
+    title = "" if shown == text else f"<title>{escape(text)}</title>"
+    return (f'<text class="{css}" x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{TEXT}">'
+            f"{title}{escape(shown)}</text>")
+
+
+def _every(labels: Sequence[str], slot: float) -> int:
+    """Label every n-th slot, so that no two labels run into each other."""
+    widest = max((text_width(label) for label in labels), default=0)
+    return max(1, math.ceil((widest + 8) / max(slot, 1)))
+
+
+def _percent(part: float, whole: float) -> int:
+    return min(max(round(100 * part / whole), 0), 100)
+
+
+def bar_list(title: str, rows: Sequence[tuple[str, Number | None, Number | None]], format_value, ranked: bool,
+             part_label: str | None = None) -> Markup:
+    """The chart as a list of rows with CSS bars, for narrow screens (no JavaScript, no inline style).
+
+    Each row is (label, value, part of it or None); a bar's length is one of 101 width
+    classes (0-100 % of the largest value), as the CSP forbids a style attribute.
+    """
+    highest = max((abs(float(v)) for _, v, _ in rows if v is not None), default=0) or 1
+    tag = "ol" if ranked else "ul"
+    out = [f'<{tag} class="app-bar-list" aria-label="{escape(title)}">']
+    if part_label is not None:
+        out.append(f'<li class="app-bar-list__key"><span class="app-bar-list__swatch app-bar-list__swatch--part"></span>'
+                   f'{escape(part_label.capitalize())} <span class="app-bar-list__swatch"></span>Not {escape(part_label)}</li>')
+    for label, value, part in rows:
+        shown = "Not shown" if value is None else format_value(value)
+        out.append(f'<li class="app-bar-list__row"><span class="app-bar-list__label">{escape(label)}</span> '
+                   f'<span class="app-bar-list__value app-figure">{escape(shown)}</span>')
+        if value is not None:
+            width = _percent(abs(float(value)), highest)
+            inner = ""
+            if part is not None and part_label is not None and float(value):
+                inner = f'<span class="app-bar-list__part app-bar-list__width--{_percent(float(part), float(value))}"></span>'
+            out.append(f'<span class="app-bar-list__track"><span class="app-bar-list__bar app-bar-list__width--{width}'
+                       f'{" app-bar-list__bar--negative" if float(value) < 0 else ""}">{inner}</span></span>')
+        out.append("</li>")
+    out.append(f"</{tag}>")
+    return Markup("".join(out))
 
 
 def _open(title: str, height: int, kind: str) -> list[str]:
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart app-chart--{kind}" role="img" '
-        f'aria-label="{escape(title)}" viewBox="0 0 {WIDTH} {height}" width="100%" '
+        f'aria-label="{escape(title)}" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
         f'preserveAspectRatio="xMinYMin meet" focusable="false">'
     )
     return [svg, f"<title>{escape(title)}</title>"]
@@ -73,11 +140,12 @@ def bar_chart(title: str, bars: Sequence[tuple[str, Number | None]], format_valu
 
     A None value (a figure withheld) gets its label and no bar.
     """
-    height, left, right, top, bottom = 260, 56, 4, 12, 32
-    plot_w, plot_h = WIDTH - left - right, height - top - bottom
     values = [float(v) for _, v in bars if v is not None]
     ticks = nice_ticks(min(values, default=0), max(values, default=0))
     low, high = ticks[0], ticks[-1]
+    height, right, top, bottom = 300, 8, 14, FONT * 2 + 4
+    left = math.ceil(max(text_width(format_value(t)) for t in ticks)) + 12
+    plot_w, plot_h = WIDTH - left - right, height - top - bottom
 
     def y(value: float) -> float:
         return top + plot_h * (high - value) / (high - low)
@@ -86,11 +154,11 @@ def bar_chart(title: str, bars: Sequence[tuple[str, Number | None]], format_valu
     out += _axis(ticks, y, left, WIDTH - right, format_value)
     slot = plot_w / max(len(bars), 1)
     bar_w = slot * 0.7
+    every = _every([label for label, _ in bars], slot)
     for index, (label, value) in enumerate(bars):
         x = left + slot * index + (slot - bar_w) / 2
-        out.append(
-            f'<text class="app-chart__label" x="{x + bar_w / 2:.1f}" y="{height - bottom + 18}" text-anchor="middle" fill="{TEXT}">{escape(label)}</text>'
-        )
+        if index % every == 0:
+            out.append(_label(x + bar_w / 2, height - bottom + FONT + 6, label, slot * every - 4))
         if value is None:
             # Withheld, not zero: a mark the table beside the chart explains.
             out.append(f'<text class="app-chart__label" x="{x + bar_w / 2:.1f}" y="{y(0) - 6:.1f}" text-anchor="middle" fill="{TEXT}">*</text>')
@@ -101,17 +169,19 @@ def bar_chart(title: str, bars: Sequence[tuple[str, Number | None]], format_valu
             f"<title>{escape(label)}: {escape(format_value(value))}</title></rect>"
         )
     out.append("</svg>")
-    return Markup("".join(out))
+    rows = [(label, value, None) for label, value in bars]
+    return Markup("".join(out)) + bar_list(title, rows, format_value, ranked=False)
 
 
 def line_chart(title: str, points: Sequence[tuple[str, Number | None]], high: float = 100.0,
                format_value: Callable[[Number], str] = share_label) -> Markup:
     """A line through (label, value) points from 0 to ``high``; a None value breaks the line."""
-    height, left, right, top, bottom = 220, 44, 12, 12, 32
-    plot_w, plot_h = WIDTH - left - right, height - top - bottom
     highest = max((float(v) for _, v in points if v is not None), default=0)
     ticks = nice_ticks(0, max(high, highest))
     top_tick = ticks[-1]
+    height, right, top, bottom = 260, 12, 14, FONT * 2 + 4
+    left = math.ceil(max(text_width(format_value(t)) for t in ticks)) + 12
+    plot_w, plot_h = WIDTH - left - right, height - top - bottom
 
     def y(value: float) -> float:
         return top + plot_h * (top_tick - value) / top_tick
@@ -121,13 +191,11 @@ def line_chart(title: str, points: Sequence[tuple[str, Number | None]], high: fl
     slot = plot_w / max(len(points), 1)
     segments: list[list[str]] = [[]]
     dots = []
-    every = max(1, math.ceil(len(points) / 8))  # keep the labels from running into each other
+    every = _every([label for label, _ in points], slot)
     for index, (label, value) in enumerate(points):
         x = left + slot * index + slot / 2
         if index % every == 0:
-            out.append(
-                f'<text class="app-chart__label" x="{x:.1f}" y="{height - bottom + 18}" text-anchor="middle" fill="{TEXT}">{escape(label)}</text>'
-            )
+            out.append(_label(x, height - bottom + FONT + 6, label, slot * every - 4))
         if value is None:
             segments.append([])
             continue
@@ -141,7 +209,8 @@ def line_chart(title: str, points: Sequence[tuple[str, Number | None]], high: fl
             out.append(f'<polyline class="app-chart__line" points="{" ".join(segment)}" fill="none" stroke="{BLUE}" stroke-width="3"/>')
     out += dots
     out.append("</svg>")
-    return Markup("".join(out))
+    rows = [(label, value, None) for label, value in points]
+    return Markup("".join(out)) + bar_list(title, rows, format_value, ranked=False)
 
 
 def horizontal_bar_chart(title: str, rows: Sequence[tuple[str, Number, Number]], part_label: str | None = "local",
@@ -149,9 +218,14 @@ def horizontal_bar_chart(title: str, rows: Sequence[tuple[str, Number, Number]],
     """One bar per (label, whole, part): the whole in a light tint, the part of it in full colour.
 
     With ``part_label`` None there is no part: each bar is its whole, in full colour, and no key.
+    Labels are measured: the label column is as wide as the longest (up to 40% of the chart,
+    longer ones are cut with their full text in a <title>), the value column as the widest value.
     """
-    bar_h, gap, top, label_w, value_w = 20, 8, 28, 160, 56
+    bar_h, gap = 24, 10
+    top = 34 if part_label is not None else 8
     height = top + len(rows) * (bar_h + gap) + 4
+    label_w = min(max((text_width(label) for label, _, _ in rows), default=0) + 10, WIDTH * 0.4)
+    value_w = max((text_width(format_value(whole)) for _, whole, _ in rows), default=0) + 12
     plot_left, plot_right = label_w, WIDTH - value_w
     values = [float(v) for _, whole, part in rows for v in (whole, part)]
     ticks = nice_ticks(min(values, default=0), max(values, default=0), count=3)
@@ -163,17 +237,14 @@ def horizontal_bar_chart(title: str, rows: Sequence[tuple[str, Number, Number]],
     out = _open(title, height, "horizontal")
     if part_label is None:
         rows = [(label, whole, whole) for label, whole, _ in rows]
-    # The key: what the two shades mean.
-    if part_label is not None:
+    else:
+        # The key: what the two shades mean (two series, so a legend).
         out += _key(plot_left, part_label)
     for index, (label, whole, part) in enumerate(rows):
         y = top + index * (bar_h + gap)
         x0, x1 = sorted((x(0), x(whole)))
         p0, p1 = sorted((x(0), x(part)))
-        out.append(
-            f'<text class="app-chart__label" x="{label_w - 8}" y="{y + bar_h * 0.7:.1f}" text-anchor="end" fill="{TEXT}">'
-            f"{escape(_truncate(label, 18))}</text>"
-        )
+        out.append(_label(label_w - 8, y + bar_h * 0.72, label, label_w - 10, anchor="end"))
         out.append(
             f'<rect class="app-chart__bar" x="{x0:.1f}" y="{y}" width="{x1 - x0:.1f}" height="{bar_h}" fill="{LIGHT_BLUE}">'
             f"<title>{escape(label)}: {escape(format_value(whole))}"
@@ -181,20 +252,24 @@ def horizontal_bar_chart(title: str, rows: Sequence[tuple[str, Number, Number]],
         )
         out.append(f'<rect class="app-chart__bar-part" x="{p0:.1f}" y="{y}" width="{p1 - p0:.1f}" height="{bar_h}" fill="{BLUE}"/>')
         out.append(
-            f'<text class="app-chart__value" x="{plot_right + 6}" y="{y + bar_h * 0.7:.1f}" fill="{TEXT}">{escape(format_value(whole))}</text>'
+            f'<text class="app-chart__value" x="{plot_right + 6:.1f}" y="{y + bar_h * 0.72:.1f}" fill="{TEXT}">{escape(format_value(whole))}</text>'
         )
     out.append(f'<line x1="{x(0):.1f}" x2="{x(0):.1f}" y1="{top - 4}" y2="{height}" stroke="{TEXT}" stroke-width="1"/>')
     out.append("</svg>")
-    return Markup("".join(out))
+    ranked = sorted(rows, key=lambda row: -abs(float(row[1])))
+    listed = [(label, whole, None if part_label is None else part) for label, whole, part in ranked]
+    return Markup("".join(out)) + bar_list(title, listed, format_value, ranked=True, part_label=part_label)
 
 
 def _key(left: float, part_label: str) -> list[str]:
     """What the two shades of a horizontal bar mean."""
+    part = part_label.capitalize()
+    second = left + 18 + text_width(part) + 16
     return [
-        f'<rect x="{left}" y="4" width="12" height="12" fill="{BLUE}"/>',
-        f'<text class="app-chart__label" x="{left + 18}" y="15" fill="{TEXT}">{escape(part_label.capitalize())}</text>',
-        f'<rect x="{left + 90}" y="4" width="12" height="12" fill="{LIGHT_BLUE}"/>',
-        f'<text class="app-chart__label" x="{left + 108}" y="15" fill="{TEXT}">Not {escape(part_label)}</text>',
+        f'<rect x="{left:.1f}" y="6" width="14" height="14" fill="{BLUE}"/>',
+        f'<text class="app-chart__label" x="{left + 20:.1f}" y="19" fill="{TEXT}">{escape(part)}</text>',
+        f'<rect x="{second:.1f}" y="6" width="14" height="14" fill="{LIGHT_BLUE}" stroke="{BLUE}" stroke-width="1"/>',
+        f'<text class="app-chart__label" x="{second + 20:.1f}" y="19" fill="{TEXT}">Not {escape(part_label)}</text>',
     ]
 
 

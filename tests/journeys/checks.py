@@ -11,6 +11,8 @@ import pytest
 from tests.accessibility import assert_accessible
 from tests.browser import save_screenshot
 
+from .layout import problems_at_every_width
+
 REPO = Path(__file__).resolve().parents[2]
 README_SCREENSHOTS = REPO / "docs" / "screenshots"
 README_HEIGHT = 1400
@@ -77,7 +79,16 @@ class Journey:
         self.assert_charts_have_figures(label)
         self.assert_assets_in_budget(label)
         self.assert_fits_small_screen(label)
+        self.assert_layout(label)
         self.checked.append(label)
+
+    def assert_layout(self, label: str) -> None:
+        """The mechanical layout checks (tests/journeys/layout.py) at 1280 and 320 px."""
+        wide = self.page.viewport_size
+        problems = problems_at_every_width(self.page)
+        self.page.set_viewport_size(wide)
+        if problems:
+            pytest.fail(f"{label}: layout problems:\n  " + "\n  ".join(problems), pytrace=False)
 
     def assert_charts_have_figures(self, label: str) -> None:
         for chart in self.page.evaluate(_CHARTS):

@@ -59,7 +59,8 @@ def test_the_lead_sees_the_table_and_an_accessible_chart_without_inline_styles(a
     page = client.get(f"/network/{anchors.network.id}?year=2023-04-01").get_data(as_text=True)
     assert 'data-testid="side-by-side"' in page and "April 2023 to March 2024" in page
     expected = oracle(anchors)["figures"][("network", date(2023, 4, 1))]
-    assert f"£{expected['total_pence'] // 100:,}.{expected['total_pence'] % 100:02d}" in page
+    # Whole pounds, a half pound up (the one money format).
+    assert f"£{(expected['total_pence'] + 50) // 100:,}" in page
     svg = re.search(r"<svg.*?</svg>", page, re.S).group(0)
     assert 'role="img"' in svg and "<title" in svg
     assert "style=" not in svg and "<script" not in svg
@@ -107,4 +108,4 @@ def test_shares_are_of_procurable_spend_when_the_lead_excludes_a_class(anchors, 
     page = sign_in(anchors.lead).get(f"/network/{network.id}?year=2023-04-01").get_data(as_text=True)
     assert "less payments to voluntary, community and social enterprise organisations:" in page
     network_cells = re.search(r'data-testid="network-row">(.*?)</tr>', page, re.DOTALL).group(1)
-    assert f"£{expected['network']['procurable'] // 100:,}.{expected['network']['procurable'] % 100:02d}" in network_cells
+    assert f"£{(expected['network']['procurable'] + 50) // 100:,}" in network_cells

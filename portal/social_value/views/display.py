@@ -1,7 +1,5 @@
-"""How social value figures read on the pages: proxy values, quantities, labels."""
+"""How social value pages name things: routes, statuses, flags (figures are portal/formatting.py's filters)."""
 from __future__ import annotations
-
-from decimal import Decimal
 
 from .. import spreading
 from ..forms.contracts import RLW_LABELS, ROUTE_LABELS
@@ -15,24 +13,6 @@ FLAG_LABELS = {
     "rejected_report": "Report rejected",
     "rlw_not_paid": "Real Living Wage not confirmed",
 }
-
-
-@bp.app_template_filter("proxy_pounds")
-def proxy_pounds(value_pence) -> str:
-    """A proxy value (pence with two places) in pounds: "£24,000.00", or "£0.3525" when it has fractions of a penny."""
-    pounds = Decimal(value_pence) / 100
-    places = Decimal("0.01") if pounds == pounds.quantize(Decimal("0.01")) else Decimal("0.0001")
-    return f"£{pounds.quantize(places):,}"
-
-
-@bp.app_template_filter("quantity")
-def quantity(value) -> str:
-    """A quantity without trailing zeros: 52, 2.5, 1,000."""
-    if value is None:
-        return "–"
-    number = Decimal(value).normalize()
-    text = f"{number:,f}"
-    return text
 
 
 @bp.app_context_processor
