@@ -75,6 +75,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "audit.log": P,
     "accounts.accept_invitation": Expect("token"),
     "accounts.reset_password": Expect("token"),
+    "accounts.account": Expect("signed_in"),
     "accounts.change_password": Expect("signed_in"),
     "accounts.forgotten_password": Expect("public", data={"email": "admin@b.org"}),
     "accounts.login": Expect("public"),
