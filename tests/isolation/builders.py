@@ -101,3 +101,11 @@ def contract_register_imports(base, other_sme):
         db.session.add(register_import)
         db.session.commit()
         return {"register_import_id": register_import.id}
+
+
+@builder
+def supplier_merges(base, other_sme):
+    """A merge in the shared network's register (only its lead may confirm one or undo it)."""
+    from tests.cross_tenant.network_spend import a_merge
+
+    return {"merge_id": a_merge(base).id}

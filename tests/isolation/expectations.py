@@ -132,6 +132,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "network.supplier": Expect("lead", data={"kind": "vcse", "is_sme": "yes"}),
     "network.review": L,
     "network.decide": Expect("lead", data={"decision": "merge"}),
+    "network.confirm_merge": L,
+    "network.undo_merge": L,
     "network.split_spelling": L,
     "network.place_supplier": Expect("lead", data={"postcode": "S60 1AA", "company_number": "01234567"}),
     "network.area_settings": Expect("lead", data={"area_codes": "E08000018", "excluded_kinds": ["public"]}),
