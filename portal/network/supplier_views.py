@@ -7,8 +7,7 @@ from flask_login import current_user, login_required
 from portal.extensions import db
 from tenants.web import current_partner
 
-from . import supplier_place
-from . import review_queue
+from . import review_queue, supplier_place
 from . import supplier_register as register
 from .supplier_forms import PlaceForm, SplitForm, SupplierForm, decision_form
 from .views import _led_network_or_404, bp
@@ -191,7 +190,7 @@ def confirm_merge(network_id: int, candidate_id: int):
         if not form.validate_on_submit():
             abort(400, description="The form had expired. Go back, reload the page and try again.")
         try:
-            kept, record = register.merge(_action(network), candidate, keep.id)
+            kept, _ = register.merge(_action(network), candidate, keep.id)
         except register.RegisterProblem as problem:
             db.session.rollback()
             flash(str(problem), "info")

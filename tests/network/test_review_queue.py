@@ -56,7 +56,7 @@ def test_pairs_come_one_at_a_time_with_their_place_in_the_queue(anchors, sign_in
 
 
 def test_each_spelling_shows_the_spend_of_partners_who_share_their_lines(anchors, sign_in):
-    acme, typo, pair = _acme_pair(anchors)
+    acme, typo, _ = _acme_pair(anchors)
     anchors.council.shares_lines_with_lead = True  # the police do not share theirs
     db.session.commit()
     page = _page(sign_in(anchors.lead).get(f"/network/{anchors.network.id}/suppliers/review"))
@@ -95,7 +95,7 @@ def test_a_pair_whose_company_numbers_differ_is_never_offered(anchors, sign_in):
 
 
 def test_a_merge_asks_for_confirmation_and_cancelling_changes_nothing(anchors, sign_in, queued):
-    acme, typo, pair = _acme_pair(anchors)
+    acme, _, pair = _acme_pair(anchors)
     before = lines_by_supplier(anchors)
     client = sign_in(anchors.lead)
     response = client.post(f"/network/{anchors.network.id}/suppliers/review/{pair.id}?pair=1",
@@ -155,7 +155,7 @@ def test_undoing_a_merge_restores_lines_spellings_pair_and_totals_exactly(anchor
 
 
 def test_a_merge_cannot_be_undone_once_a_spelling_has_moved_again(anchors, sign_in):
-    acme, typo, pair = _acme_pair(anchors)
+    acme, _, pair = _acme_pair(anchors)
     client = sign_in(anchors.lead)
     merge_pair(client, anchors, pair, acme)
     record = db.session.scalar(select(SupplierMerge))
