@@ -47,3 +47,21 @@ def test_the_header_button_signs_out(client, make_partner, make_user, sign_in):
 def test_nobody_signed_in_sees_no_account_area(client):
     html = client.get("/").get_data(as_text=True)
     assert "Sign out" not in html and "Your account" not in html
+
+
+def test_social_value_pages_mark_the_current_one_and_group_the_leads_pages(client, make_partner, make_user, sign_in):
+    partner = make_partner()
+    sign_in(make_user(partner, role="admin", lead_of=partner.network), client)
+    page = _page(client.get("/social-value/contracts"))
+    [nav] = page.xpath("//nav[@data-testid='social-value-navigation']")
+    assert [_words(a) for a in nav.xpath(".//a[@aria-current='page']")] == ["Contracts"]
+    assert "(lead)" not in _words(nav)
+    assert "The network, as its lead" in _words(nav) and nav.xpath(".//a[normalize-space()='Measures catalogue']")
+    targets = _page(client.get("/social-value/targets")).xpath("//nav[@data-testid='social-value-navigation']")[0]
+    assert [_words(a) for a in targets.xpath(".//a[@aria-current='page']")] == ["Targets"]
+
+
+def test_a_partner_who_does_not_lead_sees_no_lead_pages(client, make_partner, make_user, sign_in):
+    sign_in(make_user(make_partner(), role="admin"), client)
+    nav = _page(client.get("/social-value/contracts")).xpath("//nav[@data-testid='social-value-navigation']")[0]
+    assert "as its lead" not in _words(nav) and not nav.xpath(".//a[normalize-space()='Measures catalogue']")

@@ -41,7 +41,7 @@ def test_an_officer_records_a_contract_a_commitment_and_a_delivery_report(page, 
 
     page.get_by_role("link", name="Social value").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Contracts")
-    page.get_by_role("link", name="Measures catalogue (lead)").click()
+    page.get_by_role("link", name="Measures catalogue").click()
     expect(page.get_by_test_id("proxy-DEMO-02-demo-2024")).to_contain_text("£210.00")
     screenshot("social-value-measures")
     page.get_by_role("link", name="Social value").click()
@@ -89,7 +89,7 @@ def test_an_officer_records_a_contract_a_commitment_and_a_delivery_report(page, 
     expect(page.get_by_test_id("four-eyes")).to_be_visible()
     report_url = page.url
     page.goto("/social-value/contracts")
-    page.get_by_role("link", name="Social value settings (lead)").click()
+    page.get_by_role("link", name="Social value settings").click()
     page.get_by_label("Anyone who may verify, including the person who recorded it").check()
     page.get_by_role("button", name="Save").click()
     page.goto(report_url)
