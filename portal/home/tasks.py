@@ -56,7 +56,7 @@ def partner_tasks(session: Session, partner, led: list) -> list[Task]:
     if partner.can("admin"):
         invitations = session.scalar(select(func.count(Invitation.id)).where(
             Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None)))
-        tasks.append(Task("People", url_for("accounts.people"),
+        tasks.append(Task("Your colleagues", url_for("accounts.people"),
                           f"{_plural(invitations, 'invitation', 'invitations')} not yet accepted" if invitations else "Invite colleagues",
                           bool(invitations), "task-people"))
 
