@@ -11,7 +11,7 @@ drift on billions.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -105,20 +105,37 @@ def figure(text) -> Markup:
     return Markup('<span class="app-figure">{}</span>').format(escape(text))
 
 
+# The portal keeps times in UTC; people read them in UK time.
 UK_TIME = ZoneInfo("Europe/London")
 
 
-def local_time(moment: datetime) -> str:
-    """A stored UTC time as people in the UK read it: "Tuesday 9 June 2026, 09:30"."""
-    from tenants.models import as_utc
+def govuk_date(value: date | datetime | None) -> str:
+    """"2 December 2026", GOV.UK's style for dates (no leading zero, the month in full)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(UK_TIME)
+    return f"{value.day} {value:%B %Y}"
 
-    local = as_utc(moment).astimezone(UK_TIME)
-    return f"{local:%A} {local.day} {local:%B %Y, %H:%M}"
+
+def govuk_date_time(value: datetime | None) -> str:
+    """"2 December 2026 at 3:04pm" in UK time; GOV.UK writes 12-hour times, "midday" and "midnight"."""
+    if value is None:
+        return ""
+    if value.tzinfo is not None:
+        value = value.astimezone(UK_TIME)
+    if (value.hour, value.minute) == (0, 0):
+        time = "midnight"
+    elif (value.hour, value.minute) == (12, 0):
+        time = "midday"
+    else:
+        time = f"{value.hour % 12 or 12}:{value.minute:02d}{'am' if value.hour < 12 else 'pm'}"
+    return f"{govuk_date(value)} at {time}"
 
 
 def init_app(app: Flask) -> None:
     for name, function in (("pounds", pounds), ("exact_pounds", exact_pounds), ("short_pounds", short_pounds),
                            ("headline_pounds", headline_pounds), ("proxy_pounds", proxy_pounds),
                            ("quantity", quantity), ("percent", percent), ("figure", figure),
-                           ("local_time", local_time)):
+                           ("govuk_date", govuk_date), ("govuk_date_time", govuk_date_time)):
         app.add_template_filter(function, name)

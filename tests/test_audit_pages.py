@@ -96,4 +96,26 @@ def test_the_log_is_paged_fifty_at_a_time_and_the_filter_is_kept(log_page, counc
     assert "/audit-log?page=2&amp;action=test.bulk" in first
     second = log_page.get("/audit-log?page=2&action=test.bulk").get_data(as_text=True)
     assert second.count('<tr class="govuk-table__row">') == 11
+    # Numbered pages, the one shown marked as current.
+    assert 'href="/audit-log?page=1&amp;action=test.bulk"' in second and 'aria-current="page"' in second
     assert log_page.get("/audit-log?page=abc").status_code == 200
+
+
+def test_each_record_links_to_where_it_can_be_seen(log_page, council):
+    """A contract links to its page; a commitment to its contract's; people to the people page; a deleted row to nothing."""
+    from datetime import date
+
+    from portal.social_value.models import Contract
+
+    with tenant_context(council.id):
+        kept = Contract(reference="LINK-1", title="Grounds maintenance", start_date=date(2024, 4, 1))
+        gone = Contract(reference="LINK-2", title="Withdrawn", start_date=date(2024, 4, 1))
+        db.session.add_all([kept, gone])
+        db.session.commit()
+        kept_id, gone_id = kept.id, gone.id
+        db.session.delete(gone)
+        db.session.commit()
+    page = log_page.get("/audit-log").get_data(as_text=True)
+    assert f'href="/social-value/contracts/{kept_id}" data-testid="record-link">Contract {kept_id}</a>' in page
+    assert f'href="/social-value/contracts/{gone_id}"' not in page and f"Contract {gone_id}" in page
+    assert 'href="/people" data-testid="record-link">Invitation' in page

@@ -108,6 +108,13 @@ def logout():
     return redirect(url_for("accounts.login"))
 
 
+@bp.route("/account")
+@login_required
+def account():
+    """Who is signed in, the partners and networks they work for, and what they can change."""
+    return render_template("accounts/account.html", leads=sorted(current_user.leads, key=lambda lead: lead.network.name))
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 # Someone at an unattended, signed-in screen must not be able to guess the password.
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_password_change_key, methods=["POST"])

@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 from portal.extensions import db
 from tenants.web import current_partner, partner_required
 
-from . import queries
+from . import links, queries
 from .forms import AuditFilterForm
 
 bp = Blueprint("audit", __name__)
@@ -35,4 +35,5 @@ def log():
     return render_template(
         "audit/log.html", form=form, page=page, names=names, filter_args=filter_args,
         organisation=current_partner().organisation, queries=queries,
+        record_links=links.record_links(session, page.items),
     ), (200 if valid else 400)

@@ -5,7 +5,8 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal.extensions import db
-from tenants.models import Invitation, Membership, Network
+from portal.home.tasks import partner_tasks
+from tenants.models import Network
 from tenants.web import current_business, current_partner, networks_led_by
 
 bp = Blueprint("home", __name__)
@@ -23,12 +24,4 @@ def index():
     led = networks_led_by(current_user)
     if partner is None:
         return render_template("home/no_partner.html", led=led)
-    people = db.session.scalar(
-        db.select(db.func.count(Membership.id)).where(Membership.organisation_id == partner.organisation.id)
-    )
-    pending_invitations = db.session.scalar(
-        db.select(db.func.count(Invitation.id)).where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
-    )
-    return render_template(
-        "home/partner.html", partner=partner, led=led, people=people, pending_invitations=pending_invitations
-    )
+    return render_template("home/partner.html", partner=partner, led=led, tasks=partner_tasks(db.session, partner, led))

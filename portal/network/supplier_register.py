@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from portal.accounts.services import record
 from portal.spend.normalise import normalise_supplier_name
 from portal.spend.tasks import recompute_network_spend_totals
-from portal.suppliers.models import Supplier, SupplierAlias, SupplierMatchCandidate
-from portal.suppliers.services import merge_suppliers, split_alias
+from portal.suppliers.merges import CannotUndo, merge_recorded, undo_merge
+from portal.suppliers.models import Supplier, SupplierAlias, SupplierMatchCandidate, SupplierMerge
+from portal.suppliers.services import split_alias
 from tenants import tenant_context
 from tenants.models import Membership, Network, Organisation, User, utcnow
 from workers import enqueue_after_commit
@@ -152,13 +153,52 @@ def update_supplier(action: LeadAction, supplier: Supplier, **changes) -> bool:
     return True
 
 
+def _conflicting(one, other):
+    """Both suppliers carry a company (or charity) number and the numbers differ: two firms, whatever their names."""
+    return or_(
+        and_(one.company_number.is_not(None), other.company_number.is_not(None), one.company_number != other.company_number),
+        and_(one.charity_number.is_not(None), other.charity_number.is_not(None), one.charity_number != other.charity_number),
+    )
+
+
+def _pending(network: Network):
+    """Pairs waiting for the lead, most alike first; a pair whose numbers disagree is never offered."""
+    one, other = aliased(Supplier), aliased(Supplier)
+    return (
+        select(SupplierMatchCandidate)
+        .join(one, one.id == SupplierMatchCandidate.supplier_id)
+        .join(other, other.id == SupplierMatchCandidate.candidate_id)
+        .where(SupplierMatchCandidate.network_id == network.id, SupplierMatchCandidate.status == "pending")
+        .where(~_conflicting(one, other))
+    )
+
+
 def pending_candidates(session: Session, network: Network) -> list[SupplierMatchCandidate]:
     """Pairs waiting for the lead, most alike first."""
     return list(session.scalars(
-        select(SupplierMatchCandidate)
-        .where(SupplierMatchCandidate.network_id == network.id, SupplierMatchCandidate.status == "pending")
-        .order_by(SupplierMatchCandidate.score.desc(), SupplierMatchCandidate.id)
+        _pending(network).order_by(SupplierMatchCandidate.score.desc(), SupplierMatchCandidate.id)
     ))
+
+
+def pending_count(session: Session, network: Network) -> int:
+    return session.scalar(select(func.count()).select_from(_pending(network).subquery()))
+
+
+def pending_pair(session: Session, network: Network, position: int) -> SupplierMatchCandidate | None:
+    """The pair at this place in the queue (1 is the most alike), or None past its end."""
+    if position < 1:
+        return None
+    return session.scalar(
+        _pending(network).order_by(SupplierMatchCandidate.score.desc(), SupplierMatchCandidate.id)
+        .offset(position - 1).limit(1)
+    )
+
+
+def numbers_conflict(one: Supplier, other: Supplier) -> bool:
+    return any(
+        getattr(one, number) and getattr(other, number) and getattr(one, number) != getattr(other, number)
+        for number in ("company_number", "charity_number")
+    )
 
 
 def candidate_of(session: Session, network: Network, candidate_id: int) -> SupplierMatchCandidate | None:
@@ -178,23 +218,46 @@ def spellings(session: Session, supplier_ids) -> dict[int, list[str]]:
     return found
 
 
-def merge(action: LeadAction, candidate: SupplierMatchCandidate, keep_id: int) -> Supplier:
-    """Merge the pair into the supplier the lead chose to keep; every partner's lines follow."""
+def merge(action: LeadAction, candidate: SupplierMatchCandidate, keep_id: int) -> tuple[Supplier, SupplierMerge]:
+    """Merge the pair into the supplier the lead chose to keep; every partner's lines follow.
+    The merge is written down first (``SupplierMerge``) so the lead can undo it."""
     if candidate.status != "pending":
         raise RegisterProblem("This pair has already been decided")
     if keep_id not in (candidate.supplier_id, candidate.candidate_id):
         raise RegisterProblem("Choose one of the two suppliers to keep")
     merge_id = candidate.candidate_id if keep_id == candidate.supplier_id else candidate.supplier_id
     keep, gone = action.session.get(Supplier, keep_id), action.session.get(Supplier, merge_id)
+    if numbers_conflict(keep, gone):
+        raise RegisterProblem(f"{keep.name} and {gone.name} have different company or charity numbers: they are different firms")
     detail = {"kept": {"id": keep.id, "name": keep.name}, "merged": {"id": gone.id, "name": gone.name}}
-    candidate.decided_by_id, candidate.decided_at = action.user.id, utcnow()
-    action.session.flush()
     # The pair's row goes with the merged supplier (ON DELETE CASCADE); the audit log keeps the decision.
-    merge_suppliers(action.session, action.network, keep, gone)
+    record = merge_recorded(action.session, action.network, keep, gone, action.user)
     _place(action, keep)
-    action.record("supplier.merged", **detail)
+    action.record("supplier.merged", merge_id=record.id, **detail)
     action.recompute_after_commit()
-    return keep
+    return keep, record
+
+
+def merge_of(session: Session, network: Network, merge_id: int) -> SupplierMerge | None:
+    if not 0 < merge_id < 2**63:
+        return None
+    record = session.get(SupplierMerge, merge_id)
+    return record if record is not None and record.network_id == network.id else None
+
+
+def undo(action: LeadAction, record: SupplierMerge) -> Supplier:
+    """Undo a merge: the merged supplier is back with its spellings and their lines. :raise RegisterProblem: when it cannot be."""
+    try:
+        restored = undo_merge(action.session, action.network, record, action.user)
+    except CannotUndo as problem:
+        raise RegisterProblem(str(problem)) from None
+    keep = action.session.get(Supplier, record.kept_supplier_id)
+    action.record(
+        "supplier.merge_undone", merge_id=record.id,
+        kept={"id": keep.id, "name": keep.name}, restored={"id": restored.id, "name": restored.name},
+    )
+    action.recompute_after_commit()
+    return restored
 
 
 def mark_distinct(action: LeadAction, candidate: SupplierMatchCandidate) -> None:

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from portal.extensions import db
 from tenants.web import current_partner
 
-from . import supplier_place
+from . import review_queue, supplier_place
 from . import supplier_register as register
 from .supplier_forms import PlaceForm, SplitForm, SupplierForm, decision_form
 from .views import _led_network_or_404, bp
@@ -39,7 +39,7 @@ def suppliers(network_id: int):
     page = db.paginate(register.search_suppliers(db.session, network, text), per_page=50, error_out=False)
     return render_template(
         "network/suppliers.html", network=network, page=page, q=text,
-        pending=len(register.pending_candidates(db.session, network)),
+        pending=register.pending_count(db.session, network),
     )
 
 
@@ -123,42 +123,104 @@ def split_spelling(network_id: int, supplier_id: int, alias_id: int):
 @bp.route("/<int:network_id>/suppliers/review")
 @login_required
 def review(network_id: int):
+    """One pair at a time ("3 of 23"), most alike first; ``?pair=`` moves along the queue."""
     network = _led_network_or_404(network_id)
-    return _review_page(network)
+    return _review_page(network, request.args.get("pair", 1, type=int) or 1)
 
 
-def _review_page(network, failed=None, status=200):
-    candidates = register.pending_candidates(db.session, network)
-    forms = {c.id: (failed if failed is not None and failed.candidate_id == c.id else decision_form(c)) for c in candidates}
-    ids = {i for c in candidates for i in (c.supplier_id, c.candidate_id)}
+def _review_page(network, position: int, failed=None, status=200):
+    total = register.pending_count(db.session, network)
+    position = min(max(position, 1), max(total, 1))
+    candidate = register.pending_pair(db.session, network, position)
+    form = None
+    if candidate is not None:
+        form = failed if failed is not None and failed.candidate_id == candidate.id else decision_form(candidate)
     return render_template(
-        "network/review.html", network=network, candidates=candidates, forms=forms,
-        spellings=register.spellings(db.session, ids), form=failed,
+        "network/review.html", network=network, candidate=candidate, form=form, position=position, total=total,
+        behind=review_queue.behind_pair(db.session, network, candidate) if candidate else {},
+        merges=review_queue.recent_merges(db.session, network), undo_form=SplitForm(),
     ), status
 
 
 @bp.route("/<int:network_id>/suppliers/review/<int:candidate_id>", methods=["POST"])
 @login_required
 def decide(network_id: int, candidate_id: int):
+    """Keeping a pair apart is saved at once; a merge goes to its confirmation page first."""
     network = _led_network_or_404(network_id)
     candidate = register.candidate_of(db.session, network, candidate_id)
     if candidate is None:
         abort(404)
+    position = request.args.get("pair", 1, type=int) or 1
     form = decision_form(candidate, request.form)
     if candidate.status != "pending":
         flash("That pair has already been decided.", "info")
-        return redirect(url_for("network.review", network_id=network.id))
+        return redirect(url_for("network.review", network_id=network.id, pair=position))
     if not form.validate_on_submit():
         form.candidate_id = candidate.id
-        return _review_page(network, failed=form, status=400)
-    action = _action(network)
-    if form.decision.data == "distinct":
-        names = (candidate.supplier.name, candidate.candidate.name)
-        register.mark_distinct(action, candidate)
-        message = f"{names[0]} and {names[1]} are kept apart and will not be offered again."
-    else:
-        keep = register.merge(action, candidate, int(form.decision.data.removeprefix("keep-")))
-        message = f"Merged into {keep.name}: every partner's lines now point to it. {RECOMPUTING}"
+        return _review_page(network, position, failed=form, status=400)
+    if form.decision.data != "distinct":
+        return redirect(url_for("network.confirm_merge", network_id=network.id, candidate_id=candidate.id,
+                                keep=int(form.decision.data.removeprefix("keep-")), pair=position))
+    names = (candidate.supplier.name, candidate.candidate.name)
+    register.mark_distinct(_action(network), candidate)
     db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("network.review", network_id=network.id))
+    flash(f"{names[0]} and {names[1]} are kept apart and will not be offered again.", "success")
+    return redirect(url_for("network.review", network_id=network.id, pair=position))
+
+
+@bp.route("/<int:network_id>/suppliers/review/<int:candidate_id>/merge", methods=["GET", "POST"])
+@login_required
+def confirm_merge(network_id: int, candidate_id: int):
+    """What a merge will move, and a button to make it; nothing changes until the lead presses it."""
+    network = _led_network_or_404(network_id)
+    candidate = register.candidate_of(db.session, network, candidate_id)
+    if candidate is None:
+        abort(404)
+    position = request.args.get("pair", 1, type=int) or 1
+    keep_id = request.args.get("keep", type=int)
+    if keep_id not in (candidate.supplier_id, candidate.candidate_id):
+        abort(404)
+    if candidate.status != "pending":
+        flash("That pair has already been decided.", "info")
+        return redirect(url_for("network.review", network_id=network.id, pair=position))
+    keep = candidate.supplier if keep_id == candidate.supplier_id else candidate.candidate
+    gone = candidate.candidate if keep is candidate.supplier else candidate.supplier
+    form = SplitForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400, description="The form had expired. Go back, reload the page and try again.")
+        try:
+            kept, _ = register.merge(_action(network), candidate, keep.id)
+        except register.RegisterProblem as problem:
+            db.session.rollback()
+            flash(str(problem), "info")
+            return redirect(url_for("network.review", network_id=network.id, pair=position))
+        db.session.commit()
+        flash(f"Merged into {kept.name}: every partner's lines now point to it. You can undo this below. {RECOMPUTING}", "success")
+        return redirect(url_for("network.review", network_id=network.id, pair=position))
+    return render_template(
+        "network/confirm_merge.html", network=network, candidate=candidate, keep=keep, gone=gone, form=form,
+        position=position, behind=review_queue.behind_pair(db.session, network, candidate),
+        conflict=register.numbers_conflict(keep, gone),
+    )
+
+
+@bp.route("/<int:network_id>/suppliers/merges/<int:merge_id>/undo", methods=["POST"])
+@login_required
+def undo_merge(network_id: int, merge_id: int):
+    """Put a merged supplier back as it was, with its spellings and every partner's lines under them."""
+    network = _led_network_or_404(network_id)
+    record = register.merge_of(db.session, network, merge_id)
+    if record is None:
+        abort(404)
+    if not SplitForm().validate_on_submit():
+        abort(400, description="The form had expired. Go back, reload the page and try again.")
+    try:
+        restored = register.undo(_action(network), record)
+    except register.RegisterProblem as problem:
+        db.session.rollback()
+        flash(str(problem), "info")
+        return redirect(url_for("network.review", network_id=network.id))
+    db.session.commit()
+    flash(f"The merge is undone: {restored.name} is its own supplier again, with its spellings and their lines. {RECOMPUTING}", "success")
+    return redirect(url_for("network.supplier", network_id=network.id, supplier_id=restored.id))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from portal.benchmarks import comparison as benchmarking
 from portal.dashboard import figures, method, places, public
+from portal.formatting import govuk_date
 from portal.network import comparison
 from portal.social_value import report as sv
 from portal.social_value import totals as sv_totals
@@ -235,7 +236,7 @@ def uses_illustrative_values(session: Session, network: Network, report: sv.Annu
 def _notes(report: CommitteeReport) -> list[tuple[str, str]]:
     """Where each figure comes from, in words."""
     rule, s = report.rule, report.social_value
-    registers = "; ".join(f"{name}: {f'{when:%d %B %Y}' if when else 'not loaded'}" for name, when in rule.register_dates)
+    registers = "; ".join(f"{name}: {f'{govuk_date(when)}' if when else 'not loaded'}" for name, when in rule.register_dates)
     notes = [
         ("Spend", ("From the spend lines each partner imported, added up by the workers into yearly totals. Procurable "
                   f"spend leaves out {rule.excluded_text}. Local means based or branched in {rule.area_text}.")),

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from portal.accounts.services import record
 from portal.dashboard.figures import year_label
 from portal.extensions import db
+from portal.formatting import govuk_date
 from portal.social_value import totals as sv_totals
 from portal.social_value.report import chosen_year
 from tenants.models import Network
@@ -128,7 +129,7 @@ def choose_case_studies():
     found = case_studies.narratives(db.session, start, end)
     form = CaseStudiesForm()
     form.reports.choices = [(n.delivery_report_id, (f"{n.contract_reference} {n.contract_title}, period ended "
-                                                   f"{n.period_end:%d %B %Y}: {n.narrative}")) for n in found]
+                                                   f"{govuk_date(n.period_end)}: {n.narrative}")) for n in found]
     if request.method == "GET":
         form.reports.data = [n.delivery_report_id for n in found if n.chosen]
     elif form.validate_on_submit():

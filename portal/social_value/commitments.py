@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from portal.formatting import govuk_date
 from tenants import network_wide
 from tenants.models import Network, Organisation, utcnow
 
@@ -39,13 +40,13 @@ def _quantity(value, what: str = "The quantity") -> Decimal:
 
 
 def _profile(contract: Contract, profile: ProfileInput) -> list[tuple[date, Decimal]]:
-    rows = sorted((start, _quantity(q, f"The quantity for the year from {start:%d/%m/%Y}")) for start, q in profile)
+    rows = sorted((start, _quantity(q, f"The quantity for the year from {govuk_date(start)}")) for start, q in profile)
     starts = [start for start, _ in rows]
     if len(set(starts)) != len(starts):
         raise SocialValueProblem("Each contract year can appear once in the profile")
     for start in starts:
         if (contract.start_date and start < contract.start_date) or (contract.end_date and start > contract.end_date):
-            raise SocialValueProblem(f"The profile year from {start:%d/%m/%Y} is outside the contract's dates")
+            raise SocialValueProblem(f"The profile year from {govuk_date(start)} is outside the contract's dates")
     return rows
 
 
@@ -83,7 +84,7 @@ def record_commitment(
     total = _total(quantity, profile_rows)
     proxy = proxy_in_force(session, measure, committed_on)
     if proxy is None:
-        raise SocialValueProblem(f"Measure {measure.code} has no proxy value in force on {committed_on:%d/%m/%Y}")
+        raise SocialValueProblem(f"Measure {measure.code} has no proxy value in force on {govuk_date(committed_on)}")
     commitment = Commitment(
         organisation_id=contract.organisation_id, contract_id=contract.id, measure_id=measure.id,
         quantity=total, committed_on=committed_on, proxy_value_id=proxy.id, proxy_edition=proxy.edition,

@@ -18,6 +18,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.formatting import govuk_date
 from tenants.models import Network, Organisation, utcnow
 
 from .commitments import _quantity
@@ -59,7 +60,7 @@ def _check_period(session: Session, commitment: Commitment, start: date, end: da
     ).first()
     if overlapping is not None:
         raise SocialValueProblem(
-            f"Delivery from {overlapping.period_start:%d/%m/%Y} to {overlapping.period_end:%d/%m/%Y} is already "
+            f"Delivery from {govuk_date(overlapping.period_start)} to {govuk_date(overlapping.period_end)} is already "
             "reported for this commitment: change that report rather than add another"
         )
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.formatting import govuk_date
 from tenants import network_wide
 from tenants.models import Network, Organisation
 
@@ -112,7 +113,7 @@ def contract_management_flags(session: Session, *, today: date | None = None, co
         if due is not None and done < due:
             flags.append(Flag(
                 "behind_profile", contract.organisation_id, contract.id, contract.reference,
-                f"{code}: {done.normalize():f} delivered and verified, {due.normalize():f} due by {today:%d/%m/%Y}",
+                f"{code}: {done.normalize():f} delivered and verified, {due.normalize():f} due by {govuk_date(today)}",
                 commitment.id, code, due, done,
             ))
     for organisation_id, found_id, reference, status, count in session.execute(pending_query):

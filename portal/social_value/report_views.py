@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from portal.dashboard import charts
 from portal.downloads import csv_response, safe_cell
 from portal.extensions import db
+from portal.formatting import govuk_date
 from tenants.models import Network
 from tenants.web import current_partner, is_lead_of, partner_required
 
@@ -192,7 +193,7 @@ def report_sections(r: annual.AnnualReport) -> list[tuple[str, list[str], list[l
          [[c.reference, c.title, partner.get(c.organisation_id, ""), c.supplier, c.end_date,
            annual.RLW_LABELS[c.supplier_pays_rlw]] for c in r.living_wage]),
         (f"Targets {year}", ["Target", "Period", "Target", "Achieved", "Achieved (%)", "Status"],
-         [[_target_label(p), f"{p.target.period_start:%d/%m/%Y} to {p.target.period_end:%d/%m/%Y}",
+         [[_target_label(p), f"{govuk_date(p.target.period_start)} to {govuk_date(p.target.period_end)}",
            *_target_figures(p), p.percent, p.status_label] for p in r.targets]),
         *like_for_like_sections(r),
         (f"Jobs and apprenticeships {year}", ["Figure", "Committed", "Delivered", "Measures counted"],
@@ -217,7 +218,7 @@ def like_for_like_sections(r: annual.AnnualReport) -> list:
     f = r.like_for_like
     if f is None:
         return []
-    since = f"since {f.to_date.since:%d/%m/%Y}" if f.to_date.since else "since records began"
+    since = f"since {govuk_date(f.to_date.since)}" if f.to_date.since else "since records began"
     return [
         (f"To date {since}", ["Figure", "£", "As first valued (£)", "Count"], [
             ["Committed", pounds_number(f.to_date.committed_pence), pounds_number(f.to_date.committed_original_pence),

@@ -4,12 +4,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from portal.downloads import csv_response
 from portal.extensions import db
 from tenants.web import current_partner, partner_required
 
-from . import column_preview, differences, import_recovery, importing, services
+from . import column_preview, differences, import_recovery, importing, lines_search, services
 from .forms import (
     FIELD_LABELS,
     HeldMonthsChoiceForm,
@@ -21,10 +22,13 @@ from .forms import (
     mapping_form,
 )
 from .lines_filter import LineFilter
+from .lines_search import LinesSearchForm
 from .models import SpendImport, SpendImportProblem, SpendLine
 from .reading import SpendFileProblem
 
 bp = Blueprint("spend", __name__, url_prefix="/spend")
+# The lines page's own paging arguments: not part of a search.
+PAGING_ARGS = {"after", "before", "page"}
 
 
 @bp.route("/imports", methods=["GET", "POST"])
@@ -236,7 +240,17 @@ def new_line():
 @bp.route("/lines")
 @partner_required("viewer")
 def lines():
-    line_filter = LineFilter.from_args(request.args, current_partner().organisation.network.excluded_kinds)
-    query = line_filter.apply(select(SpendLine)).order_by(SpendLine.payment_date.desc(), SpendLine.id.desc())
-    page = db.paginate(query, per_page=50, error_out=False)
-    return render_template("spend/lines.html", page=page, line_filter=line_filter)
+    """The partner's lines, newest first: searchable by supplier, months, amounts and expense type,
+    50 a page by keyset (``?after=`` / ``?before=`` a line), never OFFSET."""
+    session = db.session
+    searching = bool(request.args.keys() - PAGING_ARGS)
+    form = LinesSearchForm(lines_search.months_held(session), lines_search.expense_types(session),
+                           formdata=request.args if searching else None)
+    valid = form.validate() if searching else True
+    line_filter = LineFilter.from_args(request.args if valid else MultiDict(), current_partner().organisation.network.excluded_kinds)
+    search = lines_search.LineSearch.from_form(form) if valid else lines_search.LineSearch()
+    query = search.apply(line_filter.apply(select(SpendLine)))
+    page = lines_search.lines_page(session, query, request.args.get("after"), request.args.get("before"))
+    kept_args = {k: v for k, v in request.args.items() if k not in PAGING_ARGS and v != ""} if valid else {}
+    return render_template("spend/lines.html", page=page, line_filter=line_filter, form=form, search=search,
+                           kept_args=kept_args), (200 if valid else 400)

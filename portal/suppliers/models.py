@@ -3,7 +3,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, SmallInteger, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -157,3 +170,31 @@ class SupplierRegisterCandidate(db.Model):
         CheckConstraint("status IN ('pending', 'accepted', 'refused')", name="status"),
         CheckConstraint("register IN ('companies', 'charities', 'mutuals')", name="register"),
     )
+
+
+class SupplierMerge(db.Model):
+    """A merge the lead made, with what it needs to be undone exactly.
+
+    The merged supplier's row is deleted by the merge, so its columns are kept here (as JSON,
+    dates as ISO text), with the kept supplier's columns before the merge, the spellings that
+    moved (their lines follow their spelling back) and the review pairs the merge removed.
+    """
+
+    __tablename__ = "supplier_merges"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), index=True)
+    kept_supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id", ondelete="SET NULL"), index=True)
+    # No foreign key: the row is gone until an undo puts it back under this id.
+    merged_supplier_id: Mapped[int] = mapped_column(Integer)
+    merged_supplier: Mapped[dict] = mapped_column(JSON)
+    kept_before: Mapped[dict] = mapped_column(JSON)
+    alias_ids: Mapped[list] = mapped_column(JSON)
+    # Lines of the merged supplier that no moved spelling explains (normally none), by id.
+    other_line_ids: Mapped[list] = mapped_column(JSON, default=list)
+    pairs: Mapped[list] = mapped_column(JSON, default=list)
+    merged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    merged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    kept_supplier: Mapped[Supplier | None] = relationship()

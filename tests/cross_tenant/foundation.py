@@ -79,6 +79,7 @@ NO_TENANT_DATA = {
     "assets.built_asset": "the compiled stylesheet",
     "accounts.login": "the sign-in form; a user, not a tenant",
     "accounts.logout": "ends the caller's own sessions",
+    "accounts.account": "the caller's own name, email and memberships",
     "accounts.change_password": "the caller's own password",
     "accounts.forgotten_password": "answers the same whoever asks",
     "accounts.reset_password": "a signed link for one user; covered in test_accounts",

@@ -99,6 +99,40 @@ def probe_decide(w: World):
     assert _snapshot() == before
 
 
+def a_merge(w: World):
+    """Two suppliers of the shared network merged by its lead: a merge that could be undone."""
+    from portal.suppliers.merges import merge_recorded
+
+    keep = Supplier(network_id=w.network.id, name="Merged Roofing Ltd", normalised_name="merged roofing")
+    gone = Supplier(network_id=w.network.id, name="Merged Rofing", normalised_name="merged rofing")
+    db.session.add_all([keep, gone])
+    db.session.flush()
+    record = merge_recorded(db.session, w.network, keep, gone, w.lead)
+    db.session.commit()
+    return record
+
+
+def probe_confirm_merge(w: World):
+    supplier, pair = _b_spend(w)
+    before = _snapshot()
+    client = w.sign_in(w.other_lead)
+    for network_id in (w.network.id, w.other_network.id):
+        url = f"/network/{network_id}/suppliers/review/{pair.id}/merge?keep={supplier.id}"
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code == 404
+    assert _snapshot() == before
+
+
+def probe_undo_merge(w: World):
+    record = a_merge(w)
+    before = _snapshot()
+    for user in (w.other_lead, w.a_admin):
+        client = w.sign_in(user)
+        for network_id in (w.network.id, w.other_network.id):
+            assert client.post(f"/network/{network_id}/suppliers/merges/{record.id}/undo").status_code == 404
+    assert _snapshot() == before
+
+
 def probe_sharing(w: World):
     _b_spend(w, share_lines=False)
     # A's admin (and the other network's lead, an admin of its own partner) change their own partner only.
@@ -120,5 +154,7 @@ PROBES = {
     "network.split_spelling": probe_split_spelling,
     "network.review": probe_review,
     "network.decide": probe_decide,
+    "network.confirm_merge": probe_confirm_merge,
+    "network.undo_merge": probe_undo_merge,
     "partner.sharing": probe_sharing,
 }

@@ -126,3 +126,11 @@ def support(base, other_sme):
     from tests.cross_tenant.support import matrix_targets
 
     return matrix_targets(base, other_sme)
+
+
+@builder
+def supplier_merges(base, other_sme):
+    """A merge in the shared network's register (only its lead may confirm one or undo it)."""
+    from tests.cross_tenant.network_spend import a_merge
+
+    return {"merge_id": a_merge(base).id}

@@ -34,7 +34,7 @@ def test_an_officer_records_a_contract_commitment_and_delivery_then_downloads_th
     evidence = tmp_path / "timesheets.pdf"
     evidence.write_bytes(b"%PDF-1.4\n%%EOF\n")
     sign_in(journey, officer.email)
-    page.get_by_role("link", name="Social value").click()
+    page.get_by_role("link", name="Social value", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Contracts")
     journey.check("contracts")
 
@@ -86,7 +86,7 @@ def test_an_officer_records_a_contract_commitment_and_delivery_then_downloads_th
     expect(page.get_by_test_id("delivered-total")).to_have_text("£2,100")
     journey.screenshot("social-value-contract", readme=True)
 
-    page.get_by_role("link", name="Social value").click()
+    page.get_by_role("link", name="Social value", exact=True).click()
     page.get_by_role("link", name="Annual report", exact=True).click()
     report = page.get_by_role("main")
     expect(report).to_contain_text("£10,920")

@@ -30,7 +30,7 @@ def test_the_lead_compares_partners_and_reviews_a_duplicate_supplier(page, ancho
     pair = page.locator("section.app-review-pair").first
     pair.get_by_label("Different suppliers: keep them apart").check()
     screenshot("network-review")
-    pair.get_by_role("button", name="Save decision").click()
+    pair.get_by_role("button", name="Continue").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("kept apart")
 
 

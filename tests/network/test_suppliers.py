@@ -102,6 +102,13 @@ def test_a_lead_with_no_partner_in_the_network_cannot_change_the_register(anchor
     assert db.session.get(Supplier, it.id).is_sme is None and queued == []
 
 
+def merge_pair(client, anchors, pair, keep):
+    """The lead chooses to merge, then confirms."""
+    response = client.post(f"/network/{anchors.network.id}/suppliers/review/{pair.id}", data={f"pair-{pair.id}-decision": f"keep-{keep.id}"})
+    assert response.status_code == 302
+    assert client.post(response.location).status_code == 302
+
+
 def test_merging_two_suppliers_moves_every_partners_lines_and_the_totals_follow(anchors, sign_in, queued):
     acme, typo, pair = _acme_pair(anchors)
     before = lines_by_supplier(anchors)
@@ -111,7 +118,10 @@ def test_merging_two_suppliers_moves_every_partners_lines_and_the_totals_follow(
     review = sign_in(anchors.lead)
     assert ACME_TYPO[0] in review.get(f"/network/{anchors.network.id}/suppliers/review").get_data(as_text=True)
     response = review.post(f"/network/{anchors.network.id}/suppliers/review/{pair.id}", data={f"pair-{pair.id}-decision": f"keep-{acme.id}"})
-    assert response.status_code == 302
+    # A merge asks first: nothing has moved yet.
+    assert response.status_code == 302 and f"/suppliers/review/{pair.id}/merge?keep={acme.id}" in response.location
+    assert lines_by_supplier(anchors) == before and queued == []
+    assert review.post(response.location).status_code == 302
 
     after = lines_by_supplier(anchors)
     for partner_id, ref in moved:
@@ -140,6 +150,7 @@ def test_marking_a_pair_distinct_takes_it_out_of_the_queue(anchors, sign_in, que
     assert f'data-testid="pair-{pair.id}"' not in page
     # Deciding again is refused politely, and changes nothing.
     client.post(f"/network/{anchors.network.id}/suppliers/review/{pair.id}", data={f"pair-{pair.id}-decision": f"keep-{acme.id}"})
+    client.post(f"/network/{anchors.network.id}/suppliers/review/{pair.id}/merge?keep={acme.id}")
     assert db.session.get(Supplier, typo.id) is not None
 
 
@@ -153,7 +164,7 @@ def test_splitting_a_spelling_back_out_restores_its_lines_and_totals(anchors, si
     acme, typo, pair = _acme_pair(anchors)
     typo_id, before = typo.id, lines_by_supplier(anchors)
     client = sign_in(anchors.lead)
-    client.post(f"/network/{anchors.network.id}/suppliers/review/{pair.id}", data={f"pair-{pair.id}-decision": f"keep-{acme.id}"})
+    merge_pair(client, anchors, pair, acme)
     alias = db.session.scalar(select(SupplierAlias).where(SupplierAlias.name_as_given == ACME_TYPO[0]))
     assert alias.supplier_id == acme.id
     page = client.get(f"/network/{anchors.network.id}/suppliers/{acme.id}").get_data(as_text=True)

@@ -44,14 +44,14 @@ def officer(app, make_network, make_partner, make_user):
 
 def test_an_officer_produces_the_network_report_for_a_half_year_and_downloads_every_format(page, officer, screenshot):
     sign_in_through_browser(page, officer.email)
-    page.get_by_role("link", name="Social value").click()
+    page.get_by_role("link", name="Social value", exact=True).click()
     page.get_by_role("link", name="Annual report for scrutiny").click()
     page.get_by_role("link", name="Choose the case studies").click()
     page.get_by_label("HW-2024-01 Highways maintenance", exact=False).check()
     page.get_by_role("button", name="Save case studies").click()
     expect(page.get_by_text("Case studies saved.")).to_be_visible()
 
-    page.get_by_role("link", name="Social value").click()
+    page.get_by_role("link", name="Social value", exact=True).click()
     page.get_by_role("link", name="The network's annual report").click()
     page.get_by_test_id("periods").get_by_role("link", name="the first half").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("April 2024 to September 2024")

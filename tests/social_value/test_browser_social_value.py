@@ -39,12 +39,12 @@ def test_an_officer_records_a_contract_a_commitment_and_a_delivery_report(page, 
     evidence.write_bytes(b"%PDF-1.4\n%%EOF\n")
     sign_in_through_browser(page, officer.email)
 
-    page.get_by_role("link", name="Social value").click()
+    page.get_by_role("link", name="Social value", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Contracts")
-    page.get_by_role("link", name="Measures catalogue (lead)").click()
+    page.get_by_role("link", name="Measures catalogue").click()
     expect(page.get_by_test_id("proxy-DEMO-02-demo-2024")).to_contain_text("£210.00")
     screenshot("social-value-measures")
-    page.get_by_role("link", name="Social value").click()
+    page.get_by_role("link", name="Social value", exact=True).click()
 
     page.get_by_role("button", name="Add a contract").click()
     page.get_by_label("Your contract reference").fill("HW-2024-01")
@@ -89,7 +89,7 @@ def test_an_officer_records_a_contract_a_commitment_and_a_delivery_report(page, 
     expect(page.get_by_test_id("four-eyes")).to_be_visible()
     report_url = page.url
     page.goto("/social-value/contracts")
-    page.get_by_role("link", name="Social value settings (lead)").click()
+    page.get_by_role("link", name="Social value settings").click()
     page.get_by_label("Anyone who may verify, including the person who recorded it").check()
     page.get_by_role("button", name="Save").click()
     page.goto(report_url)

@@ -72,7 +72,7 @@ def test_does_the_contract_page_show_the_returns_chased(council, make_contract, 
     chasing.chase_partner(db.session, council.id, date(2024, 7, 1))
     db.session.commit()
     page = sign_in(officer).get(f"/social-value/contracts/{contract_id}").get_data(as_text=True)
-    assert "Returns chased" in page and "1 Apr 2024 to 30 Jun 2024" in page and "missing" in page
+    assert "Returns chased" in page and "1 April 2024 to 30 June 2024" in page and "missing" in page
 
 
 def test_is_a_suppliers_delivery_across_the_partners_contracts_one_page(
@@ -104,7 +104,7 @@ def test_is_a_suppliers_delivery_across_the_partners_contracts_one_page(
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "FAC-1" in page and "FAC-2" in page and "OTH-1" not in page and "POLICE-FAC" not in page
-    assert page.count("1 Apr 2024 to 30 Jun 2024") == 2
+    assert page.count("1 April 2024 to 30 June 2024") == 2
     assert f"delivered and verified {pounds(verified_pence)}" in page and f"delivered and verified {pounds(0)}" in page
 
 

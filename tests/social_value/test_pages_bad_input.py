@@ -65,7 +65,7 @@ def test_a_second_contract_with_the_same_reference_is_refused(council, client):
     ({"quantity": "1.23456"}, "at most 3 decimal places"),
     ({"quantity": "1" + "0" * 30}, "The quantity cannot be more than 1,000,000,000"),
     ({"committed_on": ["30", "2", "2024"]}, "Enter the date committed as a real date"),
-    ({"committed_on": ["1", "1", "2020"]}, "has no proxy value in force on 01/01/2020"),
+    ({"committed_on": ["1", "1", "2020"]}, "has no proxy value in force on 1 January 2020"),
     ({"quantity": "", "year_0": "-1"}, "cannot be negative"),
     ({"quantity": ""}, "Enter the quantity committed, or a quantity for each contract year"),
     ({"quantity": "10", "year_0": "4"}, "is not the sum of the profile"),

@@ -61,7 +61,7 @@ def test_the_report_shows_to_date_and_delivery_against_the_same_commitments(
     assert pounds(committed_pence) in page and pounds(delivered_pence) in page
     assert 'data-testid="against-completed"' in page and "100.0%" in page  # the completed contract, fully delivered
     assert 'data-testid="against-live"' in page and "0.0%" in page
-    assert "First half (H1)" in page and "01/04/2024 to 30/09/2024" in page
+    assert "First half (H1)" in page and "1 April 2024 to 30 September 2024" in page
     assert 'data-testid="table-year-measures"' in page
     sheet = lead.get(f"/network/{sv_network.id}/social-value-report.csv?year=2024").get_data(as_text=True)
     assert "Delivery against commitments since records began" in sheet and "Completed contracts" in sheet

@@ -8,6 +8,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTex
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
+from portal.formatting import govuk_date
+
 from .fields import date_field, quantity
 
 MAX_PROFILE_YEARS = 10
@@ -92,7 +94,7 @@ def check_profile(form) -> bool:
         if not (field.data or "").strip():
             continue
         try:
-            form.profile_rows.append((start, quantity(field.data, f"The quantity for year from {start:%d/%m/%Y}")))
+            form.profile_rows.append((start, quantity(field.data, f"The quantity for year from {govuk_date(start)}")))
         except ValidationError as error:
             field.errors = [*field.errors, str(error)]
             ok = False
