@@ -121,11 +121,15 @@ def close_opportunity(session: Session, opportunity: Opportunity) -> Opportunity
 
 
 def withdraw_opportunity(session: Session, opportunity: Opportunity) -> Opportunity:
-    """The partner will not buy this after all: a draft or a published opportunity is withdrawn."""
+    """The partner will not buy this after all: a draft or a published opportunity is withdrawn (and cancelled)."""
     if opportunity.status not in ("draft", "published"):
         raise OpportunityProblem(f"This opportunity is already {opportunity.status}")
+    if opportunity.stage == "awarded":
+        raise OpportunityProblem("This opportunity is awarded: it cannot be withdrawn")
     was_public = opportunity.status == "published"
     opportunity.status = "withdrawn"
+    if opportunity.stage != "cancelled":
+        opportunity.stage, opportunity.cancelled_on = "cancelled", date.today()
     session.flush()
     if was_public:
         on_opportunity_changed(session, opportunity.id)
