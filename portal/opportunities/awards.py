@@ -47,6 +47,32 @@ def _bidder_name(session: Session, opportunity: Opportunity, bidder: Bidder) -> 
     return found.name
 
 
+def bidder_choices(session: Session, opportunity: Opportunity) -> list[tuple[Bidder, str]]:
+    """Who the officer may pick as a bidder: those who bid, registered businesses matched to or
+    interested in the opportunity (the rows the partner shares with them), and the partner's suppliers.
+    """
+    from portal.matching.models import FirstMatch, OpportunityInterest
+    from portal.social_value.contracts import own_suppliers
+
+    business_ids = set()
+    for model in (FirstMatch, OpportunityInterest, OpportunityBid):
+        business_ids |= set(session.scalars(select(model.business_id).where(
+            model.opportunity_id == opportunity.id, model.business_id.is_not(None))))
+    businesses = session.execute(
+        select(Business.id, Business.name).where(Business.id.in_(business_ids)).order_by(Business.name)).all()
+    suppliers = session.execute(
+        own_suppliers(opportunity.organisation_id).with_only_columns(Supplier.id, Supplier.name).order_by(Supplier.name)
+    ).all()
+    bid_suppliers = session.execute(
+        select(Supplier.id, Supplier.name).join(OpportunityBid, OpportunityBid.supplier_id == Supplier.id)
+        .where(OpportunityBid.opportunity_id == opportunity.id)).all()
+    seen_suppliers = {}
+    for supplier_id, name in [*bid_suppliers, *suppliers]:
+        seen_suppliers.setdefault(supplier_id, name)
+    return ([(Bidder(business_id=i), f"{n} (registered business)") for i, n in businesses]
+            + [(Bidder(supplier_id=i), f"{n} (supplier)") for i, n in sorted(seen_suppliers.items(), key=lambda p: p[1])])
+
+
 def bids(session: Session, opportunity: Opportunity) -> list[OpportunityBid]:
     """The opportunity's bids, the winner first."""
     return list(session.scalars(
