@@ -17,7 +17,7 @@ from portal.suppliers.models import Supplier
 from tenants.businesses import Business
 from tenants.models import Organisation
 
-from .models import Opportunity, OpportunityAward, OpportunityBid
+from .models import Opportunity, OpportunityAward, OpportunityBid, SocialValueAsk
 from .pipeline import move_to_stage
 from .services import OpportunityProblem
 
@@ -130,7 +130,9 @@ def record_award(
         )
     except SocialValueProblem as problem:
         raise OpportunityProblem(str(problem), "bidder") from None
-    social_value_awards.propose_commitments(session, contract, [a for a in opportunity.asks if a.status != "closed"])
+    asks = session.scalars(select(SocialValueAsk).where(
+        SocialValueAsk.opportunity_id == opportunity.id, SocialValueAsk.status != "closed").order_by(SocialValueAsk.id))
+    social_value_awards.propose_commitments(session, contract, list(asks))
     award = OpportunityAward(opportunity_id=opportunity.id, bid_id=bid.id, contract_id=contract.id,
                              value_pence=value_pence, awarded_on=on, recorded_by_id=recorded_by_id)
     session.add(award)
