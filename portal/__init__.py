@@ -27,6 +27,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .smes import views as smes
     from .network import views as network
     from .opportunities import views as opportunities
+    from .funnel import views as funnel_views
     from .partner import views as partner
     from .registers import review_views as register_matches
     from .reports import views as reports
@@ -93,6 +94,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(sv_report.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(opportunities.bp)
+    app.register_blueprint(funnel_views.bp)
     app.register_blueprint(gaps.bp)
     app.register_blueprint(matching.bp)
     app.register_blueprint(companies_house.bp)

@@ -143,3 +143,26 @@ def years_with_activity(session: Session, network: Network, today) -> list[int]:
     first = year_of(network, network.created_at.date()) if network.created_at else year_of(network, today)
     current = year_of(network, today)
     return list(range(current, min(first, current) - 1, -1))[:10]
+
+
+@dataclass(frozen=True)
+class PublicYear:
+    label: str
+    value_won_local_sme_pence: int
+    businesses_won: int | None  # None: under 5, suppressed
+
+
+def public_summary(session: Session, network: Network, today) -> list[PublicYear]:
+    """The public summary's lines: the value local SMEs won this financial year and last, and how many
+    registered businesses won (suppressed under 5, as the public social value summary suppresses counts)."""
+    from portal.network.comparison import year_label
+    from portal.social_value.report import suppress_small_counts
+    from portal.social_value.totals import year_of, year_start
+
+    current = year_of(network, today)
+    lines = []
+    for year in (current, current - 1):
+        result = funnel(session, network, year)
+        [(_, won)] = suppress_small_counts([("won", result.network.won)])
+        lines.append(PublicYear(year_label(year_start(network, year)), result.network.value_won_local_sme_pence, won))
+    return lines

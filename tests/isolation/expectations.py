@@ -237,6 +237,9 @@ EXPECTATIONS: dict[str, Expect] = {
     "opportunities.forward_plan_all": Expect("public"),
     "opportunities.network_forward_plan": Expect("public"),
     "social_value.confirm_proposal": Expect("partner_object", data={"drop": "1"}),
+    # The funnel: a partner's own (no object in the URL), and the lead's of the shared network
+    "funnel.partner_funnel": P,
+    "funnel.network_funnel": L,
     # Matching (the URL names B's draft opportunity and the ask on it)
     "matching.your_matches": Expect("business"),
     "matching.interest_in": Expect("business_object", data={"message": "Hijack"}),
