@@ -63,4 +63,7 @@ def build_demo(session: Session, with_spend: bool = True) -> list[tuple[str, str
     from portal.demo_smes import load_demo_smes
 
     logins += load_demo_smes(session, network, partners)
+    from portal.demo_pipeline import load_demo_pipeline
+
+    load_demo_pipeline(session, network, partners)
     return logins
