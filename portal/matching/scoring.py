@@ -76,14 +76,6 @@ class BusinessFacts:
     vcse: bool = False
     employee_owned: bool = False
     cooperative: bool = False
-    # The business's name: "Maltby Grounds Maintenance Ltd" says what it does when its description
-    # is only boilerplate (the demo's grounds maintenance firm was matched no better than a cleaner).
-    name: str = ""
-
-    @property
-    def text(self) -> str:
-        """What the text part reads of the business: its name, then what it says it does."""
-        return f"{self.name}. {self.what_we_do}" if self.name else self.what_we_do
 
 
 @dataclass(frozen=True)
@@ -136,7 +128,7 @@ class BusinessSide:
         self.index = {b.business_id: i for i, b in enumerate(self.facts)}
         # Fitted on the network's businesses (see text.py), or their kept weights, so any subset of
         # opportunities is weighed alike.
-        texts = [b.text for b in self.facts]
+        texts = [b.what_we_do for b in self.facts]
         self.text = like.text.placing(texts) if like else TextModel(texts, text_weights)
         self.term_sets = self.text.term_sets()
         self.prefixes = [prefix_sets(b.cpv_codes) for b in self.facts]

@@ -85,17 +85,16 @@ def business_facts(session: Session, network_id: int, business_ids: Iterable[int
     columns = [SmeProfile.business_id, SmeProfile.postcode_district, SmeProfile.is_local, SmeProfile.size_band,
                SmeProfile.what_we_do, SmeProfile.living_wage_accredited, SmeProfile.charity,
                SmeProfile.social_enterprise, SmeProfile.organisation_type, SmeProfile.employee_owned,
-               SmeProfile.cooperative, Business.name]
-    query = query.join(Business, Business.id == SmeProfile.business_id)
+               SmeProfile.cooperative]
     facts = []
     vcse_types = ("charity", "cio", "community_interest_company")
     # Plain tuples, not named rows: this loop runs for every business of the network.
     for (business_id, district, is_local, size_band, what_we_do, living_wage, charity, social_enterprise,
-         organisation_type, employee_owned, cooperative, name) in session.execute(query.with_only_columns(*columns)):
+         organisation_type, employee_owned, cooperative) in session.execute(query.with_only_columns(*columns)):
         vcse = charity or social_enterprise or organisation_type in vcse_types
         facts.append(BusinessFacts(
             business_id, tuple(sorted(codes[business_id])), district, is_local, size_band, what_we_do or "",
-            living_wage, vcse, employee_owned, cooperative, name or "",
+            living_wage, vcse, employee_owned, cooperative,
         ))
     return facts
 
@@ -157,7 +156,7 @@ def prepare_businesses(session: Session, network_id: int, relearn: str = "when m
     keep = kept is not None and (relearn == "when missing" or (relearn == "when stale" and not _stale(kept, len(facts))))
     if keep:
         return BusinessSide(facts, (kept.terms, kept.idf))
-    terms, idf = TextModel([f.text for f in facts]).weights()
+    terms, idf = TextModel([f.what_we_do for f in facts]).weights()
     if not terms:  # nobody has written a word yet: learn again next time
         return BusinessSide(facts)
     kept = kept or session.merge(TextWeights(network_id=network_id))

@@ -4,10 +4,7 @@ from __future__ import annotations
 import random
 
 from portal.demo_smes import IDEA_CODES, OPPORTUNITY_IDEAS, TRADE_CODES, WORD_CODES, _what_we_do
-from portal.extensions import db
 from portal.matching.scoring import BusinessFacts, OpportunityFacts, Scorer
-from portal.matching.services import business_facts
-from tenants import network_wide
 
 IDEA = next(i for i in OPPORTUNITY_IDEAS if i[1].startswith("Grounds maintenance"))
 FACILITIES = "Facilities & Management Services"
@@ -16,7 +13,7 @@ FACILITIES = "Facilities & Management Services"
 def _firm(business_id, name, word, district="S66", size="small", trade=FACILITIES):
     row = {"trade": trade, "word": word, "postcode": f"{district} 1AA", "vcse": False}
     return BusinessFacts(business_id, tuple(WORD_CODES.get(word) or TRADE_CODES[trade][0]), district, True, size,
-                         _what_we_do(random.Random(business_id), row), name=name)
+                         _what_we_do(random.Random(business_id), row))
 
 
 def _opportunity(districts=("S66", "S65")):
@@ -46,17 +43,3 @@ def test_a_large_grounds_firm_a_district_away_is_still_matched():
     businesses = [_firm(1, "Maltby Landscapes Ltd", "Landscapes", district="S60", size="large"),
                   *(_firm(10 + n, f"Builder {n} Ltd", None, "S60", trade="Construction") for n in range(10))]
     assert 1 in _scores(businesses, _opportunity(("S66", "S65")))
-
-
-def test_the_name_is_read_by_the_scorer_from_the_register(make_network, make_business):
-    """The name alone says the trade: a firm whose description is boilerplate still has words in common."""
-    network = make_network()
-    firm = make_business("Maltby Grounds Maintenance Ltd", network=network, what_we_do="A family firm.",
-                         cpv_codes=["77310000"])
-    with network_wide([], "test: read the facts", business_networks=[network.id]):
-        (facts,) = business_facts(db.session, network.id, [firm.id])
-    assert facts.name == "Maltby Grounds Maintenance Ltd" and "Grounds Maintenance" in facts.text
-    opportunity = OpportunityFacts(1, 1, ("77314000",), ("S60",), "10k_to_50k", "Grounds maintenance of parks", True, False)
-    others = [BusinessFacts(10 + n, ("45000000",), "S60", True, "small", "We build houses.") for n in range(5)]
-    (match,) = [m for m in Scorer([facts, *others], [opportunity]).matches() if m.business_id == firm.id]
-    assert match.components["text"] > 0
