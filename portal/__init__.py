@@ -24,6 +24,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .cpv import cli as cpv_cli
     from .dashboard import views as dashboard
     from .extensions import csrf, db, limiter, login_manager, migrate
+    from .funnel import views as funnel_views
     from .gaps import views as gaps
     from .home import views as home
     from .matching import views as matching
@@ -101,6 +102,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(reports.bp)
     app.register_blueprint(benchmarks.bp)
     app.register_blueprint(opportunities.bp)
+    app.register_blueprint(funnel_views.bp)
     app.register_blueprint(gaps.bp)
     app.register_blueprint(matching.bp)
     app.register_blueprint(support.bp)

@@ -1,11 +1,14 @@
 """The partner's spend dashboard, its downloads, and the public summary of a network."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, render_template, request
 from sqlalchemy import select
 
 from portal.downloads import csv_response, xlsx_response
 from portal.extensions import db
+from portal.funnel import queries as funnel_queries
 from portal.spend import dashboard as spend_dashboard
 from portal.spend.lines_filter import LineFilter
 from tenants.models import Network
@@ -86,4 +89,5 @@ def network_summary(slug: str):
             place_charts = charts.place_charts(summary.places, f"Combined procurable spend, {summary.label},")
     return render_template("dashboard/network_summary.html", network=network, summary=summary, chart=chart,
                            place_charts=place_charts,
-                           social_value=public_social_value.social_value_summary(db.session, network))
+                           social_value=public_social_value.social_value_summary(db.session, network),
+                           work_won=funnel_queries.public_summary(db.session, network, date.today()))

@@ -73,4 +73,8 @@ def build_demo(session: Session, with_spend: bool = True) -> list[tuple[str, str
     load_demo_social_value(session, network, partners)
     # After the contracts: a VCSE's ask is met by an offer that becomes a commitment on one of them.
     load_demo_support(session, network, partners)
+    # A forward plan, and an award to a business the portal had matched.
+    from portal.demo.pipeline import load_demo_pipeline
+
+    load_demo_pipeline(session, network, partners)
     return logins

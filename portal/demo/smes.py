@@ -65,6 +65,21 @@ TRADE_CODES = {
     "Stationery & Printing": (["79800000", "22000000"], 3),
     "Voluntary Sector Grants": (["98000000", "85300000", "80500000"], 8),
 }
+# Within a trade, what a firm's own line of work is coded as (its name says which): a grounds
+# maintenance firm is not a cleaner. Without these every facilities firm had the cleaning code and a
+# description naming only the trade, so the grounds maintenance firm in the same town as the parks
+# was matched no better than a window cleaner, and not at all once it was large or a district away.
+WORD_CODES = {
+    "Landscapes": ["77314000", "77310000", "77311000"],
+    "Cleaning Services": ["90910000", "90919000"],
+    "Window Cleaning": ["90911300", "90910000"],
+    "Security": ["79710000", "79713000"],
+    "Facilities Management": ["79993000", "79993100"],
+}
+WORD_WORDS = {"Landscapes": "grounds maintenance, landscaping, mowing and hedges"}
+# An opportunity's own codes where its trade's would be wrong for it.
+IDEA_CODES = {"Grounds maintenance for {place} parks": ["77314000", "77310000"]}
+
 # What the lead chose for the categories the words do not place (the rest are suggested).
 LEAD_CHOICES = {
     "Facilities & Management Services": "79993000",
@@ -165,7 +180,7 @@ def _business_rows(network: Network) -> list[dict]:
             break
         if supplier.is_local and supplier.kind in ("private", "vcse", "sole_trader") and supplier.is_sme is not False:
             rows.append({
-                "name": supplier.name, "trade": supplier.category, "postcode": supplier.postcode, "vcse": supplier.kind == "vcse",
+                "name": supplier.name, "trade": supplier.category, "word": _word_in(supplier.name), "postcode": supplier.postcode, "vcse": supplier.kind == "vcse",
                 "employee_owned": supplier.employee_owned, "living_wage": supplier.living_wage,
                 "company_number": supplier.company_number, "charity_number": supplier.charity_number, "supplier": True,
             })
@@ -178,14 +193,14 @@ def _business_rows(network: Network) -> list[dict]:
                 else f"{rng.choice([place, rng.choice(_SURNAMES)])} {word} Ltd")
         district = rng.choice(LOCAL_DISTRICTS) if rng.random() < 0.85 else rng.choice(NEARBY_DISTRICTS)
         rows.append({
-            "name": name, "trade": trade, "postcode": _postcode(rng, district), "vcse": vcse,
+            "name": name, "trade": trade, "word": word, "postcode": _postcode(rng, district), "vcse": vcse,
             "employee_owned": rng.random() < 0.05, "living_wage": rng.random() < 0.3,
             "company_number": None if vcse else f"{rng.randint(1_000_000, 16_999_999):08d}",
             "charity_number": f"{rng.randint(500_000, 1_199_999)}" if vcse else None, "supplier": False,
         })
     # The demo SME login: a local building co-operative.
     # Small, and saying what it does in the words buyers use, so its matches page has the partners' building work on it.
-    rows[0] = {**rows[0], "name": "Rother Valley Builders Co-operative", "trade": "Construction", "postcode": "S60 2BX",
+    rows[0] = {**rows[0], "name": "Rother Valley Builders Co-operative", "trade": "Construction", "word": None, "postcode": "S60 2BX",
                "vcse": False, "cooperative": True, "company_number": "07654321", "charity_number": None, "size_band": "small",
                "what_we_do": "A builders' co-operative in Rotherham: refurbishment of community buildings, new roof "
                              "coverings, heating, accessible entrances, and day-to-day repairs to buildings with a "
@@ -214,7 +229,7 @@ def _add_businesses(session: Session, network: Network) -> None:
         district = row["postcode"].split(" ")[0]
         vcse = row["vcse"]
         social = vcse and rng.random() < 0.6
-        codes = TRADE_CODES[row["trade"]][0]
+        codes = WORD_CODES.get(row.get("word")) or TRADE_CODES[row["trade"]][0]
         session.add(SmeProfile(
             business_id=business.id, network_id=network.id,
             organisation_type=("charity" if rng.random() < 0.5 else "community_interest_company") if vcse
@@ -240,6 +255,11 @@ def _or(given, drawn):
     return given or drawn
 
 
+def _word_in(name: str) -> str | None:
+    """The line of work a demo supplier's name carries ("Maltby Landscapes Ltd": Landscapes), if one with codes of its own."""
+    return next((word for word in WORD_CODES if word in name), None)
+
+
 def _confirmed_claim(supplier_id: int | None) -> dict:
     """The demo's businesses that are suppliers were confirmed by the lead (portal/smes/claims.py)."""
     if supplier_id is None:
@@ -249,6 +269,8 @@ def _confirmed_claim(supplier_id: int | None) -> dict:
 
 def _what_we_do(rng: random.Random, row: dict) -> str:
     trade = row["trade"].lower().replace("&", "and")
+    if row.get("word") in WORD_WORDS:
+        trade = f"{WORD_WORDS[row['word']]} ({trade})"
     place = row["postcode"].split(" ")[0]
     who = "a charity" if row["vcse"] else rng.choice(["a family firm", "a small firm", "a local firm"])
     return (f"We are {who} based in {place} working in {trade}. "
@@ -261,7 +283,7 @@ def _add_opportunities(session: Session, partner: Organisation, short: str, toda
     place = rng.choice(["Rotherham", "Maltby", "Wath", "Dinnington", "Rawmarsh", "Swinton"])
     ideas = rng.sample(OPPORTUNITY_IDEAS, 12)
     for n, (trade, title, description, band, lots, asks) in enumerate(ideas):
-        codes = TRADE_CODES[trade][0]
+        codes = IDEA_CODES.get(title) or TRADE_CODES[trade][0]
         details = opportunities.OpportunityDetails(
             title=title.format(place=place), description=description.format(place=place),
             cpv_codes=sorted({codes[0], rng.choice(codes)}), value_band=band, estimated_value_pence=None,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from portal.accounts.tokens import make_digest_unsubscribe_token, read_token
 from portal.mail.messages import link
 from portal.mail.services import queue_message
+from portal.opportunities.feeds import when
 from portal.opportunities.models import Opportunity
 from portal.smes.models import SmeProfile
 from tenants import business_context
@@ -60,7 +61,7 @@ def _send_for_network(session: Session, network_id: int, today: date) -> int:
         for business_id, name, email in recipients:
             matches = session.execute(
                 select(Opportunity.id, Opportunity.title, Opportunity.closing_date, OpportunityMatch.reasons,
-                       OpportunityMatch.computed_at)
+                       OpportunityMatch.computed_at, Opportunity.stage, Opportunity.expected_tender_on)
                 .join(Opportunity, Opportunity.id == OpportunityMatch.opportunity_id)
                 .where(OpportunityMatch.business_id == business_id, is_open(today))
                 .order_by(OpportunityMatch.score.desc(), Opportunity.id).limit(IN_DIGEST)
@@ -84,14 +85,15 @@ def _send_for_network(session: Session, network_id: int, today: date) -> int:
 def _listed(match) -> dict:
     """What the digest shows of one match: kept on the outbox row only until the email is sent."""
     return {"id": match.id, "title": match.title, "closes": match.closing_date.isoformat(),
-            "reasons": list(match.reasons)}
+            "reasons": list(match.reasons), "when": when(match)}
 
 
 def digest_email(session: Session, recipient: str, name: str, business_id: int, matches: list[dict]) -> str:
     """The digest's text, its unsubscribe link signed as the worker sends it."""
     lines = [f"Hello {name},", "", "These opportunities from the network's partners match what you told us you do:", ""]
     for m in matches:
-        lines.append(f"- {m['title']} (closes {date.fromisoformat(m['closes']):%-d %B %Y})")
+        # "when" says a planned purchase is not open yet; digests queued before it existed say the closing date
+        lines.append(f"- {m['title']} ({m.get('when') or 'closes ' + format(date.fromisoformat(m['closes']), '%-d %B %Y')})")
         lines.append(f"  Why: {'; '.join(m['reasons'])}")
         lines.append(f"  {link('matching.your_matches')}#opportunity-{m['id']}")
     lines += [

@@ -57,6 +57,21 @@ class OpportunityMatch(SharedScoped, db.Model):
     )
 
 
+class FirstMatch(SharedScoped, db.Model):
+    """When a business was first matched to an opportunity: kept after the match itself goes.
+
+    Matches live only while an opportunity is open; the funnel (portal/funnel/) counts who was
+    ever matched, so each new pair is remembered here once, by the matching run that found it.
+    """
+
+    __tablename__ = "opportunity_first_matches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"))
+    first_matched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("opportunity_id", "business_id"),)
+
+
 class OpportunityInterest(SharedScoped, db.Model):
     """A business says it is interested in an opportunity; its contact details go to that partner only."""
 

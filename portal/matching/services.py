@@ -21,6 +21,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from sqlalchemy import Text, bindparam, cast, delete, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from portal.opportunities.models import Opportunity, OpportunityCategory, OpportunityLot
@@ -29,7 +31,7 @@ from tenants import network_wide
 from tenants.businesses import Business
 from tenants.models import Organisation, User, as_utc, utcnow
 
-from .models import OpportunityMatch, TextWeights
+from .models import FirstMatch, OpportunityMatch, TextWeights
 from .scoring import WEIGHTS, BusinessFacts, BusinessSide, Match, OpportunityFacts, Scorer
 from .text import TextModel
 from .writing import BATCH_ROWS, MatchWriter
@@ -295,6 +297,7 @@ def _store(session: Session, network_id: int, where, matches: Iterable[Match]) -
     now = utcnow()
     writer = MatchWriter(session, network_id, now) if session.get_bind().dialect.name == "postgresql" else None
     batch: list[tuple] = []
+    new_pairs: list[tuple[int, int, int]] = []
     kept = inserted = updated = 0
     try:
         for m in matches:
@@ -303,6 +306,7 @@ def _store(session: Session, network_id: int, where, matches: Iterable[Match]) -
             old = stored.pop((m.opportunity_id, m.business_id), None)
             if old is None:
                 batch.append((None, m.opportunity_id, m.business_id, *row))
+                new_pairs.append((m.opportunity_id, m.business_id, m.organisation_id))
                 inserted += 1
             elif old[1:] != row:
                 batch.append((old[0], m.opportunity_id, m.business_id, *row))
@@ -323,7 +327,27 @@ def _store(session: Session, network_id: int, where, matches: Iterable[Match]) -
     table = OpportunityMatch.__table__
     for chunk in _chunks(deletes):
         session.execute(delete(table).where(table.c.id.in_(chunk)))
+    _remember_first_matches(session, network_id, now, new_pairs)
     return Changes(kept, inserted, updated, len(deletes))
+
+
+def _remember_first_matches(session: Session, network_id: int, now, pairs: list[tuple[int, int, int]]) -> None:
+    """Note each pair new to the matches, once ever: the funnel counts who was matched after the match goes.
+
+    Only new pairs reach here, so a nightly run over an unchanged network writes nothing; a pair
+    matched, dropped and matched again keeps its first date (the conflict is ignored).
+    """
+    if not pairs:
+        return
+    table = FirstMatch.__table__
+    dialect = session.get_bind().dialect.name
+    insert_for = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    for chunk in _chunks(pairs):
+        session.execute(
+            insert_for(table).on_conflict_do_nothing(index_elements=["opportunity_id", "business_id"]),
+            [{"opportunity_id": o, "business_id": b, "organisation_id": org, "network_id": network_id,
+              "first_matched_at": now} for o, b, org in chunk],
+        )
 
 
 def _orm_write(session: Session, network_id: int, now, rows: list[tuple]) -> None:

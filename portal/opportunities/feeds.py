@@ -6,7 +6,7 @@ from feedgen.feed import FeedGenerator
 from portal import cpv
 from tenants.models import as_utc
 
-from .labels import VALUE_BAND_LABELS
+from .labels import STAGE_LABELS, VALUE_BAND_LABELS
 from .queries import PublicOpportunity
 
 
@@ -33,10 +33,18 @@ def atom_feed(network, opportunities: list[PublicOpportunity], *, feed_url: str,
         entry.updated(as_utc(opportunity.updated_at))
         if opportunity.published_at:
             entry.published(as_utc(opportunity.published_at))
-        entry.summary(
-            f"{opportunity.partner_name}: {VALUE_BAND_LABELS[opportunity.value_band]}; "
-            f"closes {opportunity.closing_date:%-d %B %Y}. {opportunity.description[:500]}"
-        )
+        entry.summary(f"{opportunity.partner_name}: {VALUE_BAND_LABELS[opportunity.value_band]}; "
+                      f"{when(opportunity)}. {opportunity.description[:500]}")
         for code in opportunity.cpv_codes:
             entry.category(term=code, scheme="https://simap.ted.europa.eu/cpv", label=cpv.label(code))
     return feed.atom_str(pretty=True)
+
+
+def when(opportunity) -> str:
+    """What a reader of the feed or the digest needs to know of its dates: a planned one is not open yet."""
+    if opportunity.stage in ("planned", "market_engagement"):
+        expected = f", expected to go to tender in {opportunity.expected_tender_on:%B %Y}" if opportunity.expected_tender_on else ""
+        return f"{STAGE_LABELS[opportunity.stage]}, not out to tender yet{expected}"
+    if opportunity.stage in ("awarded", "cancelled"):
+        return STAGE_LABELS[opportunity.stage]
+    return f"closes {opportunity.closing_date:%-d %B %Y}"

@@ -97,6 +97,12 @@ class LotForm(Form):
 
 
 class OpportunityForm(FlaskForm):
+    # Asked only when the opportunity is added; later moves are the pipeline's (pipeline.py).
+    stage = RadioField(
+        "Where is this purchase now?", widget=GovRadioInput(), default="tender", validators=[Optional()],
+        choices=[("planned", "Planned: we expect to buy this"), ("market_engagement", "Market engagement: talking to suppliers"),
+                 ("tender", "Out to tender, or about to be")],
+    )
     title = StringField(
         "Title", widget=GovTextInput(), validators=[DataRequired(message="Enter the opportunity's title"), Length(max=300)]
     )
@@ -128,7 +134,8 @@ class OpportunityForm(FlaskForm):
     suitable_for_vcse = BooleanField(
         "Suitable for voluntary, community and social enterprise organisations (VCSEs)", widget=GovCheckboxInput()
     )
-    closing_date = date_field("Closing date", hint="The last day to respond. For example, 27 3 2027")
+    closing_date = date_field(
+        "Closing date", hint="The last day to respond (for a planned purchase, your best guess). For example, 27 3 2027")
     contact_name = StringField(
         "Contact name", widget=GovTextInput(), validators=[DataRequired(message="Enter the contact's name"), Length(max=200)]
     )

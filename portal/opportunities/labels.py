@@ -12,6 +12,17 @@ STATUS_LABELS = {"draft": "Draft", "published": "Published", "closed": "Closed",
 STATUS_TAG_CLASSES = {
     "draft": "govuk-tag--grey", "published": "govuk-tag--green", "closed": "govuk-tag--blue", "withdrawn": "govuk-tag--red",
 }
+STAGE_LABELS = {
+    "planned": "Planned",
+    "market_engagement": "Market engagement",
+    "tender": "Tender",
+    "awarded": "Awarded",
+    "cancelled": "Cancelled",
+}
+STAGE_TAG_CLASSES = {
+    "planned": "govuk-tag--grey", "market_engagement": "govuk-tag--light-blue", "tender": "govuk-tag--green",
+    "awarded": "govuk-tag--purple", "cancelled": "govuk-tag--red",
+}
 ASK_KIND_LABELS = {
     "mentoring": "Mentoring",
     "work_placements": "Work placements",

@@ -69,6 +69,16 @@ class PublicOpportunity:
     updated_at: datetime
     lots: tuple[PublicLot, ...]
     asks: tuple[PublicAsk, ...]
+    stage: str = "tender"
+    expected_market_engagement_on: date | None = None
+    market_engagement_on: date | None = None
+    expected_tender_on: date | None = None
+    tender_on: date | None = None
+    expected_award_on: date | None = None
+    awarded_on: date | None = None
+    cancelled_on: date | None = None
+    find_a_tender_notice: str | None = None
+    contracts_finder_notice: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,9 +144,10 @@ def _partners(session: Session, networks: list[Network]) -> dict[int, Organisati
 
 
 def _published(today: date | None, *, open_only: bool):
+    """Published rows; ``open_only``: out to tender and still taking responses (planned work is on the forward plan)."""
     query = select(Opportunity).where(Opportunity.status == "published")
     if open_only:
-        query = query.where(Opportunity.closing_date >= (today or date.today()))
+        query = query.where(Opportunity.closing_date >= (today or date.today()), Opportunity.stage == "tender")
     return query
 
 
@@ -284,5 +295,11 @@ def _public(o: Opportunity, partners, networks, with_details: bool = True) -> Pu
         delivery_location=o.delivery_location, delivery_districts=tuple(o.delivery_districts or ()),
         suitable_for_sme=o.suitable_for_sme, suitable_for_vcse=o.suitable_for_vcse, closing_date=o.closing_date,
         contact_name=o.contact_name, contact_email=o.contact_email, published_at=o.published_at,
-        updated_at=o.updated_at, lots=lots, asks=asks,
+        updated_at=o.updated_at, lots=lots, asks=asks, **{name: getattr(o, name) for name in _PIPELINE},
     )
+
+
+_PIPELINE = (
+    "stage", "expected_market_engagement_on", "market_engagement_on", "expected_tender_on", "tender_on",
+    "expected_award_on", "awarded_on", "cancelled_on", "find_a_tender_notice", "contracts_finder_notice",
+)

@@ -76,9 +76,21 @@ def partner_opportunities(session: Session):
     return select(Opportunity).order_by(Opportunity.created_at.desc(), Opportunity.id.desc())
 
 
-def create_opportunity(session: Session, details: OpportunityDetails, created_by_id: int | None = None) -> Opportunity:
-    """A new draft opportunity of the current partner."""
-    opportunity = Opportunity(status="draft", created_by_id=created_by_id)
+# The stages an opportunity may start at: one already out to tender is added as it is.
+STARTING_STAGES = ("planned", "market_engagement", "tender")
+
+
+def create_opportunity(
+    session: Session, details: OpportunityDetails, created_by_id: int | None = None, stage: str = "tender",
+) -> Opportunity:
+    """A new draft opportunity of the current partner, at ``stage`` (planned, market engagement or tender)."""
+    if stage not in STARTING_STAGES:
+        raise OpportunityProblem("A new opportunity is planned, in market engagement or out to tender", "stage")
+    opportunity = Opportunity(status="draft", created_by_id=created_by_id, stage=stage)
+    if stage == "market_engagement":
+        opportunity.market_engagement_on = date.today()
+    if stage == "tender":
+        opportunity.tender_on = date.today()
     _apply(opportunity, details)
     session.add(opportunity)
     session.flush()
@@ -121,11 +133,15 @@ def close_opportunity(session: Session, opportunity: Opportunity) -> Opportunity
 
 
 def withdraw_opportunity(session: Session, opportunity: Opportunity) -> Opportunity:
-    """The partner will not buy this after all: a draft or a published opportunity is withdrawn."""
+    """The partner will not buy this after all: a draft or a published opportunity is withdrawn (and cancelled)."""
     if opportunity.status not in ("draft", "published"):
         raise OpportunityProblem(f"This opportunity is already {opportunity.status}")
+    if opportunity.stage == "awarded":
+        raise OpportunityProblem("This opportunity is awarded: it cannot be withdrawn")
     was_public = opportunity.status == "published"
     opportunity.status = "withdrawn"
+    if opportunity.stage != "cancelled":
+        opportunity.stage, opportunity.cancelled_on = "cancelled", date.today()
     session.flush()
     if was_public:
         on_opportunity_changed(session, opportunity.id)

@@ -134,3 +134,28 @@ def supplier_merges(base, other_sme):
     from tests.cross_tenant.network_spend import a_merge
 
     return {"merge_id": a_merge(base).id}
+
+
+@builder
+def awards(base, other_sme):
+    """B's awarded opportunity: its contract and the commitment proposed from its ask (only B may confirm it)."""
+    from portal.extensions import db
+    from portal.opportunities import awards as opportunity_awards
+    from portal.opportunities import services
+    from portal.social_value.awards import contract_proposals
+    from portal.social_value.models import Contract
+    from portal.suppliers.models import Supplier
+    from tenants import tenant_context
+    from tests.opportunities.conftest import details
+
+    supplier = Supplier(network_id=base.network.id, name="Awarded Mowing Ltd", normalised_name="awarded mowing")
+    db.session.add(supplier)
+    db.session.commit()
+    with tenant_context(base.b_partner.id):
+        opportunity = services.create_opportunity(db.session, details(title="B's awarded grounds work"))
+        services.create_ask(db.session, services.AskDetails(kind="volunteering", title="B's towpath ask",
+                                                            opportunity_id=opportunity.id))
+        award = opportunity_awards.record_award(db.session, opportunity, opportunity_awards.Bidder(supplier_id=supplier.id), 100)
+        proposal = contract_proposals(db.session, db.session.get(Contract, award.contract_id))[0]
+        db.session.commit()
+        return {"proposal_id": proposal.id, "supplier_id": supplier.id}

@@ -241,6 +241,18 @@ EXPECTATIONS: dict[str, Expect] = {
     "opportunities.ocds_opportunity": Expect("public"),
     "opportunities.public_asks": Expect("public"),
     "opportunities.network_asks": Expect("public"),
+    # The pipeline (the URL names B's draft, out to tender) and the public forward plan
+    "opportunities.stage": Expect("partner_object", data={"stage": "cancelled", "on": "1 1 2030"}),
+    "opportunities.plan": Expect("partner_object", data={"expected_tender_on": "1 6 2030"}),
+    "opportunities.bids": Expect("partner_object", data={"bidder": "supplier-{supplier_id}"}),
+    "opportunities.award": Expect("partner_object", data={"bidder": "supplier-{supplier_id}", "value": "1000",
+                                                          "on": "1 1 2030"}),
+    "opportunities.forward_plan_all": Expect("public"),
+    "opportunities.network_forward_plan": Expect("public"),
+    "social_value.confirm_proposal": Expect("partner_object", data={"drop": "1"}),
+    # The funnel: a partner's own (no object in the URL), and the lead's of the shared network
+    "funnel.partner_funnel": P,
+    "funnel.network_funnel": L,
     # Matching (the URL names B's draft opportunity and the ask on it)
     "matching.your_matches": Expect("business"),
     "matching.interest_in": Expect("business_object", data={"message": "Hijack"}),

@@ -19,16 +19,21 @@ def _labels() -> dict:
         ASK_KIND_LABELS,
         ASK_STATUS_LABELS,
         CLOSING_WITHIN_DAYS,
+        STAGE_LABELS,
+        STAGE_TAG_CLASSES,
         STATUS_LABELS,
         STATUS_TAG_CLASSES,
         VALUE_BAND_LABELS,
     )
+    from ..notices import contracts_finder_url, find_a_tender_url
 
     return {
         "VALUE_BAND_LABELS": VALUE_BAND_LABELS, "STATUS_LABELS": STATUS_LABELS, "STATUS_TAG_CLASSES": STATUS_TAG_CLASSES,
         "ASK_KIND_LABELS": ASK_KIND_LABELS, "ASK_STATUS_LABELS": ASK_STATUS_LABELS,
         "CLOSING_WITHIN_DAYS": CLOSING_WITHIN_DAYS, "cpv_label": cpv.label,
+        "STAGE_LABELS": STAGE_LABELS, "STAGE_TAG_CLASSES": STAGE_TAG_CLASSES,
+        "find_a_tender_url": find_a_tender_url, "contracts_finder_url": contracts_finder_url,
     }
 
 
-from . import asks, exports, partner, public  # noqa: F401  (their routes join bp)
+from . import asks, exports, forward_plan, partner, pipeline, public  # noqa: F401  (their routes join bp)

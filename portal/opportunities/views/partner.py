@@ -42,7 +42,8 @@ def _form_page(form: OpportunityForm, opportunity=None):
     if form.validate_on_submit():
         try:
             if opportunity is None:
-                opportunity = services.create_opportunity(db.session, form.details(), created_by_id=current_user.id)
+                opportunity = services.create_opportunity(db.session, form.details(), created_by_id=current_user.id,
+                                                          stage=form.stage.data or "tender")
             else:
                 services.update_opportunity(db.session, opportunity, form.details())
         except OpportunityProblem as problem:

@@ -8,6 +8,7 @@ from .contracts import (
     Commitment,
     CommitmentProfileYear,
     Contract,
+    ProposedCommitment,
 )
 from .delivery import (
     REPORT_STATUSES,
@@ -61,6 +62,7 @@ __all__ = [
     "Outcome",
     "PartnerMeasure",
     "PartnerTarget",
+    "ProposedCommitment",
     "ProxyValue",
     "ReturnReminder",
     "SocialValueBeneficiaryTotal",

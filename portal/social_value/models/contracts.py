@@ -5,11 +5,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
     Date,
-    JSON,
     DateTime,
     ForeignKey,
     Index,
@@ -199,4 +199,34 @@ class CommitmentProfileYear(TenantScoped, db.Model):
     __table_args__ = (
         UniqueConstraint("commitment_id", "year_start"),
         CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+    )
+
+
+PROPOSAL_STATUSES = ("proposed", "confirmed", "dropped")
+
+
+class ProposedCommitment(TenantScoped, db.Model):
+    """A social value ask of an awarded opportunity, carried onto its contract for the officer to confirm.
+
+    Not a ``Commitment``: it has no measure or quantity until the officer confirms it, and no
+    totals query reads this table, so a proposal counts in no figure. Confirming records a real
+    commitment (``commitment_id``) through the same service as any other.
+    """
+
+    __tablename__ = "sv_proposed_commitments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("sv_contracts.id", ondelete="CASCADE"), index=True)
+    ask_id: Mapped[int | None] = mapped_column(ForeignKey("social_value_asks.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(300))
+    beneficiary: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(10), default="proposed")
+    commitment_id: Mapped[int | None] = mapped_column(ForeignKey("sv_commitments.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    contract: Mapped[Contract] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("contract_id", "ask_id"),
+        CheckConstraint(_in("status", PROPOSAL_STATUSES), name="status"),
     )

@@ -9,9 +9,9 @@ from flask import Blueprint
 bp = Blueprint("social_value", __name__)
 
 from . import (  # noqa: F401
-    chasing,
-    bulk,
     beneficiary_groups,
+    bulk,
+    chasing,
     commitments,
     contracts,
     delivery,
@@ -22,6 +22,7 @@ from . import (  # noqa: F401
     network_settings,
     partner_measures,
     policy,
+    proposals,
     supplier,
     targets,
 )

@@ -101,7 +101,7 @@ def edit_contract(contract_id: int):
 
 def contract_page(contract, *, link=None, note_form=None, status=200):
     """The contract's page; ``link`` is a new supplier link, shown this once; ``note_form`` one that was refused."""
-    from .. import chasing, living_wage, notes
+    from .. import awards, chasing, living_wage, notes
     from ..forms.notes import ContractNoteForm
 
     delivered = delivered_by_commitment(db.session, [c.id for c in contract.commitments])
@@ -126,7 +126,7 @@ def contract_page(contract, *, link=None, note_form=None, status=200):
         returns=[(r, chasing.return_met(db.session, contract.id, r.period_start, r.period_end))
                  for r in chasing.returns_of(db.session, contract.id)],
         rlw_decided_by=living_wage.rule_title(contract.rlw_rule_version),
-        frequency_labels=chasing.FREQUENCY_LABELS,
+        frequency_labels=chasing.FREQUENCY_LABELS, proposals=awards.contract_proposals(db.session, contract),
     ), status
 
 

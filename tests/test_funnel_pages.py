@@ -1,0 +1,47 @@
+"""Do the funnel pages show the counts with small ones suppressed, only to whom they belong, and the public the value won?"""
+from __future__ import annotations
+
+from datetime import date
+
+from portal.extensions import db
+from portal.opportunities import awards, services
+from portal.opportunities.awards import Bidder
+from portal.social_value.totals import year_of
+from tenants import tenant_context
+from tests.opportunities.conftest import details
+
+
+def _award(partner, business, pence):
+    with tenant_context(partner.id):
+        opportunity = services.create_opportunity(db.session, details(title=f"Work for {business.name}"))
+        awards.record_award(db.session, opportunity, Bidder(business_id=business.id), pence, date.today())
+        db.session.commit()
+
+
+def test_a_partner_sees_its_funnel_and_the_networks_with_small_counts_suppressed(
+        make_network, make_partner, make_user, make_business, sign_in, client):
+    network = make_network()
+    council, police = make_partner(network=network), make_partner(network=network)
+    firms = [make_business(f"Firm {n}", network=network, postcode="S60 1AA", size_band="small") for n in range(6)]
+    for firm in firms[:5]:
+        _award(council, firm, 10_000_00)
+    _award(police, firms[5], 2_500_00)
+    page = sign_in(make_user(council, "viewer")).get("/partner/funnel").get_data(as_text=True)
+    own, whole = page.split('data-testid="funnel-2"')
+    assert 'data-testid="registered">6<' in own and 'data-testid="won">5<' in own and "£50,000.00" in own
+    assert 'data-testid="won">6<' in whole and "£52,500.00" in whole
+    police_page = sign_in(make_user(police, "viewer")).get("/partner/funnel").get_data(as_text=True)
+    assert 'data-testid="won">fewer than 5<' in police_page.split('data-testid="funnel-2"')[0]
+    assert "£2,500.00" in police_page
+
+    public = client.get(f"/networks/{network.slug}").get_data(as_text=True)
+    assert 'data-testid="value-won-local-sme">£52,500<' in public
+
+
+def test_only_the_lead_sees_the_networks_funnel(make_network, make_partner, make_user, sign_in):
+    network = make_network()
+    council = make_partner(network=network)
+    lead = sign_in(make_user(council, "admin", lead_of=network))
+    page = lead.get(f"/network/{network.id}/funnel?year={year_of(network, date.today())}")
+    assert page.status_code == 200 and council.name in page.get_data(as_text=True)
+    assert sign_in(make_user(council, "admin")).get(f"/network/{network.id}/funnel").status_code == 404
