@@ -10,6 +10,7 @@ from portal.extensions import db
 from portal.network.comparison import year_label
 from portal.social_value.report import suppress_small_counts
 from portal.social_value.totals import year_of, year_start
+from portal.support.records import supported_business_ids
 from tenants.models import Network, Organisation
 from tenants.web import current_partner, is_lead_of, partner_required
 
@@ -44,7 +45,8 @@ def partner_funnel():
     network = partner.network
     year, years = _year(network)
     result = funnel(db.session, network, year)
-    rows = [(partner.name, result.partners[partner.id]), (f"The whole network ({network.name})", result.network)]
+    rows = [(partner.name, result.partners[partner.id]), (f"The whole network ({network.name})", result.network),
+            _supported(network, year)]
     return _render(network, year, years, rows)
 
 
@@ -59,9 +61,17 @@ def network_funnel(network_id: int):
     result = funnel(db.session, network, year)
     names = dict(db.session.execute(
         db.select(Organisation.id, Organisation.name).where(Organisation.network_id == network.id)).all())
-    rows = [(f"The whole network ({network.name})", result.network)] + sorted(
+    rows = [(f"The whole network ({network.name})", result.network), _supported(network, year)] + sorted(
         ((names[p], s) for p, s in result.partners.items()), key=lambda r: r[0])
     return _render(network, year, years, rows)
+
+
+def _supported(network: Network, year: int):
+    """The same funnel for the businesses any partner supported that year (support given, or an event attended):
+    whether the help the network gives leads to work won."""
+    supported = supported_business_ids(db.session, network.id, year_start(network, year))
+    return (f"Businesses the network's partners supported ({network.name})",
+            funnel(db.session, network, year, business_ids=supported).network)
 
 
 def _render(network, year, years, rows):
