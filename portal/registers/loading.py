@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from portal.dbsetup import read_only_statement
 
+from . import chunks
 from .layouts import RANKED_AREAS, RegisterFileProblem
 from .reading import TABLE_COLUMNS, RegisterFile, open_register_file
 
@@ -170,10 +171,11 @@ class _Progress:
             log.exception("could not record that register load %s failed", self.load_id)
 
 
-def _counting(source: RegisterFile, progress: _Progress, counts: dict[str, int]) -> Iterator[tuple[str, tuple]]:
+def _counting(source: RegisterFile, rows: Iterator[tuple[str, tuple]], progress: _Progress,
+              counts: dict[str, int]) -> Iterator[tuple[str, tuple]]:
     """The file's rows, counting each table's and reporting progress by the first table's count."""
     first = source.tables[0]
-    for table, row in source.rows():
+    for table, row in rows:
         counts[table] = counts.get(table, 0) + 1
         if table == first and counts[first] % 1000 == 0:
             progress.counted(counts[first])
@@ -248,6 +250,7 @@ def _copy_postgres(owner: Engine, source: RegisterFile, progress: _Progress, cou
     try:
         with ExitStack() as copying:
             copies = {}
+            chunked = chunks.CHUNKED.get(source.register, ()) if chunks.handles(source) else ()
             for table, raw in connections.items():
                 cursor = raw.driver_connection.cursor()
                 copy = f"{table}{STAGING}"
@@ -257,8 +260,13 @@ def _copy_postgres(owner: Engine, source: RegisterFile, progress: _Progress, cou
                 cursor.execute(read_only_statement(copy))
                 columns = ", ".join(TABLE_COLUMNS[table])
                 # FREEZE: the copy was made in this transaction, so its rows are written already frozen.
-                copies[table] = copying.enter_context(cursor.copy(f"COPY {copy} ({columns}) FROM STDIN WITH (FREEZE)"))
-            for table, row in _counting(source, progress, counts):
+                statement = (chunks.copy_statement(table, copy) if table in chunked
+                             else f"COPY {copy} ({columns}) FROM STDIN WITH (FREEZE)")
+                copies[table] = copying.enter_context(cursor.copy(statement))
+            if chunked:
+                _copy_chunks(source, progress, counts, copies)
+            rows = chunks.rows_after(source) if chunked else source.rows()
+            for table, row in _counting(source, rows, progress, counts):
                 copies[table].write_row(row)
         _refuse_empty(source, counts)
         for raw in connections.values():
@@ -267,6 +275,17 @@ def _copy_postgres(owner: Engine, source: RegisterFile, progress: _Progress, cou
     finally:
         for raw in connections.values():
             raw.close()
+
+
+def _copy_chunks(source: RegisterFile, progress: _Progress, counts: dict[str, int], copies: dict) -> None:
+    """The big registers: chunks read in worker processes (chunks.py), their CSV passed on to the COPYs in order."""
+    first = source.tables[0]
+    for part in chunks.parts(source):
+        for table, data in part.data.items():
+            if part.counts[table]:  # a table stays out of counts until it has a row, as the row by row reading has it
+                copies[table].write(data)
+                counts[table] = counts.get(table, 0) + part.counts[table]
+        progress.counted(counts.get(first, 0))
 
 
 def _fix_deciles_postgres(owner: Engine, source: RegisterFile) -> None:
