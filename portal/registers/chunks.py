@@ -1,10 +1,10 @@
-"""Read the two big registers in worker processes, a chunk of the file at a time, as CSV for COPY.
+"""Read the two big registers in worker processes, a chunk of the file at a time, as COPY's text rows.
 
 A PostgreSQL load of the company register (5.7M rows) or the postcode directory (2.7M) is
 bound by one Python core reading the file: splitting the quoted CSV, keying the names,
 checking the postcodes. Here the file's bytes are cut into chunks at record boundaries,
 each chunk is read by the same row code as ``reading.py`` (``company_rows``,
-``postcode_rows``) in a worker process, which writes its rows back as CSV text; the
+``postcode_rows``) in a worker process, which formats its rows for COPY as psycopg does; the
 loading process only passes bytes on to the COPYs, in the file's order. Small files are
 read the same way in the loading process itself (starting workers would cost more).
 """
@@ -19,6 +19,9 @@ from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+
+from psycopg._copy_base import TextFormatter
+from psycopg.adapt import Transformer
 
 from .layouts import RegisterFileProblem
 from .reading import (
@@ -57,12 +60,12 @@ def handles(source: RegisterFile) -> bool:
 
 def copy_statement(table: str, into: str) -> str:
     # FREEZE: the copy was made in this transaction, so its rows are written already frozen.
-    return f"COPY {into} ({', '.join(COPY_COLUMNS[table])}) FROM STDIN WITH (FORMAT csv, FREEZE)"
+    return f"COPY {into} ({', '.join(COPY_COLUMNS[table])}) FROM STDIN WITH (FREEZE)"
 
 
 @dataclass
 class Part:
-    """One chunk's rows as CSV text per table, with what the chunk counted."""
+    """One chunk's rows as COPY text per table, with what the chunk counted."""
 
     data: dict[str, bytes]
     counts: dict[str, int]
@@ -75,7 +78,7 @@ class _Skipped:
 
 
 def read_chunk(register: str, at: dict[str, int], chunk: bytes) -> Part:
-    """A chunk of whole records read into CSV rows for COPY (runs in a worker process)."""
+    """A chunk of whole records read into COPY's text rows (runs in a worker process)."""
     reader = csv.reader(io.StringIO(chunk.decode("utf-8", errors="replace"), newline=""))
     skipped, highest = _Skipped(), {}
     if register == "companies":
@@ -83,15 +86,17 @@ def read_chunk(register: str, at: dict[str, int], chunk: bytes) -> Part:
     else:
         rows = postcode_rows(reader, at, skipped, highest)
     tables = CHUNKED[register]
-    buffers = {table: io.StringIO() for table in tables}
-    # "\r\n" ends each row, so a cell holding either character is quoted (PostgreSQL refuses a bare one).
-    writers = {table: csv.writer(buffers[table], lineterminator="\r\n").writerow for table in tables}
+    # psycopg's own COPY formatter (in C), as Copy.write_row uses it: no connection is needed to format rows.
+    formatters = {table: TextFormatter(Transformer()) for table in tables}
+    written: dict[str, list] = {table: [] for table in tables}
     counts = dict.fromkeys(tables, 0)
     for table, row in rows:
-        writers[table](row)
+        if data := formatters[table].write_row(row):
+            written[table].append(data)
         counts[table] += 1
-    # None is written as an empty unquoted cell, which COPY's CSV format reads as NULL; no reader yields "".
-    return Part({t: b.getvalue().encode() for t, b in buffers.items()}, counts, skipped.rows_skipped, highest)
+    for table, formatter in formatters.items():
+        written[table].append(formatter.end())
+    return Part({t: b"".join(w) for t, w in written.items()}, counts, skipped.rows_skipped, highest)
 
 
 def records(binary, size: int) -> Iterator[bytes]:
