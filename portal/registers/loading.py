@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -36,6 +37,8 @@ log = logging.getLogger(__name__)
 PROGRESS_EVERY_ROWS = 50_000
 PROGRESS_EVERY_SECONDS = 2.0
 SQLITE_BATCH = 10_000
+# Keys and indexes built at once after a PostgreSQL load (each a backend of its own).
+INDEX_BUILDERS = 3
 STAGING = "_new"
 
 # register -> (its key column, the supplier columns that hold such keys): what "changed" is counted by.
@@ -301,19 +304,45 @@ def _fix_deciles_postgres(owner: Engine, source: RegisterFile) -> None:
 
 
 def _index_postgres(owner: Engine, tables: tuple[str, ...], counts: dict[str, int]) -> None:
-    """Build each copy's key and indexes now it is full (faster than keeping them up row by row)."""
+    """Build each copy's keys and indexes now it is full (faster than keeping them up row by row), side by side.
+
+    Every key and index is a CREATE INDEX of its own, on a connection of its own: they share no lock
+    (a key's index is built first and then made the key, which is instant), so on two or more cores
+    they build together instead of one after another.
+    """
+    builds, keys = [], []
     with owner.connect() as connection:
-        connection.exec_driver_sql("SET maintenance_work_mem = '512MB'")
         for table in tables:
             if table not in counts:
                 continue
             copy = f"{table}{STAGING}"
-            for name, definition in _constraints(connection, table):
-                connection.exec_driver_sql(f"ALTER TABLE {copy} ADD CONSTRAINT {name}{STAGING} {definition}")
+            for name, definition, kind in _key_indexes(connection, table):
+                builds.append(_index_on_copy(name, definition, table))
+                keys.append(f"ALTER TABLE {copy} ADD CONSTRAINT {name}{STAGING} {kind} USING INDEX {name}{STAGING}")
             for name, definition in _indexes(connection, table):
-                connection.exec_driver_sql(_index_on_copy(name, definition, table))
-            connection.exec_driver_sql(f"ANALYZE {copy}")
+                builds.append(_index_on_copy(name, definition, table))
+
+    def build(statement: str) -> None:
+        with owner.connect() as connection:
+            connection.exec_driver_sql("SET maintenance_work_mem = '512MB'")
+            connection.exec_driver_sql(statement)
             connection.commit()
+
+    with ThreadPoolExecutor(INDEX_BUILDERS) as builders:
+        list(builders.map(build, builds))  # the first failure (a duplicate key) is raised here
+    with owner.begin() as connection:
+        for statement in keys:
+            connection.exec_driver_sql(statement)
+        for table in tables:
+            if table in counts:
+                connection.exec_driver_sql(f"ANALYZE {table}{STAGING}")
+
+
+def _key_indexes(connection: Connection, table: str) -> list[tuple[str, str, str]]:
+    """The table's primary key and unique constraints: (name, their index's definition, PRIMARY KEY or UNIQUE)."""
+    return connection.exec_driver_sql(
+        "SELECT conname, pg_get_indexdef(conindid), CASE contype WHEN 'p' THEN 'PRIMARY KEY' ELSE 'UNIQUE' END "
+        f"FROM pg_constraint WHERE conrelid = '{table}'::regclass AND contype IN ('p', 'u') ORDER BY conname").all()
 
 
 def _constraints(connection: Connection, table: str) -> list[tuple[str, str]]:
