@@ -38,7 +38,7 @@ from .reading import (
 
 CHUNK_BYTES = 4 << 20
 # Below this a file is read in the loading process: a few seconds' work does not repay starting workers.
-PARALLEL_FROM_BYTES = 64 << 20
+PARALLEL_FROM_BYTES = 8 << 20
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 # A record longer than this (an unmatched quote in the file) is cut at a line end anyway, to bound memory.
 LONGEST_RECORD_BYTES = 64 << 20

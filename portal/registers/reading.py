@@ -20,6 +20,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from portal.spend.normalise import (
+    _POSTCODE,
     normalise_charity_number,
     normalise_company_number,
     normalise_postcode,
@@ -223,6 +224,9 @@ def _blank(value: str) -> str | None:
 def _postcode(value: str) -> str | None:
     if not value or not value.strip():
         return None
+    plain = value.strip()
+    if _POSTCODE.fullmatch(plain):  # already as Royal Mail writes it: what normalise_postcode would return
+        return plain
     try:
         return normalise_postcode(value)
     except ValueError:
