@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from portal.dbsetup import read_only_statement
 
+from . import chunks
 from .layouts import RANKED_AREAS, RegisterFileProblem
 from .reading import TABLE_COLUMNS, RegisterFile, open_register_file
 
@@ -35,6 +37,8 @@ log = logging.getLogger(__name__)
 PROGRESS_EVERY_ROWS = 50_000
 PROGRESS_EVERY_SECONDS = 2.0
 SQLITE_BATCH = 10_000
+# Keys and indexes built at once after a PostgreSQL load (each a backend of its own).
+INDEX_BUILDERS = 3
 STAGING = "_new"
 
 # register -> (its key column, the supplier columns that hold such keys): what "changed" is counted by.
@@ -170,10 +174,11 @@ class _Progress:
             log.exception("could not record that register load %s failed", self.load_id)
 
 
-def _counting(source: RegisterFile, progress: _Progress, counts: dict[str, int]) -> Iterator[tuple[str, tuple]]:
+def _counting(source: RegisterFile, rows: Iterator[tuple[str, tuple]], progress: _Progress,
+              counts: dict[str, int]) -> Iterator[tuple[str, tuple]]:
     """The file's rows, counting each table's and reporting progress by the first table's count."""
     first = source.tables[0]
-    for table, row in source.rows():
+    for table, row in rows:
         counts[table] = counts.get(table, 0) + 1
         if table == first and counts[first] % 1000 == 0:
             progress.counted(counts[first])
@@ -248,6 +253,7 @@ def _copy_postgres(owner: Engine, source: RegisterFile, progress: _Progress, cou
     try:
         with ExitStack() as copying:
             copies = {}
+            chunked = chunks.CHUNKED.get(source.register, ()) if chunks.handles(source) else ()
             for table, raw in connections.items():
                 cursor = raw.driver_connection.cursor()
                 copy = f"{table}{STAGING}"
@@ -257,8 +263,13 @@ def _copy_postgres(owner: Engine, source: RegisterFile, progress: _Progress, cou
                 cursor.execute(read_only_statement(copy))
                 columns = ", ".join(TABLE_COLUMNS[table])
                 # FREEZE: the copy was made in this transaction, so its rows are written already frozen.
-                copies[table] = copying.enter_context(cursor.copy(f"COPY {copy} ({columns}) FROM STDIN WITH (FREEZE)"))
-            for table, row in _counting(source, progress, counts):
+                statement = (chunks.copy_statement(table, copy) if table in chunked
+                             else f"COPY {copy} ({columns}) FROM STDIN WITH (FREEZE)")
+                copies[table] = copying.enter_context(cursor.copy(statement))
+            if chunked:
+                _copy_chunks(source, progress, counts, copies)
+            rows = chunks.rows_after(source) if chunked else source.rows()
+            for table, row in _counting(source, rows, progress, counts):
                 copies[table].write_row(row)
         _refuse_empty(source, counts)
         for raw in connections.values():
@@ -267,6 +278,17 @@ def _copy_postgres(owner: Engine, source: RegisterFile, progress: _Progress, cou
     finally:
         for raw in connections.values():
             raw.close()
+
+
+def _copy_chunks(source: RegisterFile, progress: _Progress, counts: dict[str, int], copies: dict) -> None:
+    """The big registers: chunks read in worker processes (chunks.py), their CSV passed on to the COPYs in order."""
+    first = source.tables[0]
+    for part in chunks.parts(source):
+        for table, data in part.data.items():
+            if part.counts[table]:  # a table stays out of counts until it has a row, as the row by row reading has it
+                copies[table].write(data)
+                counts[table] = counts.get(table, 0) + part.counts[table]
+        progress.counted(counts.get(first, 0))
 
 
 def _fix_deciles_postgres(owner: Engine, source: RegisterFile) -> None:
@@ -282,19 +304,45 @@ def _fix_deciles_postgres(owner: Engine, source: RegisterFile) -> None:
 
 
 def _index_postgres(owner: Engine, tables: tuple[str, ...], counts: dict[str, int]) -> None:
-    """Build each copy's key and indexes now it is full (faster than keeping them up row by row)."""
+    """Build each copy's keys and indexes now it is full (faster than keeping them up row by row), side by side.
+
+    Every key and index is a CREATE INDEX of its own, on a connection of its own: they share no lock
+    (a key's index is built first and then made the key, which is instant), so on two or more cores
+    they build together instead of one after another.
+    """
+    builds, keys = [], []
     with owner.connect() as connection:
-        connection.exec_driver_sql("SET maintenance_work_mem = '512MB'")
         for table in tables:
             if table not in counts:
                 continue
             copy = f"{table}{STAGING}"
-            for name, definition in _constraints(connection, table):
-                connection.exec_driver_sql(f"ALTER TABLE {copy} ADD CONSTRAINT {name}{STAGING} {definition}")
+            for name, definition, kind in _key_indexes(connection, table):
+                builds.append(_index_on_copy(name, definition, table))
+                keys.append(f"ALTER TABLE {copy} ADD CONSTRAINT {name}{STAGING} {kind} USING INDEX {name}{STAGING}")
             for name, definition in _indexes(connection, table):
-                connection.exec_driver_sql(_index_on_copy(name, definition, table))
-            connection.exec_driver_sql(f"ANALYZE {copy}")
+                builds.append(_index_on_copy(name, definition, table))
+
+    def build(statement: str) -> None:
+        with owner.connect() as connection:
+            connection.exec_driver_sql("SET maintenance_work_mem = '512MB'")
+            connection.exec_driver_sql(statement)
             connection.commit()
+
+    with ThreadPoolExecutor(INDEX_BUILDERS) as builders:
+        list(builders.map(build, builds))  # the first failure (a duplicate key) is raised here
+    with owner.begin() as connection:
+        for statement in keys:
+            connection.exec_driver_sql(statement)
+        for table in tables:
+            if table in counts:
+                connection.exec_driver_sql(f"ANALYZE {table}{STAGING}")
+
+
+def _key_indexes(connection: Connection, table: str) -> list[tuple[str, str, str]]:
+    """The table's primary key and unique constraints: (name, their index's definition, PRIMARY KEY or UNIQUE)."""
+    return connection.exec_driver_sql(
+        "SELECT conname, pg_get_indexdef(conindid), CASE contype WHEN 'p' THEN 'PRIMARY KEY' ELSE 'UNIQUE' END "
+        f"FROM pg_constraint WHERE conrelid = '{table}'::regclass AND contype IN ('p', 'u') ORDER BY conname").all()
 
 
 def _constraints(connection: Connection, table: str) -> list[tuple[str, str]]:

@@ -20,6 +20,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from portal.spend.normalise import (
+    _POSTCODE,
     normalise_charity_number,
     normalise_company_number,
     normalise_postcode,
@@ -28,7 +29,6 @@ from portal.spend.normalise import (
 from . import layouts
 from .layouts import RegisterFileProblem
 from .names import register_key
-
 
 # Each reference table's columns, in the order readers give them and loads write them.
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -185,6 +185,12 @@ def _data_member(archive: zipfile.ZipFile, what: str, under: str | None = None) 
 
 def _stream(source: RegisterFile, path: Path, what: str, under: str | None = None, encoding: str = "utf-8-sig"):
     """Yield a text stream of the file's data (its zip's data member, or the bare file), counting bytes."""
+    for binary in data_stream(source, path, what, under):
+        yield _text(binary, encoding)
+
+
+def data_stream(source: RegisterFile, path: Path, what: str, under: str | None = None):
+    """Yield a binary stream of the file's data (its zip's data member, or the bare file), counting bytes."""
     raw = source._open(path)
     try:
         if not zipfile.is_zipfile(raw) and (path.suffix.lower() == ".zip" or raw.read(2) == b"PK"):
@@ -194,10 +200,10 @@ def _stream(source: RegisterFile, path: Path, what: str, under: str | None = Non
         if zipfile.is_zipfile(raw):
             raw.seek(0)
             with zipfile.ZipFile(raw) as archive, archive.open(_data_member(archive, what, under)) as member:
-                yield _text(member, encoding)
+                yield member
         else:
             raw.seek(0)
-            yield _text(io.BufferedReader(raw, 1 << 20), encoding)
+            yield io.BufferedReader(raw, 1 << 20)
     finally:
         source._finish(path)
 
@@ -218,6 +224,9 @@ def _blank(value: str) -> str | None:
 def _postcode(value: str) -> str | None:
     if not value or not value.strip():
         return None
+    plain = value.strip()
+    if _POSTCODE.fullmatch(plain):  # already as Royal Mail writes it: what normalise_postcode would return
+        return plain
     try:
         return normalise_postcode(value)
     except ValueError:
@@ -257,54 +266,68 @@ def read_companies(source: RegisterFile) -> Iterator[tuple[str, tuple]]:
     for path in source.paths:
         for text in _stream(source, path, COMPANIES):
             reader = csv.reader(text)
-            at = layouts.find_named(_header(reader, COMPANIES), layouts.COMPANIES_NEEDED, COMPANIES)
-            number_at, name_at, postcode_at = at["CompanyNumber"], at["CompanyName"], at["RegAddress.PostCode"]
-            address_at = [at[c] for c in layouts.COMPANY_ADDRESS_COLUMNS]
-            sic_at = [at[c] for c in layouts.COMPANY_SIC_COLUMNS]
-            previous_at = [at[c] for c in layouts.COMPANY_PREVIOUS_NAME_COLUMNS]
-            category_at, status_at = at["CompanyCategory"], at["CompanyStatus"]
-            accounts_at, incorporated_at = at["Accounts.AccountCategory"], at["IncorporationDate"]
-            width = max(at.values()) + 1
-            # Cells picked in C (itemgetter, map, filter) rather than one Python step per cell.
-            address_of, sic_of, previous_of = (itemgetter(*columns) for columns in (address_at, sic_at, previous_at))
-            strip = str.strip
-            for row in reader:
-                if len(row) < width:
-                    source.rows_skipped += bool(row)
-                    continue
-                number, name = row[number_at].strip(), row[name_at].strip()
-                if not ((len(number) == 8 and number.isalnum() and number.isupper())
-                        or (number.isdigit() and len(number) <= 8)):
-                    try:
-                        number = normalise_company_number(number)
-                    except ValueError:
-                        number = None
-                elif number.isdigit():
-                    number = number.zfill(8)
-                if not number or not name:
-                    source.rows_skipped += 1
-                    continue
-                address = ", ".join(filter(None, map(strip, address_of(row))))
-                yield "register_companies", (
-                    number, name[:300], _postcode(row[postcode_at]), address[:400] or None,
-                    _label(row[category_at], 120), _label(row[status_at], 80),
-                    _label(row[accounts_at], 40), "; ".join(filter(None, map(strip, sic_of(row)))) or None,
-                    _day_month_year(row[incorporated_at]),
-                )
-                keyed = register_key(name)
-                if keyed is not None:
+            at = companies_columns(_header(reader, COMPANIES))
+            for table, row in company_rows(reader, at, source):
+                if table == "register_company_names":
                     name_id += 1
-                    yield "register_company_names", (name_id, number, keyed[0], keyed[1], True)
-                previous = previous_of(row)
-                if any(previous):  # most companies never changed their name: ten empty cells
-                    seen = {keyed[0]} if keyed else set()
-                    for value in filter(None, map(strip, previous)):
-                        earlier = register_key(value)
-                        if earlier is None or earlier[0] in seen:
-                            continue
-                        seen.add(earlier[0])
-                        name_id += 1
-                        yield "register_company_names", (name_id, number, earlier[0], earlier[1], False)
+                    row = (name_id, *row)
+                yield table, row
+
+
+def companies_columns(header: list[str]) -> dict[str, int]:
+    return layouts.find_named(header, layouts.COMPANIES_NEEDED, COMPANIES)
+
+
+def company_rows(reader: Iterator[list[str]], at: dict[str, int], counter) -> Iterator[tuple[str, tuple]]:
+    """The companies and their names (without the names' ids) of CSV rows; skipped rows counted on ``counter``.
+
+    Shared by the reader above and the worker processes of a PostgreSQL load (``chunks.py``).
+    """
+    number_at, name_at, postcode_at = at["CompanyNumber"], at["CompanyName"], at["RegAddress.PostCode"]
+    address_at = [at[c] for c in layouts.COMPANY_ADDRESS_COLUMNS]
+    sic_at = [at[c] for c in layouts.COMPANY_SIC_COLUMNS]
+    previous_at = [at[c] for c in layouts.COMPANY_PREVIOUS_NAME_COLUMNS]
+    category_at, status_at = at["CompanyCategory"], at["CompanyStatus"]
+    accounts_at, incorporated_at = at["Accounts.AccountCategory"], at["IncorporationDate"]
+    width = max(at.values()) + 1
+    # Cells picked in C (itemgetter, map, filter) rather than one Python step per cell.
+    address_of, sic_of, previous_of = (itemgetter(*columns) for columns in (address_at, sic_at, previous_at))
+    strip = str.strip
+    for row in reader:
+        if len(row) < width:
+            counter.rows_skipped += bool(row)
+            continue
+        number, name = row[number_at].strip(), row[name_at].strip()
+        if not ((len(number) == 8 and number.isalnum() and number.isupper())
+                or (number.isdigit() and len(number) <= 8)):
+            try:
+                number = normalise_company_number(number)
+            except ValueError:
+                number = None
+        elif number.isdigit():
+            number = number.zfill(8)
+        if not number or not name:
+            counter.rows_skipped += 1
+            continue
+        address = ", ".join(filter(None, map(strip, address_of(row))))
+        yield "register_companies", (
+            number, name[:300], _postcode(row[postcode_at]), address[:400] or None,
+            _label(row[category_at], 120), _label(row[status_at], 80),
+            _label(row[accounts_at], 40), "; ".join(filter(None, map(strip, sic_of(row)))) or None,
+            _day_month_year(row[incorporated_at]),
+        )
+        keyed = register_key(name)
+        if keyed is not None:
+            yield "register_company_names", (number, keyed[0], keyed[1], True)
+        previous = previous_of(row)
+        if any(previous):  # most companies never changed their name: ten empty cells
+            seen = {keyed[0]} if keyed else set()
+            for value in filter(None, map(strip, previous)):
+                earlier = register_key(value)
+                if earlier is None or earlier[0] in seen:
+                    continue
+                seen.add(earlier[0])
+                yield "register_company_names", (number, earlier[0], earlier[1], False)
 
 
 # --- Charity Commission ----------------------------------------------------------------------
@@ -392,30 +415,38 @@ def read_postcodes(source: RegisterFile) -> Iterator[tuple[str, tuple]]:
     path = source.paths[0]
     for text in _stream(source, path, POSTCODES, under="Data"):
         reader = csv.reader(text)
-        at = layouts.find_columns(_header(reader, POSTCODES), layouts.POSTCODE_ALIASES, layouts.POSTCODE_REQUIRED,
-                                  POSTCODES)
-        postcode_at, rank_at, country_at, term_at = at["postcode"], at["imd_rank"], at["country_code"], at["terminated_on"]
-        code_at = [at[f] for f in ("district_code", "ward_code", "lsoa_code", "region_code")]
-        width = max(at.values()) + 1
-        highest = source.highest_rank
-        for row in reader:
-            if len(row) < width:
-                source.rows_skipped += bool(row)
-                continue
-            postcode = "".join(row[postcode_at].split()).upper()
-            if not 5 <= len(postcode) <= 7:
-                source.rows_skipped += 1
-                continue
-            country = row[country_at].strip()[:9] or None
-            rank = row[rank_at].strip()
-            rank = int(rank) if rank.isdigit() and len(rank) <= 7 and rank.strip("0") else None
-            if rank is not None and rank > highest.get(country, 0):
-                highest[country] = rank
-            yield "register_postcodes", (
-                f"{postcode[:-3]} {postcode[-3:]}", *(row[i].strip()[:9] or None for i in code_at), country,
-                rank, _decile(rank, layouts.RANKED_AREAS.get(country)) if rank else None, bool(row[term_at].strip()),
-            )
+        at = postcodes_columns(_header(reader, POSTCODES))
+        yield from postcode_rows(reader, at, source, source.highest_rank)
     yield from _area_names(source, path)
+
+
+def postcodes_columns(header: list[str]) -> dict[str, int]:
+    return layouts.find_columns(header, layouts.POSTCODE_ALIASES, layouts.POSTCODE_REQUIRED, POSTCODES)
+
+
+def postcode_rows(reader: Iterator[list[str]], at: dict[str, int], counter,
+                  highest: dict[str, int]) -> Iterator[tuple[str, tuple]]:
+    """The directory's postcodes of CSV rows; skipped rows counted on ``counter``, each nation's highest rank kept."""
+    postcode_at, rank_at, country_at, term_at = at["postcode"], at["imd_rank"], at["country_code"], at["terminated_on"]
+    code_at = [at[f] for f in ("district_code", "ward_code", "lsoa_code", "region_code")]
+    width = max(at.values()) + 1
+    for row in reader:
+        if len(row) < width:
+            counter.rows_skipped += bool(row)
+            continue
+        postcode = "".join(row[postcode_at].split()).upper()
+        if not 5 <= len(postcode) <= 7:
+            counter.rows_skipped += 1
+            continue
+        country = row[country_at].strip()[:9] or None
+        rank = row[rank_at].strip()
+        rank = int(rank) if rank.isdigit() and len(rank) <= 7 and rank.strip("0") else None
+        if rank is not None and rank > highest.get(country, 0):
+            highest[country] = rank
+        yield "register_postcodes", (
+            f"{postcode[:-3]} {postcode[-3:]}", *(row[i].strip()[:9] or None for i in code_at), country,
+            rank, _decile(rank, layouts.RANKED_AREAS.get(country)) if rank else None, bool(row[term_at].strip()),
+        )
 
 
 def _area_names(source: RegisterFile, path: Path) -> Iterator[tuple[str, tuple]]:

@@ -6,7 +6,7 @@ import zipfile
 import pytest
 
 from portal.extensions import db
-from portal.registers import loading, samples
+from portal.registers import chunks, loading, samples
 from portal.registers.loading import RegisterLoadFailed, changed_keys_sql
 from portal.suppliers.models import Supplier
 
@@ -61,6 +61,7 @@ def test_a_file_that_breaks_half_way_changes_nothing(load, tmp_path, monkeypatch
     seen = []
     monkeypatch.setattr(loading._Progress, "counted", lambda self, rows, force=False: seen.append(rows))
     monkeypatch.setattr(loading, "SQLITE_BATCH", 500)
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", 16 << 10)  # PostgreSQL reads the file in chunks: several here
     with pytest.raises(RegisterLoadFailed):
         load("companies", path)
     assert seen and seen[-1] > 0  # rows had gone into the copy before the break
@@ -121,6 +122,7 @@ def test_progress_is_recorded_as_the_rows_go_in(load, tmp_path, monkeypatch):
 
     monkeypatch.setattr(loading._Progress, "_update", spy)
     monkeypatch.setattr(loading, "SQLITE_BATCH", 500)
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", 16 << 10)
     many = [{"name": f"FIRM {n} LTD", "number": str(10_000_000 + n)} for n in range(2500)]
     path = _companies(tmp_path, many)
     load("companies", path, progress_every=1000)

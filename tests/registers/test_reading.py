@@ -198,3 +198,16 @@ def test_cells_too_long_for_their_columns_are_skipped_not_fatal(tmp_path):
     assert source.rows_skipped == 1
     path = samples.write_postcodes(tmp_path / "NSPL_MAY_2024_UK.csv", [{"postcode": "S60 1AA", "imd": "99999999999"}])
     assert [row[6] for _, row in _rows("postcodes", path)[1]] == [None]
+
+
+@pytest.mark.parametrize("value", ["S60 1AA", " S60 1AA ", "\u00a0EC1A 1BB", "s60 1aa", "S601AA", "GIR 0AA", "W1A 0AX",
+                                   "QQ1 1AA", "S60  1AA", "S60 1AAA", "M1 1AE\t", "ZZ"])
+def test_a_plain_postcode_is_taken_as_it_is_only_when_normalising_would_give_it_back(value):
+    from portal.registers.reading import _postcode
+    from portal.spend.normalise import normalise_postcode
+
+    try:
+        expected = normalise_postcode(value)
+    except ValueError:
+        expected = None
+    assert _postcode(value) == expected
