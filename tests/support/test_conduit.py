@@ -35,7 +35,7 @@ def test_a_conduit_partner_has_no_spend_routes(app, make_partner, make_user, sig
             assert client.open(url, method=method).status_code == 404, (role, method, url)
         home = client.get("/").get_data(as_text=True)
         assert 'href="/spend"' not in home and 'href="/spend/imports"' not in home
-        assert "Support and events" in home
+        assert "Support and events" in home and 'data-testid="task-support"' in home  # its task list is its support
     spender = sign_in(make_user(council, "officer"))
     assert spender.get("/spend/imports").status_code == 200
     assert 'href="/spend/imports"' in spender.get("/").get_data(as_text=True)
