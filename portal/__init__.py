@@ -13,7 +13,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     import workers
     import workers.queueing
 
-    from . import assets, cli, errors, formatting, operations, query_args, security, sqlite  # noqa: F401  (sqlite: engine settings)
+    from . import assets, cli, errors, formatting, operations, query_args, security, sqlite, tables  # noqa: F401  (sqlite: engine settings)
     from .accounts import people_cli, people_views
     from .accounts import views as accounts
     from .audit import views as audit
@@ -110,6 +110,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(register_matches.bp)
     app.register_blueprint(registers.bp)
     formatting.init_app(app)
+    tables.init_app(app)
     workers.celery_init_app(app)
     _import_features()
     return app
