@@ -127,7 +127,7 @@ def test_a_new_quantity_is_valued_at_the_proxy_value_it_was_committed_at(council
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/social-value/contracts/{contract_id}")
     # 60 weeks at demo-2024's £210, even though the edition is not the latest one the network could use.
     assert commitment_state(council, commitment_id) == (60, 1_260_000, "demo-2024", 21_000, [])
-    assert "£12,600.00" in text(client.get(f"/social-value/contracts/{contract_id}"))
+    assert "£12,600" in text(client.get(f"/social-value/contracts/{contract_id}"))
     [event] = audit_events(council, "social_value.commitment_changed")
     assert event.detail["before"]["quantity"] == "52.000" and event.detail["after"]["quantity"] == "60"
     assert (event.detail["before"]["committed_value_pence"], event.detail["after"]["committed_value_pence"]) == (1_092_000, 1_260_000)
