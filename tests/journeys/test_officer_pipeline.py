@@ -85,7 +85,7 @@ def test_an_officer_moves_an_opportunity_from_planned_to_awarded(journey, planne
     journey.check("award")
     page.get_by_label("Who won").select_option(label="Maltby Landscapes Ltd (registered business)")
     submit_by_keyboard(page, page.get_by_role("button", name="Record the award"), typed={"value": "38,750"})
-    expect(page).to_have_url(re.compile(r"/social-value/contracts/\d+$"))
+    expect(page).to_have_url(re.compile(r"/social-value/contracts/\d+(#main-content)?$"))
     expect(page.get_by_test_id("proposals")).to_contain_text("Volunteers to clear a canal towpath")
     journey.check("awarded-contract")
 
