@@ -39,16 +39,24 @@ def load_demo_pipeline(session: Session, network: Network, partners: dict[str, O
                        today: date | None = None) -> None:
     """Add each partner's planned purchases, then award one matched opportunity of the first partner."""
     today = today or date.today()
+    added = False
     for short, partner in partners.items():
         with tenant_context(partner.id):
             if not session.scalar(select(func.count(Opportunity.id)).where(Opportunity.stage == "planned")):
                 _add_planned(session, short, today)
                 session.commit()
+                added = True
     first = next(iter(partners.values()))
     with tenant_context(first.id):
         if not session.scalar(select(func.count(OpportunityAward.id))):
             _award_a_match(session, network, first, today)
             session.commit()
+            added = True
+    if added:  # the nightly full match again, over the planned purchases and without the awarded one: a second run adds nothing
+        from portal.matching import services as matching
+
+        matching.match_network(session, network.id)
+        session.commit()
 
 
 def _add_planned(session: Session, short: str, today: date) -> None:
