@@ -107,7 +107,7 @@ PAGES = {
     "network-side-by-side": ("lead@council.demo", lambda d: f"/network/{d['network_id']}",
                              lambda p: _rows(p) >= 4 and len(_money(p)) >= 4),
     "social-value-contract": ("officer@council.demo", lambda d: f"/social-value/contracts/{_contract(d, 'Highways maintenance')}",
-                              lambda p: re.search(r'data-testid="delivered-total"[^>]*>\s*£[1-9]', p) and _rows(p) > 0),
+                              lambda p: re.search(r'data-testid="delivered-total"[^>]*>\s*(?:<[^>]+>)*£[1-9]', p) and _rows(p) > 0),
     "social-value-annual-report": ("officer@council.demo", lambda d: "/social-value/report",
                                    lambda p: len(_money(p)) >= 3 and _rows(p) > 0),
     "sme-profile": ("owner@sme.demo", lambda d: "/profile", lambda p: "Rother Valley Builders Co-operative" in p and "45000000" in p),
@@ -119,7 +119,7 @@ PAGES = {
                                       lambda p: _rows(p, "interested") >= 1 and _rows(p, "matched") >= 1),
     "local-market-gaps": ("lead@council.demo", lambda d: f"/network/{d['network_id']}/local-market-gaps",
                           lambda p: _rows(p) >= 5 and len(_money(p)) >= 5),
-    "import-needs-choice": ("officer@chamber.demo", lambda d: f"/spend/imports/{_import(d, 'chamber', 'needs_choice')}",
+    "import-needs-choice": ("officer@police.demo", lambda d: f"/spend/imports/{_import(d, 'police', 'needs_choice')}",
                             lambda p: "Nothing has been saved yet" in p and _rows(p, "differences-changed") >= 2),
 }
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from portal.spend import importing
 from portal.spend.models import SpendImport
-from portal.spend.normalise import normalise_supplier_name
+from portal.spend.normalise import normalise_supplier_name, parse_amount
 from portal.spend.totals import recompute_all
 from portal.suppliers.models import Supplier
 from tenants import tenant_context
@@ -410,11 +410,13 @@ def leave_a_correction_waiting(session: Session, organisation: Organisation, sho
             return
         with open(source, newline="", encoding="utf-8") as handle:
             header, *rows = list(csv.reader(handle))
-        amount = header.index("Amount")
+        # Each partner's file names its columns its own way (PROFILES): find the amount and the reference.
+        amount = next(i for i, name in enumerate(header) if name.startswith("Amount"))
+        reference = next(i for i, name in enumerate(header) if name in ("Reference", "Transaction ID", "Document Number"))
         for row in rows[:2]:
-            row[amount] = str(Decimal(row[amount]) + Decimal("125.00"))
+            row[amount] = str((Decimal(parse_amount(row[amount])) + 12_500) / 100)  # as the file wrote it, plus £125
         added = list(rows[3])
-        added[header.index("Reference")] += "-A"
+        added[reference] += "-A"
         rows = rows[:2] + rows[3:] + [added]
         with open(corrected, "w", newline="", encoding="utf-8") as handle:
             csv.writer(handle).writerows([header, *rows])
