@@ -142,15 +142,20 @@ def _review_page(network, position: int, failed=None, status=200):
     ), status
 
 
-@bp.route("/<int:network_id>/suppliers/review/<int:candidate_id>", methods=["POST"])
-@login_required
-def decide(network_id: int, candidate_id: int):
-    """Keeping a pair apart is saved at once; a merge goes to its confirmation page first."""
+def _pair_or_404(network_id: int, candidate_id: int):
+    """The led network, its review pair and the queue position the page came from. :raise 404: otherwise."""
     network = _led_network_or_404(network_id)
     candidate = register.candidate_of(db.session, network, candidate_id)
     if candidate is None:
         abort(404)
-    position = request.args.get("pair", 1, type=int) or 1
+    return network, candidate, request.args.get("pair", 1, type=int) or 1
+
+
+@bp.route("/<int:network_id>/suppliers/review/<int:candidate_id>", methods=["POST"])
+@login_required
+def decide(network_id: int, candidate_id: int):
+    """Keeping a pair apart is saved at once; a merge goes to its confirmation page first."""
+    network, candidate, position = _pair_or_404(network_id, candidate_id)
     form = decision_form(candidate, request.form)
     if candidate.status != "pending":
         flash("That pair has already been decided.", "info")
@@ -172,11 +177,7 @@ def decide(network_id: int, candidate_id: int):
 @login_required
 def confirm_merge(network_id: int, candidate_id: int):
     """What a merge will move, and a button to make it; nothing changes until the lead presses it."""
-    network = _led_network_or_404(network_id)
-    candidate = register.candidate_of(db.session, network, candidate_id)
-    if candidate is None:
-        abort(404)
-    position = request.args.get("pair", 1, type=int) or 1
+    network, candidate, position = _pair_or_404(network_id, candidate_id)
     keep_id = request.args.get("keep", type=int)
     if keep_id not in (candidate.supplier_id, candidate.candidate_id):
         abort(404)
