@@ -69,6 +69,11 @@ def _get_routes(app, targets) -> list[tuple[str, str, tuple[str, ...]]]:
     return routes
 
 
+def _not_ready(url: str, response) -> bool:
+    """/readyz answers 503 by design while no worker heartbeat is seen (none runs here): that is its answer, not an error."""
+    return url.startswith("/readyz") and response.status_code == 503 and response.is_json and response.json.get("status") == "not ready"
+
+
 def _query(pairs) -> str:
     from urllib.parse import urlencode
 
@@ -85,7 +90,7 @@ def test_no_query_string_gets_a_server_error_from_any_route_as_anyone(app, make_
 
     def get(role, url):
         response = clients[role].get(url)
-        if response.status_code >= 500:
+        if response.status_code >= 500 and not _not_ready(url, response):
             failures.append(f"{role} GET {url[:300]} -> {response.status_code}")
         return response
 
@@ -133,8 +138,8 @@ def test_no_query_string_gets_a_server_error_from_any_route_as_anyone(app, make_
            pairs=st.lists(st.tuples(name, value), max_size=8))
     def any_query(route, role, pairs):
         url = f"{route[1]}?{_query(pairs)}"
-        status = clients[role].get(url).status_code
-        assert status < 500, f"{role} GET {url[:300]} -> {status}"
+        response = clients[role].get(url)
+        assert response.status_code < 500 or _not_ready(url, response), f"{role} GET {url[:300]} -> {response.status_code}"
 
     any_query()
     assert not failures, f"{len(failures)} server errors:\n" + "\n".join(sorted(set(failures))[:80])

@@ -103,9 +103,19 @@ def requeue_due(session: Session, now: datetime | None = None) -> int:
     return queued
 
 
-def _requeue_kind(session: Session, kind: DueRefresh, network_id: int, partner_ids: list[int], now: datetime) -> int:
+def requeue_partner(session: Session, kind: DueRefresh, organisation) -> int:
+    """Queue now, without the grace, the refresh of whatever marks the partner has, unless one is running.
+
+    For a redelivered task that finds its work committed but perhaps not its refresh's message sent.
+    Call inside the partner's tenant scope; the caller commits.
+    """
+    return _requeue_kind(session, kind, organisation.network_id, [organisation.id], utcnow(), grace=timedelta(0))
+
+
+def _requeue_kind(session: Session, kind: DueRefresh, network_id: int, partner_ids: list[int], now: datetime,
+                  grace: timedelta = GRACE) -> int:
     model, period = kind.model, getattr(kind.model, kind.period)
-    overdue = model.requested_at < now - GRACE
+    overdue = model.requested_at <= now - grace
     due: dict[int, set] = defaultdict(set)
     for organisation_id, value in session.execute(select(model.organisation_id, period)
                                                   .where(model.organisation_id.in_(partner_ids), overdue)):

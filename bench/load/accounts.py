@@ -25,7 +25,9 @@ def write_accounts(path: str, per_kind: int) -> dict:
 
     session = db.session
     network = session.scalars(select(Network).order_by(Network.id)).first()
-    partners = session.scalars(select(Organisation).where(Organisation.network_id == network.id).order_by(Organisation.id)).all()
+    # Officers work spend pages, which a conduit partner (the Chamber: it supports, it reports no spend) does not have.
+    partners = session.scalars(select(Organisation).where(Organisation.network_id == network.id, ~Organisation.conduit)
+                               .order_by(Organisation.id)).all()
     password_hash = hash_password(PASSWORD)
     now = datetime.now(timezone.utc)
     accounts: dict = {"password": PASSWORD, "network_slug": network.slug, "officers": [], "leads": [], "smes": []}

@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.query_args import whole_number
 from tenants.models import Network
 
 from .definitions import DEFINITIONS
@@ -58,9 +59,9 @@ def checked(given: BenchmarkInput) -> dict:
     if values["url"] and (urlparse(values["url"]).scheme not in ("http", "https") or not urlparse(values["url"]).netloc):
         raise BenchmarkProblem("url", "Enter a web address starting https:// or http://, like https://cles.org.uk/report")
     year = (given.year or "").strip()
-    if not year.isdigit() or not 2000 <= int(year) <= 2100:
+    if whole_number(year, 2000, 2100) is None:
         raise BenchmarkProblem("year", "Enter the year the financial year starts in, as 4 digits, like 2023")
-    values["year"] = int(year)
+    values["year"] = whole_number(year)
     if given.definition not in DEFINITIONS:
         raise BenchmarkProblem("definition", "Choose how the figure is defined")
     values["definition"] = given.definition

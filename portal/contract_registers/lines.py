@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from portal.query_args import whole_number
 from portal.spend.normalise import (
     normalise_company_number,
     normalise_postcode,
@@ -99,8 +100,8 @@ def _read_cell(name: str, text: str):
         except InvalidOperation:
             return None, f"{label} {text!r} is not a number of months: kept as unknown"
     if name == "extension_count":
-        if text.isdigit() and len(text) < 6:
-            return int(text), None
+        if whole_number(text, high=99_999) is not None:
+            return whole_number(text), None
         return None, f"{label} {text!r} is not a whole number: kept as unknown"
     if name == "supplier_postcode":
         if _not_known(text):

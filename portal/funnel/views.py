@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from portal.extensions import db
 from portal.network.comparison import year_label
+from portal.query_args import whole_number
 from portal.social_value.report import suppress_small_counts
 from portal.social_value.totals import year_of, year_start
 from portal.support.records import supported_business_ids
@@ -33,8 +34,8 @@ def shown(stages) -> list[tuple[str, int | None]]:
 def _year(network: Network) -> tuple[int, list[int]]:
     current = year_of(network, date.today())
     years = list(range(current, current - YEARS_SHOWN, -1))
-    asked = request.args.get("year", "")
-    return (int(asked) if asked.isdigit() and int(asked) in years else current), years
+    asked = whole_number(request.args.get("year", ""))
+    return (asked if asked in years else current), years
 
 
 @bp.route("/partner/funnel")

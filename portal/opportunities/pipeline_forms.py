@@ -11,6 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, ValidationError
 
+from portal.query_args import whole_number
 from portal.social_value.forms.fields import date_field, pounds_to_pence
 
 from . import notices
@@ -59,9 +60,10 @@ def bidder_value(bidder: Bidder) -> str:
 
 def bidder_from(value: str) -> Bidder:
     kind, _, number = (value or "").partition("-")
-    if kind not in ("business", "supplier") or not number.isdigit():
+    number = whole_number(number, low=1)
+    if kind not in ("business", "supplier") or number is None:
         raise ValidationError("Choose the bidder from the list")
-    return Bidder(business_id=int(number)) if kind == "business" else Bidder(supplier_id=int(number))
+    return Bidder(business_id=number) if kind == "business" else Bidder(supplier_id=number)
 
 
 class BidForm(FlaskForm):

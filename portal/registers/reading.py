@@ -19,6 +19,7 @@ from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 
+from portal.query_args import whole_number
 from portal.spend.normalise import (
     _POSTCODE,
     normalise_charity_number,
@@ -440,7 +441,7 @@ def postcode_rows(reader: Iterator[list[str]], at: dict[str, int], counter,
             continue
         country = row[country_at].strip()[:9] or None
         rank = row[rank_at].strip()
-        rank = int(rank) if rank.isdigit() and len(rank) <= 7 and rank.strip("0") else None
+        rank = whole_number(rank, low=1, high=9_999_999)
         if rank is not None and rank > highest.get(country, 0):
             highest[country] = rank
         yield "register_postcodes", (

@@ -17,6 +17,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.query_args import whole_number
 from portal.spend.normalise import parse_date
 
 from .beneficiaries import reasons_refused
@@ -235,12 +236,12 @@ def beneficiaries_of(raw, cell, choices) -> tuple[str, str, int] | None:
         if ward or group:
             raise LineProblem("Give the Count of people who benefited in that ward or group, or leave both blank")
         return None
-    if not count_text.isdigit():
+    if whole_number(count_text) is None:
         raise LineProblem(f"The Count must be a whole number of people, not negative (not '{count_text}')")
     reasons = reasons_refused(choices, ward, group)
     if reasons:
         raise LineProblem("; ".join(reasons))
-    return ward, group, int(count_text)
+    return ward, group, whole_number(count_text)
 
 
 def check_delivery(session: Session, catalogue: Catalogue, rows, cell, organisation_id: int, reported_by_id,

@@ -98,6 +98,8 @@ class ImportOutcome:
     rejected: int = 0
     # The months whose counted lines this import changed: their totals are due a refresh.
     months: list[date] = field(default_factory=list)
+    # Settled before this run began: a redelivered task (its worker died after the import's commit).
+    settled_before: bool = False
 
 
 # An import in one of these states is not run again: its lines are placed, or wait for the officer.
@@ -106,7 +108,7 @@ SETTLED = ("imported", "withdrawn", "needs_choice")
 
 def _settled(spend_import: SpendImport) -> ImportOutcome:
     return ImportOutcome(spend_import.status, spend_import.imported_count, spend_import.already_held_count,
-                         spend_import.rejected_count)
+                         spend_import.rejected_count, settled_before=True)
 
 
 def uploads_dir(organisation_id: int) -> Path:

@@ -103,6 +103,10 @@ def import_spend_file(self, organisation_id: int, import_id: int) -> dict:
             outcome = run_import(db.session, import_id)
             if outcome.months:
                 queue_totals_refresh(db.session, db.session.get(Organisation, organisation_id), outcome.months)
+            elif outcome.settled_before:
+                # The worker that placed the lines died before it queued their refresh: queue it now from
+                # the marks its commit left, rather than leave the totals stale until the sweep's grace runs out.
+                due.requeue_partner(db.session, TOTALS_DUE, db.session.get(Organisation, organisation_id))
             if outcome.imported:
                 # A new supplier may be a business already registered with the network: link it.
                 from portal.registers.settling import settle_suppliers

@@ -4,6 +4,7 @@ from __future__ import annotations
 import random
 import threading
 from collections import Counter
+from datetime import date
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -227,3 +228,24 @@ def test_a_second_run_that_starts_late_cannot_set_a_placed_import_back_to_runnin
         db.session.expire_all()
         spend_import = db.session.get(SpendImport, import_id)
         assert (spend_import.status, spend_import.imported_count, spend_import.phase) == ("imported", 1, None)
+
+
+def test_a_redelivered_import_queues_the_refresh_its_dead_worker_did_not(partner, monkeypatch):
+    # The worker committed the lines and their due marks, then died before the refresh's message went:
+    # the redelivered task finds the import placed and must queue the refresh now, not after the sweep's grace.
+    from portal.spend import tasks
+    from portal.spend.models import SpendTotalsPending
+    from workers import due
+
+    import_id, _ = imported_file(partner, [["01/04/2024", "T1", "Acme Ltd", "", "2.70", "Food"]])
+    with tenant_context(partner.id):
+        due.mark(db.session, tasks.TOTALS_DUE, partner.id, [date(2024, 4, 1)])
+        db.session.commit()
+    sent = []
+    monkeypatch.setattr(tasks.recompute_spend_totals, "apply_async", lambda args=(), kwargs=None, **_: sent.append(tuple(args)))
+
+    assert tasks.import_spend_file(partner.id, import_id)["status"] == "imported"
+    assert sent == [(partner.network_id, partner.id, ["2024-04-01"])]
+    with tenant_context(partner.id):
+        assert db.session.scalar(select(func.count(SpendTotalsPending.id))) == 1  # the refresh clears it when it runs
+        assert db.session.scalar(select(func.count(SpendLine.id))) == 1

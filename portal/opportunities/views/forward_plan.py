@@ -7,6 +7,7 @@ from flask import render_template, request
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.query_args import whole_number
 from tenants.models import Network
 
 from ..forward_plan import DEFAULT_HORIZON, HORIZONS, forward_plan, months_after
@@ -18,8 +19,8 @@ def _horizon() -> tuple[int, str | None]:
     given = request.args.get("months", "")
     if not given:
         return DEFAULT_HORIZON, None
-    if given.isdigit() and int(given) in HORIZONS:
-        return int(given), None
+    if whole_number(given) in HORIZONS:
+        return whole_number(given), None
     return DEFAULT_HORIZON, "Choose 6, 12 or 18 months"
 
 
