@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite: an app on a migrated database, factories, sign-in."""
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -87,7 +88,7 @@ def app(app_settings):
 
 def _check_database(application):
     try:
-        engine = create_engine(application.config["MIGRATION_DATABASE_URL"])
+        engine = _cleaning_engine(application.config["MIGRATION_DATABASE_URL"])
         with engine.connect():
             pass
         engine.dispose()
@@ -118,7 +119,7 @@ def empty_tables(application) -> None:
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
         if settings.ADMIN_DATABASE_URL and _emptied_by_delete(tables):
             return
-        engine = create_engine(application.config["MIGRATION_DATABASE_URL"])
+        engine = _cleaning_engine(application.config["MIGRATION_DATABASE_URL"])
         # The session's real worker may still be running a task a test queued (a
         # totals refresh, say); PostgreSQL can then pick this TRUNCATE as a deadlock
         # victim. It is safe to try again: the task's own retry copes with empty tables.
@@ -135,7 +136,16 @@ def empty_tables(application) -> None:
                 if attempt == 4:
                     raise
                 time.sleep(0.5 * (attempt + 1))
-        engine.dispose()
+
+
+_cleaning_engines: dict = {}
+
+
+def _cleaning_engine(url: str):
+    """One engine a database for the whole run: a new one each test cost a connection each test."""
+    if url not in _cleaning_engines:
+        _cleaning_engines[url] = create_engine(url)
+    return _cleaning_engines[url]
 
 
 _admin_engine = None
@@ -333,3 +343,18 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"isolation matrix: {len(matrix.PROBES_RUN)} requests over {len(EXPECTATIONS)} routes x {len(ROLES)} roles"
         )
+
+
+def pytest_collection_modifyitems(config, items):
+    """With both passes running (bin/test with PostgreSQL up), the SQLite pass leaves the once-only tests to the other.
+
+    Browser journeys and whole-app sweeps test pages, not the database under them, and the PostgreSQL
+    pass runs them on the production stack; running them twice cost a third of the time budget.
+    Deselected, not skipped: they run, once. Alone (no services), the SQLite pass runs everything.
+    """
+    if settings.ON_POSTGRES or os.environ.get("PORTAL_ONCE_ON_POSTGRES") != "1":
+        return
+    once = [item for item in items if item.get_closest_marker("browser") or item.get_closest_marker("once")]
+    if once:
+        config.hook.pytest_deselected(items=once)
+        items[:] = [item for item in items if item not in set(once)]
