@@ -109,13 +109,20 @@ def move_links(session: Session, keep_id: int, gone_id: int) -> tuple[dict, dict
             continue
         if link.fate == "removed":
             removed[link.key] = [row_as_json(row) for row in session.scalars(
-                select(link.model).where(link.model.id.in_(ids)).order_by(link.model.id))]
+                select(link.model).where(link.attribute == gone_id).order_by(link.model.id))]
             continue
         moved[link.key] = ids
         if link.fate == "moved":
-            session.execute(update(link.model).where(link.model.id.in_(ids)).values(link.pointed_at(keep_id)),
-                            execution_options={"synchronize_session": "fetch"})
+            for chunk in _chunks(ids):
+                session.execute(update(link.model).where(link.model.id.in_(chunk)).values(link.pointed_at(keep_id)),
+                                execution_options={"synchronize_session": "fetch"})
     return moved, removed
+
+
+def _chunks(ids: list[int], size: int = 10_000):
+    # A big supplier's retired lines run to many thousands: one IN list each would pass the drivers' parameter limits.
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
 
 
 def put_links_back(session: Session, keep_id: int, gone_id: int, moved: dict, removed: dict) -> None:
@@ -125,11 +132,16 @@ def put_links_back(session: Session, keep_id: int, gone_id: int, moved: dict, re
     """
     links = {link.key: link for link in supplier_links()}
     for key, ids in (moved or {}).items():
-        link = links[key]
+        link = links.get(key)
+        if link is None:  # a table dropped since the merge: its rows are gone with it
+            continue
         now = link.attribute == keep_id if link.fate == "moved" else link.attribute.is_(None)
-        session.execute(update(link.model).where(link.model.id.in_(ids), now).values(link.pointed_at(gone_id)),
-                        execution_options={"synchronize_session": "fetch"})
+        for chunk in _chunks(ids):
+            session.execute(update(link.model).where(link.model.id.in_(chunk), now).values(link.pointed_at(gone_id)),
+                            execution_options={"synchronize_session": "fetch"})
     for key, rows in (removed or {}).items():
+        if key not in links:
+            continue
         model = links[key].model
         for values in rows:
             values = row_from_json(model, values)
