@@ -8,8 +8,9 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.services import invite, record
 from tenants import tenant_context
-from portal.suppliers.models import SupplierMatchCandidate
 from tenants.models import Membership, Network, Organisation, User
+
+from .supplier_register import pending_count
 
 POSTCODE_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
 
@@ -106,9 +107,6 @@ def partner_rows(session: Session, network: Network) -> list[dict]:
 
 
 def pending_review_count(session: Session, network: Network) -> int:
-    """How many possible duplicate suppliers wait for the lead's decision."""
-    return session.scalar(
-        select(func.count(SupplierMatchCandidate.id)).where(
-            SupplierMatchCandidate.network_id == network.id, SupplierMatchCandidate.status == "pending"
-        )
-    )
+    """How many possible duplicate suppliers wait for the lead's decision: the review queue's own count,
+    so a pair whose company or charity numbers disagree (never offered) is not counted either."""
+    return pending_count(session, network)

@@ -78,6 +78,28 @@ def districts_of_outward_code(session: Session, outward: str) -> dict[str, int]:
     ).all())
 
 
+def districts_of_postcode(session: Session, postcode: str | None, outward: str | None = None) -> set[str]:
+    """The local authority district a postcode lies in; for one the directory does not hold, every district
+    its postcode district (outward code) reaches. Empty before the directory is loaded."""
+    if postcode:
+        found = session.scalar(select(RegisterPostcode.district_code).where(RegisterPostcode.postcode == postcode))
+        if found:
+            return {found}
+    outward = outward or (postcode.split(" ")[0] if postcode else "")
+    return set(districts_of_outward_code(session, outward)) if outward else set()
+
+
+def outward_codes_in(session: Session, district_codes: Iterable[str]) -> set[str]:
+    """The postcode districts (outward codes) with a live postcode in any of these local authority districts."""
+    codes = sorted(set(district_codes))
+    if not codes:
+        return set()
+    # The directory writes a postcode with one space before its three-character inward code.
+    outward = func.substr(RegisterPostcode.postcode, 1, func.length(RegisterPostcode.postcode) - 4)
+    return set(session.scalars(select(outward).distinct().where(
+        RegisterPostcode.district_code.in_(codes), RegisterPostcode.terminated.is_(False))))
+
+
 def area_from_districts(session: Session, network: Network) -> list[str]:
     """Move a network's postcode-district area to GSS codes; return the codes (empty when there is nothing to move).
 

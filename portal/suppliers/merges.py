@@ -1,44 +1,21 @@
 """Merges the lead can undo: what a merge changes is written down first, so an undo puts it back exactly."""
 from __future__ import annotations
 
-from datetime import date, datetime
-
-from sqlalchemy import Date, DateTime, and_, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from tenants import network_wide
 from tenants.models import Network, User, utcnow
 
+from .links import put_links_back
+from .links import row_as_json as _snapshot
+from .links import row_from_json as _restored
 from .models import Supplier, SupplierAlias, SupplierMatchCandidate, SupplierMerge
 from .services import merge_suppliers, network_partner_ids
 
 
 class CannotUndo(ValueError):
     """The merge cannot be undone any more; the message says why."""
-
-
-def _columns(model) -> dict:
-    return {column.key: column for column in model.__table__.columns}
-
-
-def _snapshot(row) -> dict:
-    """Every column of the row, as JSON can hold it (dates as ISO text)."""
-    values = {}
-    for key in _columns(type(row)):
-        value = getattr(row, key)
-        values[key] = value.isoformat() if isinstance(value, (date, datetime)) else value
-    return values
-
-
-def _restored(model, values: dict) -> dict:
-    columns, restored = _columns(model), {}
-    for key, value in values.items():
-        if value is not None and isinstance(columns[key].type, DateTime):
-            value = datetime.fromisoformat(value)
-        elif value is not None and isinstance(columns[key].type, Date):
-            value = date.fromisoformat(value)
-        restored[key] = value
-    return restored
 
 
 def merge_recorded(session: Session, network: Network, keep: Supplier, gone: Supplier, user: User | None) -> SupplierMerge:
@@ -60,15 +37,16 @@ def merge_recorded(session: Session, network: Network, keep: Supplier, gone: Sup
         kept_before=_snapshot(keep), alias_ids=alias_ids, other_line_ids=other_lines, pairs=pairs,
         merged_by_id=user.id if user else None,
     )
-    merge_suppliers(session, network, keep, gone)
+    record.moved_links, record.removed_rows = merge_suppliers(session, network, keep, gone)
     session.add(record)
     session.flush()
     return record
 
 
 def undo_merge(session: Session, network: Network, record: SupplierMerge, user: User | None) -> Supplier:
-    """Put the merged supplier back under its id, with its spellings, their lines and its review pairs,
-    and the kept supplier as it was before. :raise CannotUndo: when later changes stand in the way."""
+    """Put the merged supplier back under its id, with its spellings, their lines, its review pairs, the rows
+    that pointed at it (contracts, bids, businesses ...) and its own rows, and the kept supplier as it was
+    before. :raise CannotUndo: when later changes stand in the way."""
     from portal.spend.models import SpendLine
 
     if record.network_id != network.id:
@@ -96,6 +74,9 @@ def undo_merge(session: Session, network: Network, record: SupplierMerge, user: 
             ).values(supplier_id=gone.id),
             execution_options={"synchronize_session": False},
         )
+    with network_wide(network_partner_ids(session, network.id), business_networks=(network.id,),
+                      reason="undoing a supplier merge points every partner's and business's rows back"):
+        put_links_back(session, keep.id, gone.id, record.moved_links, record.removed_rows)
     for key, value in _restored(Supplier, record.kept_before).items():
         if key != "id":
             setattr(keep, key, value)

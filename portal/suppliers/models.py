@@ -177,7 +177,8 @@ class SupplierMerge(db.Model):
 
     The merged supplier's row is deleted by the merge, so its columns are kept here (as JSON,
     dates as ISO text), with the kept supplier's columns before the merge, the spellings that
-    moved (their lines follow their spelling back) and the review pairs the merge removed.
+    moved (their lines follow their spelling back), the review pairs the merge removed, the
+    other rows that pointed at it and its own rows.
     """
 
     __tablename__ = "supplier_merges"
@@ -192,6 +193,11 @@ class SupplierMerge(db.Model):
     # Lines of the merged supplier that no moved spelling explains (normally none), by id.
     other_line_ids: Mapped[list] = mapped_column(JSON, default=list)
     pairs: Mapped[list] = mapped_column(JSON, default=list)
+    # Rows of other tables that pointed at the merged supplier and were pointed at the kept one (or left
+    # empty), {"table.column": [ids]}, and the merged supplier's own rows the delete took, {"table.column":
+    # [rows]}: the undo puts both back (portal/suppliers/links.py).
+    moved_links: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    removed_rows: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     merged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     merged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -434,12 +434,20 @@ def network_partner_ids(session: Session, network_id: int) -> list[int]:
     return list(session.scalars(select(Organisation.id).where(Organisation.network_id == network_id)))
 
 
-def merge_suppliers(session: Session, network: Network, keep: Supplier, merge: Supplier) -> None:
-    """Fold `merge` into `keep`: its spellings and every partner's lines move over."""
+def merge_suppliers(session: Session, network: Network, keep: Supplier, merge: Supplier) -> tuple[dict, dict]:
+    """Fold `merge` into `keep`: its spellings, every partner's lines and every row that points at it move over.
+
+    Returns what ``links.move_links`` moved and removed, for the merge's record.
+    """
     from portal.spend.models import SpendLine
+
+    from .links import move_links
 
     if keep.network_id != network.id or merge.network_id != network.id or keep.id == merge.id:
         raise ValueError("both suppliers must be different suppliers of this network")
+    with network_wide(network_partner_ids(session, network.id), business_networks=(network.id,),
+                      reason="supplier merge points every partner's and business's rows at the kept supplier"):
+        links = move_links(session, keep.id, merge.id)
     with network_wide(network_partner_ids(session, network.id), reason="supplier merge moves every partner's lines"):
         session.execute(
             update(SpendLine).where(SpendLine.supplier_id == merge.id).values(supplier_id=keep.id),
@@ -463,6 +471,7 @@ def merge_suppliers(session: Session, network: Network, keep: Supplier, merge: S
     )
     session.delete(merge)
     session.flush()
+    return links
 
 
 def split_alias(session: Session, network: Network, alias: SupplierAlias) -> Supplier:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from tenants import network_wide
@@ -114,14 +114,14 @@ def register(session: Session, business: Business, event_id: int, contact_name: 
 
     :raise SupportProblem: the event is not open to it, or it is full.
     """
-    event = open_event(session, business, event_id, now)
+    organisation_id = _hold_the_event(session, business, event_id)
+    event = open_event(session, business, event_id, now) if organisation_id is not None else None
     if event is None:
         raise SupportProblem("This event is not open for registration")
     registration = own_registration(session, event_id)
     if registration is None:
         if event.places_left < 1:
             raise SupportProblem("This event is full")
-        organisation_id = _partner_of_event(session, business, event_id)
         registration = EventRegistration(event_id=event_id, organisation_id=organisation_id)
         session.add(registration)
     registration.contact_name, registration.contact_email = contact_name.strip(), contact_email.strip()
@@ -129,10 +129,22 @@ def register(session: Session, business: Business, event_id: int, contact_name: 
     return registration
 
 
-def _partner_of_event(session: Session, business: Business, event_id: int) -> int:
+def _hold_the_event(session: Session, business: Business, event_id: int) -> int | None:
+    """Lock the event until the transaction ends and return its partner's id (None: not of the business's network).
+
+    Two businesses taking the last place at once would both count one place left and both register:
+    the second must count after the first has committed. PostgreSQL locks the event's row. SQLite has
+    no row locks and pysqlite reads outside any transaction, so a write to the event (one that changes
+    nothing) takes the database's write lock first: the other registration waits for it (busy_timeout)
+    and then counts what this one wrote.
+    """
     partners = _partners_of(session, business.network_id)
-    with network_wide(list(partners), "the partner that runs the event a business registers for"):
-        return session.scalar(select(SupportEvent.organisation_id).where(SupportEvent.id == event_id))
+    with network_wide(list(partners), "the event a business registers for, held while it counts the places"):
+        if session.get_bind().dialect.name == "sqlite":
+            table = SupportEvent.__table__
+            session.execute(update(table).where(table.c.id == event_id, table.c.organisation_id.in_(list(partners)))
+                            .values(capacity=table.c.capacity))
+        return session.scalar(select(SupportEvent.organisation_id).where(SupportEvent.id == event_id).with_for_update())
 
 
 def cancel_registration(session: Session, event_id: int, now: datetime | None = None) -> bool:

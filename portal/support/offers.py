@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from portal.matching.models import AskOffer
 from portal.opportunities.models import SocialValueAsk
 from portal.opportunities.queries import PublicAsk, open_asks
+from portal.registers.area import area_names, districts_of_postcode, outward_codes_in
 from portal.smes.models import SmeProfile
 from portal.social_value.commitments import record_commitment
 from portal.social_value.models import Commitment, Contract, Measure
@@ -71,30 +72,55 @@ def accept_offer(session: Session, ask: SocialValueAsk, offer: AskOffer, *, cont
 @dataclass(frozen=True)
 class NearbyAsk:
     ask: PublicAsk
-    in_your_district: bool
+    # "district": the business's own postcode district; "borough": its local authority (named in
+    # ``borough_name``); "area": its postcode area only; "": further away, or the ask gives no place.
+    nearness: str
     offered: bool
+    borough_name: str = ""
+
+    @property
+    def in_your_district(self) -> bool:
+        return self.nearness == "district"
 
 
 MAX_NEARBY = 200
+NEARNESS = ("district", "borough", "area", "")
 
 
 def asks_near(session: Session, business: Business) -> list[NearbyAsk]:
-    """Open asks of the business's network: those in its own postcode district first, then its postcode area's, then the rest."""
+    """Open asks of the business's network, nearest first: in its own postcode district, then in its local
+    authority (borough), then in its postcode area, then the rest.
+
+    A postcode district is small and an area (S: Sheffield to Chesterfield) too wide, so "near" is the
+    borough the business lies in, read from the postcode directory: an ask gives only its postcode
+    district, which is in the borough when any of its live postcodes is (districts straddle boroughs).
+    Before the directory is loaded there is no borough, and asks go district, area, rest.
+    """
     profile = session.scalar(select(SmeProfile))
-    district = profile.postcode_district if profile else ""
-    area = district.rstrip("0123456789") if district else ""
+    district = (profile.postcode_district or "") if profile else ""
+    area = district.rstrip("0123456789")
+    boroughs = districts_of_postcode(session, profile.postcode if profile else None, district)
+    in_borough = outward_codes_in(session, boroughs)
+    names = area_names(session, boroughs)
+    borough_name = ", ".join(names[code] for code in sorted(boroughs) if code in names)
     offered = set(session.scalars(select(AskOffer.ask_id)))
     asks = open_asks(session, [business.network], 1, MAX_NEARBY).items
 
-    def nearness(ask: PublicAsk) -> int:
+    def nearness(ask: PublicAsk) -> str:
         here = ask.postcode_district or ""
+        if not here:
+            return ""
         if district and here == district:
-            return 0
+            return "district"
+        if here in in_borough:
+            return "borough"
         if area and here.rstrip("0123456789") == area:
-            return 1
-        return 2
+            return "area"
+        return ""
 
-    return [NearbyAsk(a, nearness(a) == 0, a.id in offered) for a in sorted(asks, key=nearness)]
+    placed = [(nearness(a), a) for a in asks]
+    return [NearbyAsk(a, near, a.id in offered, borough_name if near == "borough" else "")
+            for near, a in sorted(placed, key=lambda pair: NEARNESS.index(pair[0]))]
 
 
 def holds_supplier_link(session: Session) -> bool:

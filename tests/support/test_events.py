@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from portal.support import events
 from portal.support.models import EventRegistration, SupportEvent
 from portal.support.problems import SupportProblem
 from tenants import business_context, tenant_context
+from tenants.businesses import Business
 
 
 def _event(partner, capacity=2, in_days=10, title="Meet the buyer: highways"):
@@ -101,3 +103,50 @@ def test_a_business_cancels_its_registration_until_attendance_is_marked(make_par
     client.post(f"/events/{event_id}/register", data={"contact_name": "F", "contact_email": "f@example.org"})
     assert client.post(f"/events/{event_id}/cancel").status_code == 302
     assert client.post(f"/events/{event_id}/cancel").status_code == 404
+
+
+def test_two_businesses_taking_the_last_place_at_once_do_not_both_get_it(app, make_partner, make_business, monkeypatch):
+    """When two businesses register for the last place at the same moment, does only one get it?"""
+    chamber = make_partner("Chamber", kind="chamber")
+    first, second = (make_business(n, chamber.network).id for n in ("First Ltd", "Second Ltd"))
+    event_id = _event(chamber, capacity=1)
+    # The race made certain: each registration waits here, after counting the places left and before
+    # writing, for the other to count too. Held by the event's lock, the other cannot count yet: the
+    # wait runs out and the first goes on alone.
+    both_counted = threading.Barrier(2, timeout=3)
+    own_registration = events.own_registration
+
+    def counted_then_wait(session, event_id):
+        try:
+            both_counted.wait()
+        except threading.BrokenBarrierError:
+            pass
+        return own_registration(session, event_id)
+
+    monkeypatch.setattr(events, "own_registration", counted_then_wait)
+    outcomes, errors = {}, []
+
+    def register(business_id):
+        try:
+            with app.app_context(), business_context(business_id):
+                try:
+                    events.register(db.session, db.session.get(Business, business_id), event_id, "C", "c@example.org")
+                    db.session.commit()
+                    outcomes[business_id] = "registered"
+                except SupportProblem as problem:
+                    db.session.rollback()
+                    outcomes[business_id] = str(problem)
+                finally:
+                    db.session.remove()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=register, args=(business_id,)) for business_id in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(outcomes.values()) == ["This event is full", "registered"]
+    with tenant_context(chamber.id):
+        assert len(db.session.scalars(select(EventRegistration)).all()) == 1
