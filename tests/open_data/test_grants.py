@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+
 from portal.extensions import db
 from portal.grants import services, threesixty
 from portal.grants.problems import GrantProblem
