@@ -121,13 +121,20 @@ def stages(history: OpportunityHistory) -> list[tuple[str, datetime]]:
     return in_order
 
 
+def _tender_status(o: PublicOpportunity, stage: str) -> str:
+    # Closed by the partner while out to tender, with no award: no longer taking bids.
+    if stage == "tender" and o.stage == "tender" and o.status == "closed":
+        return "complete"
+    return TENDER_STATUS[stage]
+
+
 def _tender(prefix: str, history: OpportunityHistory, stage: str, with_bidders: bool) -> dict:
     o = history.opportunity
     tender = {
         "id": str(o.id),
         "title": o.title,
         "description": o.description,
-        "status": TENDER_STATUS[stage],
+        "status": _tender_status(o, stage),
         "procuringEntity": _buyer(prefix, o),
         "items": [
             {"id": str(number), "description": cpv.label(code),

@@ -103,6 +103,22 @@ def test_drafts_stay_private_and_a_withdrawn_opportunity_publishes_its_cancellat
     assert package["extensions"] == [ocds.SUITABILITY_EXTENSION]
 
 
+def test_a_tender_closed_without_an_award_stays_published_as_complete(network, council, make_opportunity):
+    from portal.extensions import db
+    from portal.opportunities import services
+
+    from .conftest import opportunity
+
+    closed = make_opportunity(title="Closed early", lots=[])
+    with tenant_context(council.id):
+        services.close_opportunity(db.session, opportunity(closed))
+        db.session.commit()
+    package = _public(network)
+    assert_valid_ocds(package)
+    (release,) = package["releases"]
+    assert release["id"].endswith(f"-{closed}-tender") and release["tender"]["status"] == "complete"
+
+
 def test_an_award_of_an_unpublished_opportunity_is_never_public(network, council, make_business):
     from portal.extensions import db
     from portal.opportunities import awards, services
