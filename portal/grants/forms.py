@@ -1,8 +1,14 @@
-"""The form to record or change a grant."""
+"""The forms to record or change a grant, and to import a CSV file of them."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovFileInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -59,3 +65,13 @@ class GrantForm(FlaskForm):
             getattr(self, name).data = getattr(grant, name) or ""
         self.amount.data = f"{grant.amount_pence // 100}.{grant.amount_pence % 100:02d}"
         self.awarded_on.data = grant.awarded_on
+
+
+class GrantFileForm(FlaskForm):
+    grants_file = FileField(
+        "Upload a CSV file of grants", widget=GovFileInput(),
+        description="One grant a line, under a first line naming the columns; up to 5,000 grants.",
+        validators=[FileRequired(message="Select a CSV file of grants"),
+                    FileAllowed(["csv", "txt"], message="The selected file must be a CSV file")],
+    )
+    submit = SubmitField("Import grants", widget=GovSubmitInput())

@@ -8,14 +8,16 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.spend.normalise import normalise_company_number, normalise_postcode, postcode_district
+from portal.spend.normalise import (
+    normalise_charity_number,
+    normalise_company_number,
+    normalise_postcode,
+    postcode_district,
+)
 
 from .models import Grant
 from .problems import GrantProblem
 
-# The Charity Commission for England and Wales numbers charities with 6 or 7 digits (a linked
-# charity adds "-1"); the Scottish regulator SC and 6 digits; Northern Ireland NIC and digits.
-_CHARITY = re.compile(r"^(?:[0-9]{6,7}(?:-[0-9]{1,3})?|SC[0-9]{6}|NIC[0-9]{6})$")
 _DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
 # Far beyond any grant, and small enough to fit the 64-bit integers both databases keep.
 MOST_PENCE = 10_000_000_000 * 100
@@ -62,24 +64,23 @@ def update_grant(session: Session, grant: Grant, details: GrantDetails) -> Grant
 
 
 def charity_number(text: str) -> str | None:
-    """A charity number as its register writes it ("sc 012345" -> "SC012345"); None when blank."""
-    value = "".join((text or "").split()).upper()
-    if not value:
-        return None
-    if not _CHARITY.match(value):
+    """A charity number as its register writes it ("sc 12345" -> "SC012345"); None when blank."""
+    try:
+        return normalise_charity_number(text or "")
+    except ValueError:
         raise GrantProblem(
             "Enter the charity number as its register writes it, like 1123456, SC012345 or NIC100002",
-            "recipient_charity_number")
-    return value
+            "recipient_charity_number") from None
 
 
 def _apply(grant: Grant, details: GrantDetails) -> None:
-    checked = _checked(details)
+    checked = check_details(details)
     for name, value in checked.items():
         setattr(grant, name, value)
 
 
-def _checked(details: GrantDetails) -> dict:
+def check_details(details: GrantDetails) -> dict:
+    """The grant's fields as they are to be kept (raises GrantProblem naming the field)."""
     title, recipient = details.title.strip(), details.recipient_name.strip()
     if not title:
         raise GrantProblem("Enter the grant's title", "title")

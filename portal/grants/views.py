@@ -1,4 +1,4 @@
-"""A partner's grants: the list, recording and changing one, and the 360Giving download."""
+"""A partner's grants: the list, recording and changing one, importing a CSV file, and the 360Giving download."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
@@ -7,8 +7,8 @@ from flask_login import current_user
 from portal.extensions import db
 from tenants.web import current_partner, partner_required
 
-from . import services, threesixty
-from .forms import GrantForm
+from . import importing, services, threesixty
+from .forms import GrantFileForm, GrantForm
 from .problems import GrantProblem
 
 bp = Blueprint("grants", __name__)
@@ -69,3 +69,25 @@ def grants_360giving():
     package = services.grants_package(db.session, partner, current_app.config["THREESIXTY_GIVING_PREFIX"])
     return Response(threesixty.dumps(package), mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{partner.slug}-grants.360giving.json"'})
+
+
+@bp.route("/partner/grants/import", methods=["GET", "POST"])
+@partner_required("officer")
+def import_grants():
+    """Every grant in the file is recorded, or none: the page lists each line's problem."""
+    form, problems = GrantFileForm(), []
+    if form.validate_on_submit():
+        try:
+            recorded = importing.import_grants(db.session, form.grants_file.data.read(), current_user.id)
+        except importing.GrantFileProblems as refused:
+            db.session.rollback()
+            problems = refused.problems
+            form.grants_file.errors.append(
+                f"The file was not imported: {len(problems)} line{'s' if len(problems) != 1 else ''} "
+                "cannot be read. Correct them and upload the file again")
+        else:
+            db.session.commit()
+            flash(f"{len(recorded)} grant{'s' if len(recorded) != 1 else ''} imported.", "success")
+            return redirect(url_for(".partner_grants"))
+    return render_template("grants/import.html", title="Import grants", form=form, problems=problems,
+                           columns=importing.COLUMNS, required=importing.REQUIRED), (400 if form.errors else 200)

@@ -77,7 +77,23 @@ def _new_grant_is_own(w: World):
     assert b"Hijack Ltd" not in w.sign_in(w.b_admin).get("/partner/grants").data
 
 
+def _import_is_own(w: World):
+    """A file A's officer imports makes A's grants only."""
+    import io
+
+    b_grant(w.b_partner)
+    before = _b_grants(w)
+    client = w.sign_in(w.a_officer)
+    csv_file = io.BytesIO(b"Title,Recipient,Amount,Award date\nImported,Imported Ltd,10,01/01/2026\n")
+    response = client.post("/partner/grants/import", data={"grants_file": (csv_file, "g.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert _b_grants(w) == before
+    assert b"Imported Ltd" not in w.sign_in(w.b_admin).get("/partner/grants").data
+
+
 PROBES = {
+    "grants.import_grants": _import_is_own,
     "grants.partner_grants": _own_only("/partner/grants"),
     "grants.grants_360giving": _own_only("/partner/grants.360giving.json"),
     "grants.edit_grant": _edit_is_404,

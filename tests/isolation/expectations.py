@@ -289,6 +289,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "grants.edit_grant": Expect("partner_object", data={"title": "Hijacked", "recipient_name": "Hijack", "amount": "1",
                                                          "awarded_on": "1 1 2026"}),
     "grants.grants_360giving": P,
+    "grants.import_grants": P,  # an empty post is refused (no file); the probe posts a real one
     # The official registers (shared by every network; the load page names a load, not a tenant's object)
     "registers.index": Expect("any_lead", data={"register": "companies"}),
     "registers.load": Expect("any_lead"),
