@@ -26,6 +26,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .funnel import views as funnel_views
     from .gaps import views as gaps
+    from .grants import views as grants
     from .home import views as home
     from .matching import views as matching
     from .network import views as network
@@ -106,6 +107,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(gaps.bp)
     app.register_blueprint(matching.bp)
     app.register_blueprint(support.bp)
+    app.register_blueprint(grants.bp)
     app.register_blueprint(companies_house.bp)
     app.register_blueprint(register_matches.bp)
     app.register_blueprint(registers.bp)
@@ -137,6 +139,7 @@ def _import_features() -> None:
     import portal.contract_registers.models
     import portal.contract_registers.tasks
     import portal.gaps.tasks
+    import portal.grants.models
     import portal.mail.models
     import portal.mail.tasks
     import portal.matching.models

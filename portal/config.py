@@ -143,6 +143,8 @@ def load_settings(overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "200")) * 1024 * 1024,
         # The Open Contracting ocid prefix of this portal's releases ("<prefix>-<network>-<id>").
         "OCDS_PREFIX": env.get("OCDS_PREFIX", "ocds-portal"),
+        # The publisher prefix 360Giving registers for grant identifiers (360G-<prefix>-<id>); docs/open-data.md.
+        "THREESIXTY_GIVING_PREFIX": env.get("THREESIXTY_GIVING_PREFIX", "portal"),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session does
         # The live Companies House lookup (portal/registers/lookup.py) is off without a key.
         "COMPANIES_HOUSE_API_KEY": env.get("COMPANIES_HOUSE_API_KEY", ""),

@@ -79,6 +79,8 @@ class PublicOpportunity:
     cancelled_on: date | None = None
     find_a_tender_notice: str | None = None
     contracts_finder_notice: str | None = None
+    status: str = "published"
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -300,6 +302,6 @@ def _public(o: Opportunity, partners, networks, with_details: bool = True) -> Pu
 
 
 _PIPELINE = (
-    "stage", "expected_market_engagement_on", "market_engagement_on", "expected_tender_on", "tender_on",
+    "status", "created_at", "stage", "expected_market_engagement_on", "market_engagement_on", "expected_tender_on", "tender_on",
     "expected_award_on", "awarded_on", "cancelled_on", "find_a_tender_notice", "contracts_finder_notice",
 )

@@ -23,6 +23,13 @@ def opportunities(base, other_sme):
 
 
 @builder
+def grants(base, other_sme):
+    from tests.cross_tenant.grants import matrix_targets
+
+    return matrix_targets(base, other_sme)
+
+
+@builder
 def register_matches(base, other_sme):
     from tests.cross_tenant.register_matches import matrix_targets
 

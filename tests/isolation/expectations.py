@@ -282,6 +282,14 @@ EXPECTATIONS: dict[str, Expect] = {
     "support.new_business_ask": Expect("business", data={"partner_id": "{organisation_id}", "kind": "mentoring", "title": "Hijack"}),
     "support.asks_near_you": Expect("business"),
     "support.network_figures": L,
+    # Grants a partner made (portal/grants/)
+    "grants.partner_grants": P,
+    "grants.new_grant": Expect("partner", data={"title": "A's grant", "recipient_name": "A's recipient", "amount": "10",
+                                                "awarded_on": "1 1 2026"}),
+    "grants.edit_grant": Expect("partner_object", data={"title": "Hijacked", "recipient_name": "Hijack", "amount": "1",
+                                                         "awarded_on": "1 1 2026"}),
+    "grants.grants_360giving": P,
+    "grants.import_grants": P,  # an empty post is refused (no file); the probe posts a real one
     # The official registers (shared by every network; the load page names a load, not a tenant's object)
     "registers.index": Expect("any_lead", data={"register": "companies"}),
     "registers.load": Expect("any_lead"),

@@ -1,4 +1,4 @@
-"""A network's published opportunities for machines: the Atom feed and Open Contracting release packages."""
+"""A network's published opportunities for machines: the Atom feed and Open Contracting release packages (every stage)."""
 from __future__ import annotations
 
 from flask import Response, abort, current_app
@@ -6,7 +6,7 @@ from flask import Response, abort, current_app
 from portal.extensions import db
 from portal.public_url import absolute_url
 
-from .. import feeds, ocds, queries
+from .. import feeds, ocds, ocds_packages, queries
 from . import bp
 from .public import network_or_404
 
@@ -34,24 +34,23 @@ def _package_response(package: dict, filename: str) -> Response:
 
 @bp.route("/networks/<slug>/opportunities.ocds.json")
 def ocds_package(slug: str):
-    """Every published opportunity of the network as an OCDS release package. :raise 404: for an unknown network."""
+    """Every release of every opportunity the network made public, planning to contract. :raise 404: for an unknown network."""
     network = network_or_404(slug)
-    package = ocds.release_package(
-        queries.all_published(db.session, network), prefix=current_app.config["OCDS_PREFIX"],
-        uri=absolute_url("opportunities.ocds_package", slug=slug), publisher=network.name,
+    package = ocds_packages.network_package(
+        db.session, network, prefix=current_app.config["OCDS_PREFIX"],
+        uri=absolute_url("opportunities.ocds_package", slug=slug),
     )
     return _package_response(package, f"{slug}-opportunities.ocds.json")
 
 
 @bp.route("/networks/<slug>/opportunities/<int:opportunity_id>.ocds.json")
 def ocds_opportunity(slug: str, opportunity_id: int):
-    """One published opportunity as an OCDS release package. :raise 404: unless it is published in this network."""
+    """One opportunity's releases, planning to contract. :raise 404: unless this network made it public."""
     network = network_or_404(slug)
-    found = queries.public_opportunity(db.session, network, opportunity_id)
-    if found is None:
-        abort(404)
-    package = ocds.release_package(
-        [found], prefix=current_app.config["OCDS_PREFIX"], publisher=network.name,
+    package = ocds_packages.network_package(
+        db.session, network, prefix=current_app.config["OCDS_PREFIX"], opportunity_id=opportunity_id,
         uri=absolute_url("opportunities.ocds_opportunity", slug=slug, opportunity_id=opportunity_id),
     )
+    if package is None:
+        abort(404)
     return _package_response(package, f"{slug}-opportunity-{opportunity_id}.ocds.json")
