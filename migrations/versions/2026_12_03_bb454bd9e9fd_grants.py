@@ -2,7 +2,7 @@
 
 The partner's rows: behind RLS.
 Revision ID: bb454bd9e9fd
-Revises: 3c7e2a9f41d8
+Revises: e2f0421503b3
 Create Date: 2026-12-03 20:30:00.000000
 
 """
@@ -16,7 +16,7 @@ PARTNER_TABLES = ['grants']
 
 # revision identifiers, used by Alembic.
 revision = 'bb454bd9e9fd'
-down_revision = '3c7e2a9f41d8'
+down_revision = 'e2f0421503b3'
 branch_labels = None
 depends_on = None
 
