@@ -10,7 +10,7 @@ from portal.spend.models import SpendLine
 from tenants import tenant_context
 from tenants.models import Organisation
 
-from .views import _led_network_or_404, bp
+from .blueprint import bp, led_network_or_404
 
 PER_PAGE = 50
 
@@ -29,7 +29,7 @@ def _line_row(line: SpendLine) -> dict:
 def partner_lines(network_id: int, organisation_id: int):
     """:raise 404: unless the user leads the network and the partner is in it; a 404 page
     that says so when the partner shares its totals only."""
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     partner = db.session.get(Organisation, organisation_id)
     if partner is None or partner.network_id != network.id:
         abort(404)
