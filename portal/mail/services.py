@@ -1,4 +1,4 @@
-"""Queueing email: over SMTP when MAIL_SERVER is set, else into the outbox folder, sent by a worker.
+"""Queueing email for a worker to send (over SMTP when MAIL_SERVER is set, else into the outbox folder).
 
 Queueing is here; sending is in ``sending.py`` (the worker's side), whose names are
 also importable from here.
