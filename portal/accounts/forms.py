@@ -1,18 +1,23 @@
 """Account forms, rendered with GOV.UK Frontend widgets."""
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovPasswordInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import EmailField, PasswordField, RadioField, SelectChoice, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from portal.passwords import password_problem
 from tenants.models import ROLES
 
 ROLE_CHOICES = [
-    ("viewer", "Viewer: reads dashboards and reports"),
-    ("officer", "Officer: records spend, contracts and delivery"),
-    ("admin", "Admin: also manages people and settings"),
+    SelectChoice("viewer", "Viewer: reads dashboards and reports"),
+    SelectChoice("officer", "Officer: records spend, contracts and delivery"),
+    SelectChoice("admin", "Admin: also manages people and settings"),
 ]
-assert {r for r, _ in ROLE_CHOICES} == set(ROLES)
+assert {choice.value for choice in ROLE_CHOICES} == set(ROLES)
 
 
 def _strip(value):

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
-from wtforms import DateField, SelectField, SubmitField
+from wtforms import DateField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import Optional, ValidationError
 
+from portal.choices import offered
 from portal.widgets import DateInput
 
 from .queries import AuditFilter, action_label, object_label
@@ -36,9 +37,9 @@ class AuditFilterForm(FlaskForm):
 
     def __init__(self, people, actions, object_types, **kwargs):
         super().__init__(**kwargs)
-        self.person.choices = [("", "Anyone")] + [(str(i), name) for i, name in people]
-        self.action.choices = [("", "Anything")] + [(a, action_label(a)) for a in actions]
-        self.object_type.choices = [("", "Any record")] + [(t, object_label(t)) for t in object_types]
+        self.person.choices = [SelectChoice("", "Anyone")] + [SelectChoice(str(i), name) for i, name in people]
+        self.action.choices = [SelectChoice("", "Anything")] + [SelectChoice(a, action_label(a)) for a in actions]
+        self.object_type.choices = [SelectChoice("", "Any record")] + [SelectChoice(t, object_label(t)) for t in object_types]
 
     # An unknown choice (someone no longer in the log, a hand-edited address) is a clear error.
     def validate_person(self, field):
@@ -66,5 +67,5 @@ class AuditFilterForm(FlaskForm):
 
 
 def _known(field) -> None:
-    if field.data and field.data not in {value for value, _ in field.choices}:
+    if field.data and field.data not in offered(field):
         raise ValidationError(f"Choose '{field.label.text.lower()}' from the list")

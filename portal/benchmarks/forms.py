@@ -3,7 +3,9 @@ from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import RadioField, StringField, SubmitField
+from wtforms import RadioField, SelectChoice, StringField, SubmitField
+
+from portal.choices import labelled
 
 from .definitions import DEFINITIONS
 from .records import UNITS, BenchmarkInput
@@ -17,9 +19,9 @@ class BenchmarkForm(FlaskForm):
     year = StringField("Financial year it starts in", widget=GovTextInput(),
                        description="4 digits: 2023 for the financial year 2023 to 2024")
     definition = RadioField("How is the figure defined?", widget=GovRadioInput(), validate_choice=False,
-                            choices=[(d.key, d.label) for d in DEFINITIONS.values()])
+                            choices=[SelectChoice(d.key, d.label) for d in DEFINITIONS.values()])
     unit = RadioField("Is the figure a percentage or an amount?", widget=GovRadioInput(), validate_choice=False,
-                      choices=list(UNITS.items()))
+                      choices=labelled(UNITS))
     figure = StringField("The figure", widget=GovTextInput(), description="As published, like 21.5 (a percentage) or 1250000 (pounds)")
     submit = SubmitField("Save benchmark", widget=GovSubmitInput())
 

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import login_required
 
 from portal.extensions import db
-from portal.network.views import _led_network_or_404
+from portal.network.blueprint import led_network_or_404
 from portal.social_value.views.common import lead_audit
 from portal.spend.queries import over_the_network
 
@@ -40,7 +40,7 @@ def _save(network, form: BenchmarkForm, benchmark=None):
 @bp.route("/network/<int:network_id>/benchmarks", methods=["GET", "POST"])
 @login_required
 def benchmarks(network_id: int):
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     form = BenchmarkForm()
     if form.validate_on_submit():
         benchmark = _save(network, form)
@@ -67,7 +67,7 @@ def _benchmark_or_404(network, benchmark_id: int):
 @login_required
 def edit_benchmark(network_id: int, benchmark_id: int):
     """:raise 404: unless the user leads the network and the benchmark is the network's."""
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     benchmark = _benchmark_or_404(network, benchmark_id)
     form = BenchmarkForm()
     if form.validate_on_submit():
@@ -86,7 +86,7 @@ def edit_benchmark(network_id: int, benchmark_id: int):
 @login_required
 def delete_benchmark(network_id: int, benchmark_id: int):
     """Asks first; deletes on the POST. :raise 404: as edit_benchmark."""
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     benchmark = _benchmark_or_404(network, benchmark_id)
     form = DeleteBenchmarkForm()
     if form.validate_on_submit():

@@ -7,7 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSelect,
     GovSubmitInput,
 )
-from wtforms import BooleanField, SelectField, SubmitField
+from wtforms import BooleanField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import DataRequired, Optional
 
 from .headers import FIELD_LABELS, REQUIRED_FIELDS
@@ -34,7 +34,7 @@ def mapping_form(headers: list[str], mapping: dict, data=None) -> FlaskForm:
     class MappingForm(FlaskForm):
         submit = SubmitField("Check the register", widget=GovSubmitInput())
 
-    choices = [("", "Not in this file")] + [(h, h) for h in headers]
+    choices = [SelectChoice("", "Not in this file")] + [SelectChoice(h, h) for h in headers]
     for field, label in FIELD_LABELS.items():
         validators = [Optional()]
         if field in REQUIRED_FIELDS:

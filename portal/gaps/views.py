@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
+from wtforms import SelectChoice
 
 from portal.cpv import InvalidCpvCode, label, significant
 from portal.dashboard import charts, method
 from portal.downloads import csv_response, xlsx_response
 from portal.extensions import db
-from portal.network.views import _led_network_or_404
+from portal.network.blueprint import led_network_or_404
 
 from . import analysis, services, suggest
 from .forms import ANOTHER, CategoryCodeForm
@@ -37,7 +38,7 @@ def _analysis(network):
 @bp.route("")
 @login_required
 def show(network_id: int):
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     gaps = _analysis(network)
     chart = None
     if gaps is not None and gaps.rows:
@@ -54,7 +55,7 @@ def show(network_id: int):
 @bp.route("/download.<any(csv, xlsx):fmt>")
 @login_required
 def download(network_id: int, fmt: str):
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     gaps = _analysis(network)
     if gaps is None:
         abort(404, description="There are no yearly spend totals to download yet.")
@@ -65,14 +66,14 @@ def download(network_id: int, fmt: str):
 @bp.route("/categories")
 @login_required
 def categories(network_id: int):
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     return render_template("gaps/categories.html", network=network, rows=services.category_codes(db.session, network))
 
 
 @bp.route("/categories/suggest", methods=["POST"])
 @login_required
 def suggest_codes(network_id: int):
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     changed = services.suggest_codes(db.session, network)
     db.session.commit()
     flash(f"{changed} {'category has' if changed == 1 else 'categories have'} a new suggested CPV code. "
@@ -84,16 +85,16 @@ def suggest_codes(network_id: int):
 @login_required
 def change(network_id: int):
     """:raise 404: for a category the network's totals do not name."""
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     try:
         current = services.category_code(db.session, network, request.args.get("category", ""))
     except services.NotACategory:
         abort(404)
     form = CategoryCodeForm()
-    listed = [(c.cpv_code, f"{significant(c.cpv_code)} {c.label}") for c in suggest.candidates(current.category)]
-    if current.cpv_code and current.cpv_code not in dict(listed):
-        listed.insert(0, (current.cpv_code, f"{significant(current.cpv_code)} {label(current.cpv_code)}"))
-    form.code.choices = [*listed, (ANOTHER, "Another CPV code")]
+    listed = [SelectChoice(c.cpv_code, f"{significant(c.cpv_code)} {c.label}") for c in suggest.candidates(current.category)]
+    if current.cpv_code and current.cpv_code not in {choice.value for choice in listed}:
+        listed.insert(0, SelectChoice(current.cpv_code, f"{significant(current.cpv_code)} {label(current.cpv_code)}"))
+    form.code.choices = [*listed, SelectChoice(ANOTHER, "Another CPV code")]
     if request.method == "GET":
         form.code.data, form.note.data = current.cpv_code, current.note
     if form.validate_on_submit():

@@ -1,22 +1,20 @@
-"""Sending email: over SMTP when MAIL_SERVER is set, else into the outbox folder."""
+"""Queueing email for a worker to send (over SMTP when MAIL_SERVER is set, else into the outbox folder).
+
+Queueing is here; sending is in ``sending.py`` (the worker's side), whose names are
+also importable from here.
+"""
 from __future__ import annotations
 
-import logging
-import smtplib
-from email.message import EmailMessage
-from email.utils import make_msgid
-from pathlib import Path
-
-from flask import current_app
 from sqlalchemy.orm import Session
 
-from tenants.models import utcnow
 from workers import enqueue_after_commit
 
-from .messages import render
 from .models import OutgoingEmail
+from .sending import LONGEST_LINE, build_message, deliver, send_pending, stale_unsent_ids
+from .tasks import send_email
 
-log = logging.getLogger(__name__)
+__all__ = ["LONGEST_LINE", "build_message", "deliver", "queue_email", "queue_message", "send_pending",
+           "stale_unsent_ids"]
 
 
 def queue_email(session: Session, recipient: str, subject: str, body: str) -> OutgoingEmail:
@@ -26,118 +24,8 @@ def queue_email(session: Session, recipient: str, subject: str, body: str) -> Ou
 
 def queue_message(session: Session, recipient: str, subject: str, message: str, **arguments) -> OutgoingEmail:
     """Record an email to be rendered at sending (see messages.py) and have a worker send it after the commit."""
-    from .tasks import send_email
-
     email = OutgoingEmail(recipient=recipient, subject=subject, message=message, arguments=arguments, status="queued")
     session.add(email)
     session.flush()
     enqueue_after_commit(session, send_email, email.id)
     return email
-
-
-# SMTP's limit on a line; a body with a longer one keeps quoted-printable even in the outbox.
-LONGEST_LINE = 998
-
-
-def build_message(email: OutgoingEmail, body: str, readable: bool = False) -> EmailMessage:
-    """The email as sent; ``readable``: its text as written (8bit), for the outbox folder a person opens.
-
-    Over SMTP the text goes quoted-printable, which breaks lines over 76 characters with "=" and
-    so breaks a long link for anyone reading the raw file (issue 18): the outbox file is read that way.
-    """
-    config = current_app.config
-    message = EmailMessage()
-    message["From"] = config["MAIL_SENDER"]
-    message["To"] = email.recipient
-    message["Subject"] = email.subject
-    # A stable id per email, so a receiving server can spot a repeat.
-    message["Message-ID"] = make_msgid(idstring=f"portal-{email.id}", domain="anchor-portal.localhost")
-    if readable and all(len(line.encode()) <= LONGEST_LINE for line in body.splitlines()):
-        message.set_content(body, cte="8bit")
-    else:
-        message.set_content(body)
-    return message
-
-
-def deliver(email: OutgoingEmail, body: str) -> None:
-    """Hand one email to SMTP, or write it to the outbox folder in development."""
-    config = current_app.config
-    message = build_message(email, body, readable=not config["MAIL_SERVER"])
-    if config["MAIL_SERVER"]:
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if config["MAIL_USERNAME"]:
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            smtp.send_message(message)
-        return
-    outbox = Path(config["MAIL_OUTBOX"])
-    outbox.mkdir(parents=True, exist_ok=True)
-    path = outbox / f"{email.id:08d}.eml"
-    path.write_bytes(bytes(message))
-    # The body stays out of the log: it may hold a live link, and logs are kept.
-    log.warning("Email to %s written to %s: %s", email.recipient, path, email.subject)
-
-
-def send_pending(session: Session, email_id: int) -> bool:
-    """Render and send one queued email unless it was already sent; True when it went now.
-
-    The row stays locked while it is rendered and handed to SMTP, so two runs of
-    the task for one email (a redelivery, the sweep) send it once. Marking it sent
-    clears its arguments in the same commit: the outbox keeps only who, what
-    subject, status and times. A failed attempt is counted and its error kept
-    before the error goes on to the task's retry.
-    """
-    email = session.get(OutgoingEmail, email_id, with_for_update=True)
-    if email is None or email.status != "queued":
-        session.rollback()  # end the read (and release the lock) at once
-        return False
-    try:
-        body = render(session, email.message, email.recipient, email.arguments)
-        if body is not None:
-            deliver(email, body)
-    except Exception as error:
-        session.rollback()
-        _record_failure(session, email_id, error)
-        raise
-    email.arguments = None
-    if body is None:
-        email.status = "dropped"
-        email.last_error = "Not sent: it no longer applied when its turn came."
-        session.commit()
-        return False
-    email.attempts += 1
-    email.status = "sent"
-    email.sent_at = utcnow()
-    session.commit()
-    return True
-
-
-def _record_failure(session: Session, email_id: int, error: Exception) -> None:
-    """Count a failed attempt, so the sweep gives up after ``max_attempts``."""
-    try:
-        email = session.get(OutgoingEmail, email_id, with_for_update=True)
-        if email is not None and email.status == "queued":
-            email.attempts += 1
-            email.last_error = f"{type(error).__name__}: {error}"[:500]
-        session.commit()
-    except Exception:
-        session.rollback()
-        log.exception("could not record the failed attempt for email %s", email_id)
-
-
-def stale_unsent_ids(session: Session, older_than_minutes: int = 5, max_attempts: int = 8) -> list[int]:
-    from datetime import timedelta
-
-    from sqlalchemy import select
-
-    cutoff = utcnow() - timedelta(minutes=older_than_minutes)
-    return list(
-        session.scalars(
-            select(OutgoingEmail.id).where(
-                OutgoingEmail.status == "queued",
-                OutgoingEmail.created_at < cutoff,
-                OutgoingEmail.attempts < max_attempts,
-            )
-        )
-    )

@@ -5,7 +5,7 @@ from celery import shared_task
 
 from portal.extensions import db
 
-from .services import send_pending
+from .sending import send_pending, stale_unsent_ids
 
 
 @shared_task(
@@ -24,8 +24,6 @@ def send_email(self, email_id: int) -> bool:
 @shared_task
 def send_unsent_emails() -> int:
     """Queue again any email whose task was lost (e.g. the broker was down at commit)."""
-    from .services import stale_unsent_ids
-
     ids = stale_unsent_ids(db.session)
     for email_id in ids:
         send_email.delay(email_id)

@@ -9,6 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
+from portal.choices import labelled
 from portal.registers.area import AreaProblem, parse_district_codes, parse_region_code
 
 KIND_LABELS = {
@@ -46,7 +47,7 @@ class AreaForm(FlaskForm):
         validators=[Optional(), Length(max=20)],
     )
     excluded_kinds = SelectMultipleField(
-        "Leave out of procurable spend", widget=GovCheckboxesInput(), choices=list(KIND_LABELS.items()),
+        "Leave out of procurable spend", widget=GovCheckboxesInput(), choices=labelled(KIND_LABELS),
         description="Spend the network cannot influence. Every share is of the spend that is left.",
         # No Optional(): on a blank first value it would clear the check that every value is a class.
     )

@@ -9,14 +9,14 @@ from portal.registers.area import named
 
 from . import area
 from .area_forms import AreaForm
+from .blueprint import bp, led_network_or_404
 from .supplier_views import RECOMPUTING, _action
-from .views import _led_network_or_404, bp
 
 
 @bp.route("/<int:network_id>/area", methods=["GET", "POST"])
 @login_required
 def area_settings(network_id: int):
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     form = AreaForm()
     if request.method == "GET":
         form.fill_from(network)

@@ -7,9 +7,9 @@ from flask_login import login_required
 from portal.extensions import db
 from portal.smes import claims
 
+from .blueprint import bp, led_network_or_404
 from .supplier_forms import SplitForm
 from .supplier_views import _action
-from .views import _led_network_or_404, bp
 
 DECISIONS = {"confirm": True, "reject": False}
 
@@ -17,7 +17,7 @@ DECISIONS = {"confirm": True, "reject": False}
 @bp.route("/<int:network_id>/business-claims")
 @login_required
 def business_claims(network_id: int):
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     return render_template("network/business_claims.html", network=network,
                            claims=claims.pending_claims(db.session, network))
 
@@ -26,7 +26,7 @@ def business_claims(network_id: int):
 @login_required
 def decide_claim(network_id: int, business_id: int):
     """:raise 404: for a business not of this network or with no claim waiting; 400 for a bad form."""
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     decision = request.form.get("decision", "")
     if not SplitForm().validate_on_submit() or decision not in DECISIONS:
         abort(400, description="The form had expired or did not say confirm or reject. Go back and try again.")

@@ -1,17 +1,17 @@
 """The lead's forms for setting up a network."""
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import EmailField, RadioField, StringField, SubmitField
+from wtforms import EmailField, RadioField, SelectChoice, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
 KIND_CHOICES = [
-    ("council", "Council"),
-    ("police", "Police"),
-    ("health", "Hospital trust or health partner"),
-    ("chamber", "Chamber of commerce"),
-    ("university", "University or college"),
-    ("housing", "Housing association"),
-    ("other", "Other"),
+    SelectChoice("council", "Council"),
+    SelectChoice("police", "Police"),
+    SelectChoice("health", "Hospital trust or health partner"),
+    SelectChoice("chamber", "Chamber of commerce"),
+    SelectChoice("university", "University or college"),
+    SelectChoice("housing", "Housing association"),
+    SelectChoice("other", "Other"),
 ]
 
 

@@ -15,7 +15,7 @@ from portal.accounts.views import start_session
 from portal.extensions import db
 from tenants.models import Network, NetworkLead
 
-from .views import _led_network_or_404, bp
+from .blueprint import bp, led_network_or_404
 
 
 def _lead_or_404(network: Network, lead_id: int) -> NetworkLead:
@@ -29,7 +29,7 @@ def _lead_or_404(network: Network, lead_id: int) -> NetworkLead:
 @bp.route("/<int:network_id>/lead-team")
 @login_required
 def lead_team(network_id: int):
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     return render_template("network/lead_team.html", network=network, leads=team.lead_team(db.session, network))
 
 
@@ -56,7 +56,7 @@ def _confirm(network: Network, lead: NetworkLead, check, act, page: dict, done: 
 @bp.route("/<int:network_id>/lead-team/<int:lead_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove_lead(network_id: int, lead_id: int):
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     lead = _lead_or_404(network, lead_id)
     user = lead.user
     return _confirm(
@@ -73,7 +73,7 @@ def remove_lead(network_id: int, lead_id: int):
 @bp.route("/<int:network_id>/lead-team/<int:lead_id>/disable", methods=["GET", "POST"])
 @login_required
 def disable_lead(network_id: int, lead_id: int):
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     lead = _lead_or_404(network, lead_id)
     user = lead.user
     return _confirm(
@@ -89,7 +89,7 @@ def disable_lead(network_id: int, lead_id: int):
 @bp.route("/<int:network_id>/lead-team/<int:lead_id>/enable", methods=["GET", "POST"])
 @login_required
 def enable_lead(network_id: int, lead_id: int):
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     lead = _lead_or_404(network, lead_id)
     user = lead.user
     return _confirm(

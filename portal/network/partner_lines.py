@@ -5,12 +5,13 @@ from flask import abort, render_template, request
 from flask_login import login_required
 
 from portal.extensions import db
+from portal.page_numbers import page_numbers
 from portal.spend.lines_filter import LineFilter
 from portal.spend.models import SpendLine
 from tenants import tenant_context
 from tenants.models import Organisation
 
-from .views import _led_network_or_404, bp
+from .blueprint import bp, led_network_or_404
 
 PER_PAGE = 50
 
@@ -29,7 +30,7 @@ def _line_row(line: SpendLine) -> dict:
 def partner_lines(network_id: int, organisation_id: int):
     """:raise 404: unless the user leads the network and the partner is in it; a 404 page
     that says so when the partner shares its totals only."""
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     partner = db.session.get(Organisation, organisation_id)
     if partner is None or partner.network_id != network.id:
         abort(404)
@@ -42,7 +43,8 @@ def partner_lines(network_id: int, organisation_id: int):
         page = db.paginate(query, per_page=PER_PAGE, error_out=False)
         rows = [_line_row(line) for line in page.items]
         paging = {"total": page.total, "prev_num": page.prev_num if page.has_prev else None,
-                  "next_num": page.next_num if page.has_next else None}
+                  "next_num": page.next_num if page.has_next else None, "page": page.page,
+                  "first_shown": page.first, "last_shown": page.last, "numbers": page_numbers(page.page, page.pages)}
     return render_template(
         "network/partner_lines.html", network=network, partner=partner, rows=rows, paging=paging, line_filter=line_filter,
     )

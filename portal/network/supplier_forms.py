@@ -2,32 +2,41 @@
 import re
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import RadioField, SelectMultipleField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from portal.spend.normalise import normalise_charity_number, normalise_company_number, normalise_postcode
+from portal.spend.normalise import (
+    normalise_charity_number,
+    normalise_company_number,
+    normalise_postcode,
+)
 
 KIND_CHOICES = [
-    ("automatic", "Decide from the registers and the name"),
-    ("private", "Private company"),
-    ("vcse", "Voluntary, community or social enterprise (VCSE)"),
-    ("public", "Public body"),
-    ("tax", "Tax (HMRC)"),
-    ("pension", "Pension fund"),
-    ("individual", "Individual or payee not named"),
-    ("sole_trader", "Sole trader"),
-    ("unknown", "Not known"),
+    SelectChoice("automatic", "Decide from the registers and the name"),
+    SelectChoice("private", "Private company"),
+    SelectChoice("vcse", "Voluntary, community or social enterprise (VCSE)"),
+    SelectChoice("public", "Public body"),
+    SelectChoice("tax", "Tax (HMRC)"),
+    SelectChoice("pension", "Pension fund"),
+    SelectChoice("individual", "Individual or payee not named"),
+    SelectChoice("sole_trader", "Sole trader"),
+    SelectChoice("unknown", "Not known"),
 ]
-YES_NO_UNKNOWN = [("automatic", "Decide from the company's accounts"), ("yes", "Yes"), ("no", "No"), ("unknown", "Not known")]
+YES_NO_UNKNOWN = [SelectChoice("automatic", "Decide from the company's accounts"), SelectChoice("yes", "Yes"), SelectChoice("no", "No"), SelectChoice("unknown", "Not known")]
 LOCAL_CHOICES = [
-    ("postcode", "Decide from the postcode"),
-    ("yes", "Local, whatever the postcode says"),
-    ("no", "Not local, whatever the postcode says"),
+    SelectChoice("postcode", "Decide from the postcode"),
+    SelectChoice("yes", "Local, whatever the postcode says"),
+    SelectChoice("no", "Not local, whatever the postcode says"),
 ]
 FEATURE_CHOICES = [
-    ("employee_owned", "Employee-owned (for example through an Employee Ownership Trust)"),
-    ("living_wage_accredited", "Accredited Real Living Wage employer"),
+    SelectChoice("employee_owned", "Employee-owned (for example through an Employee Ownership Trust)"),
+    SelectChoice("living_wage_accredited", "Accredited Real Living Wage employer"),
 ]
 
 _TO_BOOL = {"yes": True, "no": False, "unknown": None, "postcode": None, "automatic": "automatic"}
@@ -58,7 +67,7 @@ class SupplierForm(FlaskForm):
     def fill_from(self, supplier) -> None:
         self.is_sme.data = _FROM_BOOL[supplier.is_sme] if supplier.sme_by_lead else "automatic"
         self.kind.data = supplier.kind if supplier.kind_by_lead else "automatic"
-        self.features.data = [name for name, _ in FEATURE_CHOICES if getattr(supplier, name)]
+        self.features.data = [choice.value for choice in FEATURE_CHOICES if getattr(supplier, choice.value)]
         self.local.data = "postcode" if supplier.local_override is None else _FROM_BOOL[supplier.local_override]
 
     def changes(self) -> dict:
@@ -80,9 +89,9 @@ def decision_form(candidate, formdata=None) -> FlaskForm:
         decision = RadioField(
             "What should happen to these two?", widget=GovRadioInput(),
             choices=[
-                (f"keep-{candidate.supplier_id}", f"Same supplier: merge them, keeping the name {candidate.supplier.name}"),
-                (f"keep-{candidate.candidate_id}", f"Same supplier: merge them, keeping the name {candidate.candidate.name}"),
-                ("distinct", "Different suppliers: keep them apart"),
+                SelectChoice(f"keep-{candidate.supplier_id}", f"Same supplier: merge them, keeping the name {candidate.supplier.name}"),
+                SelectChoice(f"keep-{candidate.candidate_id}", f"Same supplier: merge them, keeping the name {candidate.candidate.name}"),
+                SelectChoice("distinct", "Different suppliers: keep them apart"),
             ],
             validators=[DataRequired(message="Choose whether to merge these suppliers or keep them apart")],
         )

@@ -9,8 +9,8 @@ from tenants.web import current_partner
 
 from . import review_queue, supplier_place
 from . import supplier_register as register
+from .blueprint import bp, led_network_or_404
 from .supplier_forms import PlaceForm, SplitForm, SupplierForm, decision_form
-from .views import _led_network_or_404, bp
 
 RECOMPUTING = "The network's totals are being worked out again; the figures will change in a few minutes."
 
@@ -34,7 +34,7 @@ def _supplier_or_404(network, supplier_id: int):
 @bp.route("/<int:network_id>/suppliers")
 @login_required
 def suppliers(network_id: int):
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     text = request.args.get("q", "").strip()[:200]
     page = db.paginate(register.search_suppliers(db.session, network, text), per_page=50, error_out=False)
     return render_template(
@@ -46,7 +46,7 @@ def suppliers(network_id: int):
 @bp.route("/<int:network_id>/suppliers/<int:supplier_id>", methods=["GET", "POST"])
 @login_required
 def supplier(network_id: int, supplier_id: int):
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     found = _supplier_or_404(network, supplier_id)
     form = SupplierForm()
     if request.method == "GET":
@@ -79,7 +79,7 @@ def _supplier_page(network, found, form=None, place_form=None):
 @login_required
 def place_supplier(network_id: int, supplier_id: int):
     """The lead's numbers and postcodes for the supplier, or a return to automatic placing."""
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     found = _supplier_or_404(network, supplier_id)
     form = PlaceForm()
     if form.automatic.data:
@@ -102,7 +102,7 @@ def place_supplier(network_id: int, supplier_id: int):
 @bp.route("/<int:network_id>/suppliers/<int:supplier_id>/spellings/<int:alias_id>/split", methods=["POST"])
 @login_required
 def split_spelling(network_id: int, supplier_id: int, alias_id: int):
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     found = _supplier_or_404(network, supplier_id)
     alias = register.alias_of(db.session, found, alias_id)
     if alias is None:
@@ -124,7 +124,7 @@ def split_spelling(network_id: int, supplier_id: int, alias_id: int):
 @login_required
 def review(network_id: int):
     """One pair at a time ("3 of 23"), most alike first; ``?pair=`` moves along the queue."""
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     return _review_page(network, request.args.get("pair", 1, type=int) or 1)
 
 
@@ -144,7 +144,7 @@ def _review_page(network, position: int, failed=None, status=200):
 
 def _pair_or_404(network_id: int, candidate_id: int):
     """The led network, its review pair and the queue position the page came from. :raise 404: otherwise."""
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     candidate = register.candidate_of(db.session, network, candidate_id)
     if candidate is None:
         abort(404)
@@ -210,7 +210,7 @@ def confirm_merge(network_id: int, candidate_id: int):
 @login_required
 def undo_merge(network_id: int, merge_id: int):
     """Put a merged supplier back as it was, with its spellings and every partner's lines under them."""
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     record = register.merge_of(db.session, network, merge_id)
     if record is None:
         abort(404)

@@ -1,34 +1,25 @@
 """The network lead's pages: the partners side by side, and adding a partner.
 
-The lead's other pages add their routes to ``bp`` from their own modules,
-imported at the bottom of this one.
+The lead's other pages add their routes to ``bp`` (``blueprint.py``) from their
+own modules, imported here so that registering ``bp`` registers them all.
 """
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from portal.dashboard import charts
 from portal.extensions import db
-from tenants.models import Network
-from tenants.web import is_lead_of, networks_led_by
+from tenants.web import networks_led_by
 
-from . import services
+# The lead's other pages: their routes are on ``bp`` once imported.
+from . import area_views, claim_views, lead_team_views, partner_lines, services, supplier_views  # noqa: F401
+from .blueprint import bp, led_network_or_404
 from .chart import local_share_chart
 from .comparison import compare_partners, financial_years, year_label
 from .forms import PartnerForm
-
-bp = Blueprint("network", __name__, url_prefix="/network")
-
-
-def _led_network_or_404(network_id: int) -> Network:
-    """:raise 404: unless the user leads this network (never say it exists)."""
-    network = db.session.get(Network, network_id)
-    if network is None or not is_lead_of(current_user, network.id):
-        abort(404)
-    return network
 
 
 @bp.route("/")
@@ -45,7 +36,7 @@ def index():
 @bp.route("/<int:network_id>")
 @login_required
 def show(network_id: int):
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     years = financial_years(db.session, network)
     year = _chosen_year(years)
     comparison = compare_partners(db.session, network, year) if year else None
@@ -71,7 +62,7 @@ def _chosen_year(years: list[date]) -> date | None:
 @bp.route("/<int:network_id>/partners/new", methods=["GET", "POST"])
 @login_required
 def add_partner(network_id: int):
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     form = PartnerForm()
     if form.validate_on_submit():
         try:
@@ -86,8 +77,3 @@ def add_partner(network_id: int):
             flash(f"{form.name.data} added. We have emailed {form.admin_email.data} a link to set up their account.", "success")
             return redirect(url_for("network.show", network_id=network.id))
     return render_template("network/add_partner.html", form=form, network=network)
-
-
-# Routes of the lead's other pages, on the same blueprint.
-from . import area_views, lead_team_views, partner_lines, supplier_views  # noqa: E402,F401
-from . import claim_views  # noqa: E402,F401

@@ -18,6 +18,7 @@ from wtforms import (
     Form,
     FormField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -26,6 +27,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from portal import cpv
+from portal.choices import labelled, offered
 from portal.social_value.forms.fields import date_field, pounds_to_pence
 from portal.spend.normalise import postcode_district
 
@@ -75,7 +77,7 @@ class LotForm(Form):
     description = TextAreaField("What this lot covers", widget=GovTextArea(), validators=[Optional(), Length(max=5000)])
     value_band = SelectField(
         "Value band of this lot", widget=GovSelect(),
-        choices=[("", "As the whole opportunity")] + list(VALUE_BAND_LABELS.items()), validate_choice=False,
+        choices=[SelectChoice("", "As the whole opportunity")] + labelled(VALUE_BAND_LABELS), validate_choice=False,
     )
     remove = BooleanField("Remove this lot", widget=GovCheckboxInput())
 
@@ -100,8 +102,8 @@ class OpportunityForm(FlaskForm):
     # Asked only when the opportunity is added; later moves are the pipeline's (pipeline.py).
     stage = RadioField(
         "Where is this purchase now?", widget=GovRadioInput(), default="tender", validators=[Optional()],
-        choices=[("planned", "Planned: we expect to buy this"), ("market_engagement", "Market engagement: talking to suppliers"),
-                 ("tender", "Out to tender, or about to be")],
+        choices=[SelectChoice("planned", "Planned: we expect to buy this"), SelectChoice("market_engagement", "Market engagement: talking to suppliers"),
+                 SelectChoice("tender", "Out to tender, or about to be")],
     )
     title = StringField(
         "Title", widget=GovTextInput(), validators=[DataRequired(message="Enter the opportunity's title"), Length(max=300)]
@@ -116,7 +118,7 @@ class OpportunityForm(FlaskForm):
         validators=[DataRequired(message="Enter at least one CPV code, like 45210000")],
     )
     value_band = RadioField(
-        "Value band", widget=GovRadioInput(), choices=list(VALUE_BAND_LABELS.items()),
+        "Value band", widget=GovRadioInput(), choices=labelled(VALUE_BAND_LABELS),
         validators=[DataRequired(message="Choose the value band")],
     )
     estimated_value = StringField(
@@ -218,7 +220,7 @@ NO_OPPORTUNITY = ""
 
 class AskForm(FlaskForm):
     kind = RadioField(
-        "What kind of help is needed", widget=GovRadioInput(), choices=list(ASK_KIND_LABELS.items()),
+        "What kind of help is needed", widget=GovRadioInput(), choices=labelled(ASK_KIND_LABELS),
         validators=[DataRequired(message="Choose what kind of help is needed")],
     )
     title = StringField(
@@ -238,15 +240,15 @@ class AskForm(FlaskForm):
     submit = SubmitField("Save ask", widget=GovSubmitInput())
 
     def set_opportunity_choices(self, opportunities) -> None:
-        self.opportunity_id.choices = [(NO_OPPORTUNITY, "Not on an opportunity")] + [
-            (str(o.id), o.title) for o in opportunities
+        self.opportunity_id.choices = [SelectChoice(NO_OPPORTUNITY, "Not on an opportunity")] + [
+            SelectChoice(str(o.id), o.title) for o in opportunities
         ]
 
     def validate_postcode_district(self, field):
         self.district = district(field.data.strip()) if (field.data or "").strip() else None
 
     def validate_opportunity_id(self, field):
-        if field.data and field.data not in {value for value, _ in field.choices}:
+        if field.data and field.data not in offered(field):
             raise ValidationError("Choose one of your own opportunities, or none")
 
     def details(self) -> AskDetails:
@@ -260,7 +262,7 @@ class AskForm(FlaskForm):
 class AskStatusForm(FlaskForm):
     status = RadioField(
         "Is this ask still open?", widget=GovRadioInput(),
-        choices=[("open", "Open: still looking for help"), ("met", "Met: a supplier is helping"), ("closed", "Closed: no longer needed")],
+        choices=[SelectChoice("open", "Open: still looking for help"), SelectChoice("met", "Met: a supplier is helping"), SelectChoice("closed", "Closed: no longer needed")],
         validators=[DataRequired(message="Choose open, met or closed")],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())

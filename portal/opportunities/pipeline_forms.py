@@ -11,6 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, ValidationError
 
+from portal.choices import offered
 from portal.query_args import whole_number
 from portal.social_value.forms.fields import date_field, pounds_to_pence
 
@@ -72,7 +73,7 @@ class BidForm(FlaskForm):
     submit = SubmitField("Record this bid", widget=GovSubmitInput())
 
     def validate_bidder(self, field):
-        if field.data not in {value for value, _ in field.choices}:
+        if field.data not in offered(field):
             raise ValidationError("Choose the bidder from the list")
         self.chosen = bidder_from(field.data)
 

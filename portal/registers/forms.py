@@ -4,14 +4,14 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSubmitInput
-from wtforms import RadioField, SubmitField
+from wtforms import RadioField, SelectChoice, SubmitField
 from wtforms.validators import DataRequired
 
 REGISTER_CHOICES = [
-    ("companies", "Companies House Free Company Data Product (BasicCompanyDataAsOneFile zip or CSV)"),
-    ("charities", "Charity Commission register extract (publicextract.charity zip or text file)"),
-    ("postcodes", "ONS postcode directory: NSPL or ONSPD (zip or CSV)"),
-    ("mutuals", "FCA Mutuals Public Register export (CSV)"),
+    SelectChoice("companies", "Companies House Free Company Data Product (BasicCompanyDataAsOneFile zip or CSV)"),
+    SelectChoice("charities", "Charity Commission register extract (publicextract.charity zip or text file)"),
+    SelectChoice("postcodes", "ONS postcode directory: NSPL or ONSPD (zip or CSV)"),
+    SelectChoice("mutuals", "FCA Mutuals Public Register export (CSV)"),
 ]
 
 

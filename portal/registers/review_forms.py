@@ -1,7 +1,7 @@
 """The lead's choice among a supplier's register candidates: GOV.UK radios, no JavaScript."""
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
-from wtforms import HiddenField, RadioField, SubmitField
+from wtforms import HiddenField, RadioField, SelectChoice, SubmitField
 from wtforms.validators import DataRequired
 
 NONE_OF_THESE = "none"
@@ -16,8 +16,8 @@ def choice_form(supplier_id: int, candidates, formdata=None) -> FlaskForm:
         choice = RadioField(
             "Which of these is the supplier?", widget=GovRadioInput(),
             choices=[
-                *((str(c.id), f"{c.name}, {REGISTER_NAMES[c.register]} {c.number}") for c in candidates),
-                (NONE_OF_THESE, "None of these"),
+                *(SelectChoice(str(c.id), f"{c.name}, {REGISTER_NAMES[c.register]} {c.number}") for c in candidates),
+                SelectChoice(NONE_OF_THESE, "None of these"),
             ],
             validators=[DataRequired(message="Choose the register entry that is this supplier, or none of these")],
         )

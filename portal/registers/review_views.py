@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from portal.extensions import db
 from portal.network import supplier_register
-from portal.network.views import _led_network_or_404
+from portal.network.blueprint import led_network_or_404
 from tenants.web import current_partner
 
 from . import review
@@ -38,7 +38,7 @@ def _page(network, supplier, form=None, status=200):
 @login_required
 def review_matches(network_id: int):
     """:raise 404: unless the user leads this network."""
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     if request.method == "GET":
         return _page(network, review.next_supplier(db.session, network))
     supplier_id = request.form.get("supplier_id", type=int) or 0

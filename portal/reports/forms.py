@@ -1,7 +1,7 @@
 """The officer's choices for the annual report: its case studies, and what the partner's published spend files cover."""
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSubmitInput
-from wtforms import RadioField, SelectMultipleField, SubmitField
+from wtforms import RadioField, SelectChoice, SelectMultipleField, SubmitField
 from wtforms.validators import DataRequired
 
 from .case_studies import THRESHOLDS
@@ -19,12 +19,12 @@ class CaseStudiesForm(FlaskForm):
 class PublishingForm(FlaskForm):
     threshold = RadioField(
         "What do your published spend files cover?", widget=GovRadioInput(),
-        choices=[(str(p), f"Payments {label}") for p, label in THRESHOLDS.items()] + [(NOT_RECORDED, "Not recorded")],
+        choices=[SelectChoice(str(p), f"Payments {label}") for p, label in THRESHOLDS.items()] + [SelectChoice(NOT_RECORDED, "Not recorded")],
         validators=[DataRequired(message="Choose what your published spend files cover")],
     )
     public_social_value = RadioField(
         "Show your social value in the network's public summary?", widget=GovRadioInput(),
-        choices=[("yes", "Yes: add our figures to the combined ones (never shown on their own)"), ("no", "No")],
+        choices=[SelectChoice("yes", "Yes: add our figures to the combined ones (never shown on their own)"), SelectChoice("no", "No")],
         validators=[DataRequired(message="Choose whether to show your social value in the public summary")],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())

@@ -5,6 +5,7 @@ import base64
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from portal.accounts.services import record
 from portal.dashboard.figures import year_label
@@ -128,8 +129,8 @@ def choose_case_studies():
     start, end = sv_totals.year_range(network, year)
     found = case_studies.narratives(db.session, start, end)
     form = CaseStudiesForm()
-    form.reports.choices = [(n.delivery_report_id, (f"{n.contract_reference} {n.contract_title}, period ended "
-                                                   f"{govuk_date(n.period_end)}: {n.narrative}")) for n in found]
+    form.reports.choices = [SelectChoice(n.delivery_report_id, (f"{n.contract_reference} {n.contract_title}, period ended "
+                                                               f"{govuk_date(n.period_end)}: {n.narrative}")) for n in found]
     if request.method == "GET":
         form.reports.data = [n.delivery_report_id for n in found if n.chosen]
     elif form.validate_on_submit():

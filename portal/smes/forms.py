@@ -24,6 +24,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 
 from portal.accounts.forms import NewPasswordMixin, _email_field, _strip
+from portal.choices import labelled
 from portal.cpv import InvalidCpvCode, parse_code
 from portal.spend.normalise import (
     normalise_charity_number,
@@ -62,10 +63,6 @@ def cpv_codes_in(text: str) -> list[str]:
     return codes
 
 
-def _choices(labels: dict) -> list[tuple[str, str]]:
-    return list(labels.items())
-
-
 class PostcodeMixin:
     postcode = StringField(
         "Postcode", widget=GovTextInput(), filters=[_strip],
@@ -86,7 +83,7 @@ class RegistrationForm(PostcodeMixin, NewPasswordMixin, FlaskForm):
         validators=[DataRequired(message="Enter the name of your business or organisation"), Length(max=200)],
     )
     organisation_type = RadioField(
-        "What kind of organisation is it?", widget=GovRadioInput(), choices=_choices(ORGANISATION_TYPE_LABELS),
+        "What kind of organisation is it?", widget=GovRadioInput(), choices=labelled(ORGANISATION_TYPE_LABELS),
         validators=[DataRequired(message="Choose what kind of organisation it is")],
     )
     name = StringField(
@@ -95,7 +92,7 @@ class RegistrationForm(PostcodeMixin, NewPasswordMixin, FlaskForm):
     )
     email = _email_field("Your email address")
     size_band = RadioField(
-        "How many people work for it?", widget=GovRadioInput(), choices=_choices(SIZE_BAND_LABELS),
+        "How many people work for it?", widget=GovRadioInput(), choices=labelled(SIZE_BAND_LABELS),
         validators=[DataRequired(message="Choose how many people work for it")],
     )
     submit = SubmitField("Register", widget=GovSubmitInput())
@@ -121,7 +118,7 @@ class ProfileForm(PostcodeMixin, FlaskForm):
         validators=[DataRequired(message="Enter the name of your business or organisation"), Length(max=200)],
     )
     organisation_type = RadioField(
-        "What kind of organisation is it?", widget=GovRadioInput(), choices=_choices(ORGANISATION_TYPE_LABELS),
+        "What kind of organisation is it?", widget=GovRadioInput(), choices=labelled(ORGANISATION_TYPE_LABELS),
         validators=[DataRequired(message="Choose what kind of organisation it is")],
     )
     company_number = StringField(
@@ -131,7 +128,7 @@ class ProfileForm(PostcodeMixin, FlaskForm):
         "Charity number (optional)", widget=GovTextInput(), filters=[_strip], description=CHARITY_NUMBER_HINT,
     )
     size_band = RadioField(
-        "How many people work for it?", widget=GovRadioInput(), choices=_choices(SIZE_BAND_LABELS),
+        "How many people work for it?", widget=GovRadioInput(), choices=labelled(SIZE_BAND_LABELS),
         validators=[DataRequired(message="Choose how many people work for it")],
     )
     cpv_codes = TextAreaField(
@@ -140,7 +137,7 @@ class ProfileForm(PostcodeMixin, FlaskForm):
         "like 45210000, 90911200. You can also find codes by searching their names.",
     )
     ownership = SelectMultipleField(
-        "Ownership", widget=GovCheckboxesInput(), choices=_choices(OWNERSHIP_LABELS), validators=[Optional()],
+        "Ownership", widget=GovCheckboxesInput(), choices=labelled(OWNERSHIP_LABELS), validators=[Optional()],
         description="Tick all that apply.",
     )
     living_wage_accredited = BooleanField("We are accredited as a Real Living Wage employer", widget=GovCheckboxInput())
@@ -154,7 +151,7 @@ class ProfileForm(PostcodeMixin, FlaskForm):
         description="In your own words: the work you do and for whom. Partners' opportunities are matched to it.",
     )
     social_value_offers = SelectMultipleField(
-        "Social value you could offer", widget=GovCheckboxesInput(), choices=_choices(OFFER_LABELS),
+        "Social value you could offer", widget=GovCheckboxesInput(), choices=labelled(OFFER_LABELS),
         validators=[Optional()],
     )
     social_value_detail = TextAreaField(

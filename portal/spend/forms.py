@@ -9,7 +9,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.widgets import DateInput
@@ -53,7 +61,7 @@ def mapping_form(headers: list[str], mapping: dict, data=None) -> FlaskForm:
     class MappingForm(FlaskForm):
         submit = SubmitField("Import the file", widget=GovSubmitInput())
 
-    choices = [("", "Not in this file")] + [(h, h) for h in headers]
+    choices = [SelectChoice("", "Not in this file")] + [SelectChoice(h, h) for h in headers]
     for field, label in FIELD_LABELS.items():
         validators = [Optional()]
         if field in REQUIRED_FIELDS:
@@ -117,8 +125,8 @@ class HeldMonthsChoiceForm(FlaskForm):
     choice = RadioField(
         "What should we do with the months you already hold?", widget=GovRadioInput(),
         choices=[
-            ("replace", "Replace those months with this file"),
-            ("add", "Add only the new lines"),
+            SelectChoice("replace", "Replace those months with this file"),
+            SelectChoice("add", "Add only the new lines"),
         ],
         validators=[DataRequired(message="Choose whether to replace those months or add only the new lines")],
     )

@@ -6,15 +6,18 @@ before, in the order the ``(organisation_id, payment_date, id)`` index already h
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import Length, Optional, ValidationError
+
+from portal.page_numbers import page_numbers
 
 from .models import SpendLine
 from .normalise import parse_amount
@@ -49,10 +52,10 @@ class LinesSearchForm(FlaskForm):
 
     def __init__(self, months: list[date], expense_types: list[str], **kwargs):
         super().__init__(**kwargs)
-        month_choices = [(m.isoformat(), f"{m:%B %Y}") for m in months]
-        self.start.choices = [("", "Any month")] + month_choices
-        self.end.choices = [("", "Any month")] + month_choices
-        self.expense_type.choices = [("", "Any expense type")] + [(e, e) for e in expense_types]
+        month_choices = [SelectChoice(m.isoformat(), f"{m:%B %Y}") for m in months]
+        self.start.choices = [SelectChoice("", "Any month")] + month_choices
+        self.end.choices = [SelectChoice("", "Any month")] + month_choices
+        self.expense_type.choices = [SelectChoice("", "Any expense type")] + [SelectChoice(e, e) for e in expense_types]
 
     def validate_end(self, field) -> None:
         if self.start.data and field.data and field.data < self.start.data:
@@ -123,31 +126,93 @@ def cursor_of(line) -> str:
 
 @dataclass
 class LinesPage:
+    """One keyset page, and where it sits among the query's lines (what GOV.UK pagination shows).
+
+    ``first_shown`` counts from the newest line (1); a page is numbered when it starts where
+    a page of ``PER_PAGE`` would (it does, unless lines came or went between two clicks).
+    """
+
     lines: list
     total: int
     next_cursor: str | None
     previous_cursor: str | None
+    first_shown: int = 0  # the position of the page's first line, from 1; 0 for no lines
+    per_page: int = PER_PAGE
+
+    @property
+    def last_shown(self) -> int:
+        return self.first_shown + len(self.lines) - 1 if self.lines else 0
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def page(self) -> int | None:
+        """This page's number, or None when it starts between two numbered pages."""
+        if not self.lines or (self.first_shown - 1) % self.per_page:
+            return None
+        return (self.first_shown - 1) // self.per_page + 1
+
+    @property
+    def has_prev(self) -> bool:
+        return self.previous_cursor is not None
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+    def numbers(self) -> list[int | None]:
+        """The page numbers a keyset can reach from here: the first, the last, this one and its
+        neighbours (the pages before and after it); None is a gap. None at all for an unnumbered page."""
+        return [] if self.page is None else page_numbers(self.page, self.pages)
 
 
-def lines_page(session: Session, query: Select, after: str | None = None, before: str | None = None) -> LinesPage:
-    """One page of the query's lines, newest first, starting after (or ending before) a line."""
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+def _newer_than(columns, day: date, line_id: int):
+    return or_(columns.payment_date > day, and_(columns.payment_date == day, columns.id > line_id))
+
+
+def _counts(session: Session, query: Select, cursor: tuple[date, int] | None, *, inclusive: bool) -> tuple[int, int]:
+    """How many lines the query has, and how many of them come before the cursor, newest first:
+    one pass over the lines the count reads anyway, so a deep page costs what the first does."""
+    lines = query.order_by(None).subquery()
+    if cursor is None:
+        return session.scalar(select(func.count()).select_from(lines)) or 0, 0
+    day, line_id = cursor
+    before = _newer_than(lines.c, day, line_id)
+    if inclusive:
+        before = or_(before, and_(lines.c.payment_date == day, lines.c.id == line_id))
+    total, ahead = session.execute(
+        select(func.count(), func.coalesce(func.sum(case((before, 1), else_=0)), 0)).select_from(lines)
+    ).one()
+    return int(total), int(ahead)
+
+
+def lines_page(session: Session, query: Select, after: str | None = None, before: str | None = None,
+               last: bool = False) -> LinesPage:
+    """One page of the query's lines, newest first: the first, the one after (or before) a line, or the last."""
     newest_first = (SpendLine.payment_date.desc(), SpendLine.id.desc())
+    oldest_first = (SpendLine.payment_date.asc(), SpendLine.id.asc())
     if (start := parse_cursor(before)) is not None:
-        day, line_id = start
-        older = or_(SpendLine.payment_date > day, and_(SpendLine.payment_date == day, SpendLine.id > line_id))
-        lines = list(session.scalars(
-            query.where(older).order_by(SpendLine.payment_date.asc(), SpendLine.id.asc()).limit(PER_PAGE + 1)
-        ))
+        total, newer = _counts(session, query, start, inclusive=False)
+        lines = list(session.scalars(query.where(_newer_than(SpendLine, *start)).order_by(*oldest_first).limit(PER_PAGE + 1)))
         more_before = len(lines) > PER_PAGE
         lines = list(reversed(lines[:PER_PAGE]))
         return LinesPage(lines, total, cursor_of(lines[-1]) if lines else None,
-                         cursor_of(lines[0]) if lines and more_before else None)
-    if (start := parse_cursor(after)) is not None:
+                         cursor_of(lines[0]) if lines and more_before else None, newer - len(lines) + 1 if lines else 0)
+    if last:
+        total, _ = _counts(session, query, None, inclusive=False)
+        on_last = total - (math.ceil(total / PER_PAGE) - 1) * PER_PAGE if total else 0
+        lines = list(reversed(list(session.scalars(query.order_by(*oldest_first).limit(on_last))))) if on_last else []
+        return LinesPage(lines, total, None, cursor_of(lines[0]) if lines and total > len(lines) else None,
+                         total - len(lines) + 1 if lines else 0)
+    start = parse_cursor(after)
+    total, ahead = _counts(session, query, start, inclusive=True)
+    if start is not None:
         day, line_id = start
         query = query.where(or_(SpendLine.payment_date < day, and_(SpendLine.payment_date == day, SpendLine.id < line_id)))
     lines = list(session.scalars(query.order_by(*newest_first).limit(PER_PAGE + 1)))
     more = len(lines) > PER_PAGE
     lines = lines[:PER_PAGE]
     return LinesPage(lines, total, cursor_of(lines[-1]) if lines and more else None,
-                     cursor_of(lines[0]) if lines and start is not None else None)
+                     cursor_of(lines[0]) if lines and start is not None else None, ahead + 1 if lines else 0)

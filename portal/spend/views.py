@@ -241,7 +241,8 @@ def new_line():
 @partner_required("viewer")
 def lines():
     """The partner's lines, newest first: searchable by supplier, months, amounts and expense type,
-    50 a page by keyset (``?after=`` / ``?before=`` a line), never OFFSET."""
+    50 a page by keyset (``?after=`` / ``?before=`` a line, ``?page=last``), never OFFSET; numbered
+    where the page starts where a numbered page would."""
     session = db.session
     searching = bool(request.args.keys() - PAGING_ARGS)
     form = LinesSearchForm(lines_search.months_held(session), lines_search.expense_types(session),
@@ -250,7 +251,24 @@ def lines():
     line_filter = LineFilter.from_args(request.args if valid else MultiDict(), current_partner().organisation.network.excluded_kinds)
     search = lines_search.LineSearch.from_form(form) if valid else lines_search.LineSearch()
     query = search.apply(line_filter.apply(select(SpendLine)))
-    page = lines_search.lines_page(session, query, request.args.get("after"), request.args.get("before"))
+    page = lines_search.lines_page(session, query, request.args.get("after"), request.args.get("before"),
+                                   last=request.args.get("page") == "last")
     kept_args = {k: v for k, v in request.args.items() if k not in PAGING_ARGS and v != ""} if valid else {}
     return render_template("spend/lines.html", page=page, line_filter=line_filter, form=form, search=search,
-                           kept_args=kept_args), (200 if valid else 400)
+                           kept_args=kept_args, page_url=_lines_page_url(page, kept_args)), (200 if valid else 400)
+
+
+def _lines_page_url(page: lines_search.LinesPage, kept_args: dict):
+    """The address of page ``number`` with the same search, for the numbers a keyset reaches:
+    the first, the last (``?page=last``), this one, and the pages either side of it (by cursor)."""
+    def page_url(number: int) -> str:
+        if number == page.page:
+            return request.full_path
+        if number <= 1:
+            return url_for("spend.lines", **kept_args)
+        if number >= page.pages:
+            return url_for("spend.lines", page="last", **kept_args)
+        if number < page.page:
+            return url_for("spend.lines", before=page.previous_cursor, **kept_args)
+        return url_for("spend.lines", after=page.next_cursor, **kept_args)
+    return page_url

@@ -12,7 +12,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -23,6 +31,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from portal.choices import labelled, offered
 from portal.opportunities.forms import district
 from portal.opportunities.labels import ASK_KIND_LABELS
 from portal.social_value.forms.fields import date_field
@@ -38,7 +47,7 @@ _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 class SupportForm(FlaskForm):
     business_id = SelectField("Business", widget=GovSelect(), choices=[], validate_choice=False,
                               validators=[DataRequired(message="Choose the business you supported")])
-    kind = RadioField("Kind of support", widget=GovRadioInput(), choices=list(SUPPORT_KIND_LABELS.items()),
+    kind = RadioField("Kind of support", widget=GovRadioInput(), choices=labelled(SUPPORT_KIND_LABELS),
                       validators=[DataRequired(message="Choose the kind of support")])
     given_on = date_field("Date given")
     hours = StringField("Hours", widget=GovTextInput(), description="Like 1.5",
@@ -50,10 +59,10 @@ class SupportForm(FlaskForm):
     submit = SubmitField("Save support", widget=GovSubmitInput())
 
     def set_business_choices(self, businesses) -> None:
-        self.business_id.choices = [("", "Choose a business")] + [(str(b.id), b.name) for b in businesses]
+        self.business_id.choices = [SelectChoice("", "Choose a business")] + [SelectChoice(str(b.id), b.name) for b in businesses]
 
     def validate_business_id(self, field):
-        if field.data not in {value for value, _ in field.choices if value}:
+        if field.data not in (offered(field) - {""}):
             raise ValidationError("Choose a business registered in your network")
 
     def validate_hours(self, field):
@@ -64,7 +73,7 @@ class SupportForm(FlaskForm):
 
 
 class EventForm(FlaskForm):
-    kind = RadioField("Kind of event", widget=GovRadioInput(), choices=list(EVENT_KIND_LABELS.items()),
+    kind = RadioField("Kind of event", widget=GovRadioInput(), choices=labelled(EVENT_KIND_LABELS),
                       validators=[DataRequired(message="Choose the kind of event")])
     title = StringField("Title", widget=GovTextInput(), description="Like “Meet the buyer: Rotherham Council highways”",
                         validators=[DataRequired(message="Enter the event's title"), Length(max=300)])
@@ -108,7 +117,7 @@ class BusinessAskForm(FlaskForm):
     partner_id = SelectField("Send it to", widget=GovSelect(), choices=[], validate_choice=False,
                              description="The partner that reads it first and publishes it",
                              validators=[DataRequired(message="Choose the partner to send it to")])
-    kind = RadioField("What kind of help you need", widget=GovRadioInput(), choices=list(ASK_KIND_LABELS.items()),
+    kind = RadioField("What kind of help you need", widget=GovRadioInput(), choices=labelled(ASK_KIND_LABELS),
                       validators=[DataRequired(message="Choose what kind of help you need")])
     title = StringField("What you need", widget=GovTextInput(), description="Like “Mentoring for our treasurer”",
                         validators=[DataRequired(message="Say what you need"), Length(max=300)])
@@ -118,10 +127,10 @@ class BusinessAskForm(FlaskForm):
     submit = SubmitField("Send ask", widget=GovSubmitInput())
 
     def set_partner_choices(self, partners) -> None:
-        self.partner_id.choices = [("", "Choose a partner")] + [(str(p.id), p.name) for p in partners]
+        self.partner_id.choices = [SelectChoice("", "Choose a partner")] + [SelectChoice(str(p.id), p.name) for p in partners]
 
     def validate_partner_id(self, field):
-        if field.data not in {value for value, _ in field.choices if value}:
+        if field.data not in (offered(field) - {""}):
             raise ValidationError("Choose a partner of your network")
 
     def validate_postcode_district(self, field):
@@ -130,7 +139,7 @@ class BusinessAskForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     decision = RadioField("Your decision", widget=GovRadioInput(),
-                          choices=[("publish", "Publish it as one of our asks"), ("decline", "Decline it")],
+                          choices=[SelectChoice("publish", "Publish it as one of our asks"), SelectChoice("decline", "Decline it")],
                           validators=[DataRequired(message="Choose to publish or decline")])
     note = TextAreaField("Why you decline (for the VCSE)", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
     submit = SubmitField("Save decision", widget=GovSubmitInput())
@@ -151,13 +160,13 @@ class AcceptOfferForm(FlaskForm):
     submit = SubmitField("Accept the offer", widget=GovSubmitInput())
 
     def set_choices(self, contracts, measures) -> None:
-        self.contract_id.choices = [("", "Choose a contract")] + [(str(c.id), f"{c.title} ({c.reference})") for c in contracts]
-        self.measure_id.choices = [("", "Choose a measure")] + [(str(m.id), f"{m.code}: {m.description} ({m.unit})") for m in measures]
+        self.contract_id.choices = [SelectChoice("", "Choose a contract")] + [SelectChoice(str(c.id), f"{c.title} ({c.reference})") for c in contracts]
+        self.measure_id.choices = [SelectChoice("", "Choose a measure")] + [SelectChoice(str(m.id), f"{m.code}: {m.description} ({m.unit})") for m in measures]
 
     def validate_contract_id(self, field):
-        if field.data not in {value for value, _ in field.choices if value}:
+        if field.data not in (offered(field) - {""}):
             raise ValidationError("Choose one of your contracts with this supplier")
 
     def validate_measure_id(self, field):
-        if field.data not in {value for value, _ in field.choices if value}:
+        if field.data not in (offered(field) - {""}):
             raise ValidationError("Choose a measure your network uses")

@@ -1,11 +1,14 @@
 """Does a partner's admin, and only its admin, decide whether the lead can open its spend lines?"""
 from __future__ import annotations
 
+import lxml.html
 from sqlalchemy import select
 
 from portal.extensions import db
 from tenants import tenant_context
 from tenants.models import AuditEvent, Organisation
+
+from .conftest import IT, _rows, import_rows
 
 
 def _shares(partner) -> bool:
@@ -104,3 +107,18 @@ def test_a_partner_outside_the_network_is_not_found(anchors, make_partner, make_
     stranger = make_partner("Elsewhere Council", make_network("Elsewhere"))
     response = sign_in(anchors.lead).get(_lines_url(anchors, stranger))
     assert response.status_code == 404 and "Elsewhere Council" not in response.get_data(as_text=True)
+
+
+def test_the_lead_sees_where_a_page_of_a_partners_lines_sits_and_numbered_pages(anchors, sign_in):
+    sign_in(anchors.police_admin).post("/partner/sharing", data={"sharing": "lines"})
+    more = [(f"{1 + n % 28:02d}/{1 + n % 12:02d}/2022", IT, f"{100 + n}.00", "IT") for n in range(116)]
+    import_rows(anchors.police, _rows("Q", more))  # 4 + 116 = 120 lines: three pages of 50 (2022: no month held)
+    lead = sign_in(anchors.lead)
+    first = lxml.html.fromstring(lead.get(_lines_url(anchors, anchors.police)).get_data(as_text=True))
+    assert " ".join(first.xpath("//p[@data-testid='showing']")[0].text_content().split()) == "Showing 1–50 of 120 lines"
+    items = first.xpath("//li[contains(@class, 'govuk-pagination__item')]")
+    assert [i.text_content().strip() for i in items] == ["1", "2", "3"]
+    assert "govuk-pagination__item--current" in items[0].get("class")
+    last = lxml.html.fromstring(lead.get(items[2].xpath("./a/@href")[0]).get_data(as_text=True))
+    assert " ".join(last.xpath("//p[@data-testid='showing']")[0].text_content().split()) == "Showing 101–120 of 120 lines"
+    assert len(last.xpath("//table[@data-testid='lines']/tbody/tr")) == 20

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import lxml.html
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import event, insert
 
 from portal.extensions import db
 from portal.spend.models import SpendLine
@@ -124,3 +124,101 @@ def test_a_forged_cursor_is_the_first_page(many_lines, client, sign_in):
     sign_in(user, client)
     assert _refs_on(client.get("/spend/lines?after=nonsense").get_data(as_text=True)) == \
         _refs_on(client.get("/spend/lines").get_data(as_text=True))
+
+
+def _showing(html: str) -> str:
+    return " ".join(lxml.html.fromstring(html).xpath("//p[@data-testid='showing']")[0].text_content().split())
+
+
+def _numbers(html: str) -> list[str]:
+    """The pagination's numbered items as read: a number, "…" for a gap, "[n]" for this page."""
+    shown = []
+    for item in lxml.html.fromstring(html).xpath("//li[contains(@class, 'govuk-pagination__item')]"):
+        text = item.text_content().strip()
+        shown.append(f"[{text}]" if "govuk-pagination__item--current" in item.get("class") else text)
+    return shown
+
+
+def _link(html: str, text: str) -> str:
+    page = lxml.html.fromstring(html)
+    return page.xpath(f"//li[contains(@class, 'govuk-pagination__item')]/a[normalize-space()='{text}']/@href")[0]
+
+
+def test_each_page_says_where_it_sits_and_links_the_pages_a_keyset_reaches(many_lines, client, sign_in):
+    user, rows = many_lines
+    sign_in(user, client)
+    expected = _expected(rows, lambda r: True)
+    first = client.get("/spend/lines").get_data(as_text=True)
+    assert _showing(first) == "Showing 1–50 of 1,234 lines"
+    assert _numbers(first) == ["[1]", "2", "⋯", "25"]
+
+    second = client.get(_link(first, "2")).get_data(as_text=True)
+    assert _showing(second) == "Showing 51–100 of 1,234 lines" and _refs_on(second) == expected[50:100]
+    assert _numbers(second) == ["1", "[2]", "3", "⋯", "25"]
+
+    third = client.get(_link(second, "3")).get_data(as_text=True)
+    assert _showing(third) == "Showing 101–150 of 1,234 lines" and _refs_on(third) == expected[100:150]
+
+    last = client.get(_link(first, "25")).get_data(as_text=True)
+    assert _showing(last) == "Showing 1,201–1,234 of 1,234 lines" and _refs_on(last) == expected[1200:]
+    assert not lxml.html.fromstring(last).xpath("//div[contains(@class, 'govuk-pagination__next')]")
+
+    before_last = client.get(_link(last, "24")).get_data(as_text=True)
+    assert _showing(before_last) == "Showing 1,151–1,200 of 1,234 lines" and _refs_on(before_last) == expected[1150:1200]
+    assert _numbers(before_last) == ["1", "⋯", "23", "[24]", "25"]
+
+    back_to_first = client.get(_link(second, "1")).get_data(as_text=True)
+    assert _refs_on(back_to_first) == expected[:50]
+
+
+def test_the_numbers_count_a_search_and_keep_it_page_to_page(many_lines, client, sign_in):
+    user, rows = many_lines
+    sign_in(user, client)
+    expected = _expected(rows, lambda r: r["supplier_name"].startswith("Acme"))  # 309 of the 1,234
+    first = client.get("/spend/lines?supplier=acme").get_data(as_text=True)
+    assert _showing(first) == f"Showing 1–50 of {len(expected)} lines"
+    last = client.get(_link(first, "7")).get_data(as_text=True)
+    assert _showing(last) == f"Showing 301–{len(expected)} of {len(expected)} lines" and _refs_on(last) == expected[300:]
+
+
+def test_a_deep_page_is_read_by_keyset_not_offset(many_lines, client, sign_in):
+    user, _ = many_lines
+    sign_in(user, client)
+    html = client.get("/spend/lines").get_data(as_text=True)
+    for _ in range(3):
+        html = client.get(lxml.html.fromstring(html).xpath("//div[contains(@class, 'govuk-pagination__next')]//a/@href")[0]).get_data(as_text=True)
+    statements = []
+
+    def seen(conn, cursor, statement, parameters, *args):
+        statements.append((statement, parameters))
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        older = lxml.html.fromstring(html).xpath("//div[contains(@class, 'govuk-pagination__next')]//a/@href")[0]
+        page = client.get(older).get_data(as_text=True)
+        client.get(_link(page, "25"))
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert _showing(page) == "Showing 201–250 of 1,234 lines"
+    pages_read = [(s, p) for s, p in statements if "ORDER BY spend_lines.payment_date" in s]
+    assert len(pages_read) == 2  # the page after a line, and the last page
+    for statement, parameters in pages_read:  # SQLite writes "OFFSET ?" after every LIMIT: it must skip nothing
+        assert "OFFSET" not in statement or list(parameters)[-1] == 0
+    # One count a page (the total and the page's place in one pass), as before the pages had numbers.
+    assert sum("count(" in s.lower() and "spend_lines" in s for s, _ in statements) == 2
+
+
+def test_a_page_shifted_by_a_new_line_says_so_and_still_pages_by_newer_and_older(many_lines, client, sign_in):
+    user, rows = many_lines
+    sign_in(user, client)
+    first = client.get("/spend/lines").get_data(as_text=True)
+    older = lxml.html.fromstring(first).xpath("//div[contains(@class, 'govuk-pagination__next')]//a/@href")[0]
+    with tenant_context(rows[0]["organisation_id"]):  # a line newer than all, arriving between two clicks
+        db.session.execute(insert(SpendLine), [{**rows[0], "transaction_ref": "NEW-1", "payment_date": date(2025, 1, 1),
+                                                "month": date(2025, 1, 1), "content_key": "new-1"}])
+        db.session.commit()
+    shifted = client.get(older).get_data(as_text=True)
+    assert _showing(shifted) == "Showing 52–101 of 1,235 lines"
+    assert _numbers(shifted) == []  # between numbered pages: no numbers to offer
+    assert "Newer lines" in shifted and "Older lines" in shifted

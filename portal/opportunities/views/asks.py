@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from portal.choices import offered
 from portal.extensions import db
 from portal.support.offers import offers_for_ask
 from tenants.web import partner_required
@@ -39,7 +40,7 @@ def new_ask():
     ).all()
     form.set_opportunity_choices(choices)
     wanted = request.args.get("opportunity", "")
-    if request.method == "GET" and wanted in {value for value, _ in form.opportunity_id.choices}:
+    if request.method == "GET" and wanted in offered(form.opportunity_id):
         form.opportunity_id.data = wanted
     if form.validate_on_submit():
         try:

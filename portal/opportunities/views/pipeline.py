@@ -5,6 +5,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from portal.extensions import db
 from tenants.web import current_partner, partner_required
@@ -26,7 +27,7 @@ def _back(opportunity):
 def stage(opportunity_id: int):
     opportunity = opportunity_or_404(opportunity_id)
     form = StageForm()
-    form.stage.choices = [(s, STAGE_LABELS[s]) for s in pipeline.next_stages(opportunity)]
+    form.stage.choices = [SelectChoice(s, STAGE_LABELS[s]) for s in pipeline.next_stages(opportunity)]
     if not form.stage.choices:
         flash(f"This opportunity is {STAGE_LABELS[opportunity.stage].lower()}: its stage can no longer change.", "important")
         return _back(opportunity)
@@ -74,8 +75,8 @@ def plan(opportunity_id: int):
     return render_template("opportunities/plan.html", form=form, opportunity=opportunity), (400 if form.errors else 200)
 
 
-def _choices(opportunity) -> list[tuple[str, str]]:
-    return [("", "Choose")] + [(bidder_value(b), label) for b, label in awards.bidder_choices(db.session, opportunity)]
+def _choices(opportunity) -> list[SelectChoice]:
+    return [SelectChoice("", "Choose")] + [SelectChoice(bidder_value(b), label) for b, label in awards.bidder_choices(db.session, opportunity)]
 
 
 @bp.route("/partner/opportunities/<int:opportunity_id>/bids", methods=["GET", "POST"])

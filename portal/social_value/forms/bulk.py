@@ -4,15 +4,15 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSubmitInput
-from wtforms import RadioField, SubmitField
+from wtforms import RadioField, SelectChoice, SubmitField
 from wtforms.validators import DataRequired
 
 
 class BulkUploadForm(FlaskForm):
     kind = RadioField(
         "What does the file hold?", widget=GovRadioInput(),
-        choices=[("commitments", "Commitments: what suppliers promised, by contract and measure"),
-                 ("delivery", "Delivery reports: what suppliers delivered, by contract, measure and period")],
+        choices=[SelectChoice("commitments", "Commitments: what suppliers promised, by contract and measure"),
+                 SelectChoice("delivery", "Delivery reports: what suppliers delivered, by contract, measure and period")],
         validators=[DataRequired(message="Choose what the file holds")],
     )
     bulk_file = FileField(
@@ -33,8 +33,8 @@ class ConfirmImportForm(FlaskForm):
 class FourEyesForm(FlaskForm):
     four_eyes = RadioField(
         "Who may verify a delivery report?", widget=GovRadioInput(),
-        choices=[("on", "Someone other than the person who recorded it (four eyes)"),
-                 ("off", "Anyone who may verify, including the person who recorded it")],
+        choices=[SelectChoice("on", "Someone other than the person who recorded it (four eyes)"),
+                 SelectChoice("off", "Anyone who may verify, including the person who recorded it")],
         validators=[DataRequired(message="Choose who may verify a delivery report")],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())

@@ -5,9 +5,10 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
+from portal.choices import offered
 from portal.formatting import govuk_date
 
 from .fields import date_field, quantity
@@ -36,7 +37,7 @@ def commitment_form(measures, years: list[date], formdata=None) -> FlaskForm:
         measure_id = SelectField(
             "Measure", widget=GovSelect(), validate_choice=False,
             validators=[DataRequired(message="Choose the measure committed to")],
-            choices=[("", "Choose a measure")] + [(str(m.id), f"{m.code}: {m.description} ({m.unit})") for m in measures],
+            choices=[SelectChoice("", "Choose a measure")] + [SelectChoice(str(m.id), f"{m.code}: {m.description} ({m.unit})") for m in measures],
         )
         quantity = StringField(
             "Quantity committed over the contract", widget=GovTextInput(), validators=[Optional()],
@@ -47,7 +48,7 @@ def commitment_form(measures, years: list[date], formdata=None) -> FlaskForm:
         total = None  # set when a quantity is given (an empty optional box skips its validator)
 
         def validate_measure_id(self, field):
-            if field.data not in {value for value, _ in field.choices if value}:
+            if field.data not in (offered(field) - {""}):
                 raise ValidationError("Choose one of the measures your network uses")
 
         def validate_quantity(self, field):

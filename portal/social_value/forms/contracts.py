@@ -11,8 +11,18 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+
+from portal.choices import labelled, offered
 
 from ..chasing import FREQUENCY_LABELS
 from .fields import date_field, pounds_to_pence
@@ -55,17 +65,17 @@ class ContractForm(FlaskForm):
     category = StringField("Category (optional)", widget=GovTextInput(), description="A CPV or ProClass code or label",
                            validators=[Optional(), Length(max=200)])
     route = RadioField(
-        "Route to social value", widget=GovRadioInput(), choices=list(ROUTE_LABELS.items()), default="procurement",
+        "Route to social value", widget=GovRadioInput(), choices=labelled(ROUTE_LABELS), default="procurement",
         validators=[DataRequired(message="Choose the route the contract came by")],
     )
     rlw_in_scope = BooleanField("In scope for the Real Living Wage", widget=GovCheckboxInput())
     supplier_pays_rlw = RadioField(
-        "Does the supplier pay the Real Living Wage?", widget=GovRadioInput(), choices=list(RLW_LABELS.items()),
+        "Does the supplier pay the Real Living Wage?", widget=GovRadioInput(), choices=labelled(RLW_LABELS),
         default="unknown", validators=[DataRequired(message="Say whether the supplier pays the Real Living Wage")],
     )
     rlw_on_premises = RadioField(
         "Do the supplier's staff work on your premises or property for this contract?", widget=GovRadioInput(),
-        choices=list(ON_PREMISES_LABELS.items()), default=NOT_RECORDED, validators=[Optional()],
+        choices=labelled(ON_PREMISES_LABELS), default=NOT_RECORDED, validators=[Optional()],
         description="With the two questions below, the Living Wage Foundation's rule decides whether the contract is in scope.",
     )
     rlw_hours_on_a_day = StringField(
@@ -78,7 +88,7 @@ class ContractForm(FlaskForm):
     )
     renewal_date = date_field("Renewal date", required=False, hint="When the contract comes up for renewal. For example, 31 3 2026")
     reporting_frequency = RadioField(
-        "How often does the supplier send a return?", widget=GovRadioInput(), choices=list(FREQUENCY_LABELS.items()),
+        "How often does the supplier send a return?", widget=GovRadioInput(), choices=labelled(FREQUENCY_LABELS),
         default="none", validators=[Optional()],
         description="When a return falls due the supplier is emailed its reporting link.",
     )
@@ -93,10 +103,10 @@ class ContractForm(FlaskForm):
     submit = SubmitField("Save contract", widget=GovSubmitInput())
 
     def set_manager_choices(self, people) -> None:
-        self.contract_manager_id.choices = [("", "Nobody named")] + [(str(p.id), f"{p.name} ({p.email})") for p in people]
+        self.contract_manager_id.choices = [SelectChoice("", "Nobody named")] + [SelectChoice(str(p.id), f"{p.name} ({p.email})") for p in people]
 
     def validate_contract_manager_id(self, field):
-        if field.data and field.data not in {value for value, _ in field.choices}:
+        if field.data and field.data not in offered(field):
             raise ValidationError("Choose one of your organisation's people")
 
     def validate_rlw_hours_on_a_day(self, field):
@@ -110,8 +120,8 @@ class ContractForm(FlaskForm):
                 raise ValidationError("Enter the hours as a number from 0 to 24")
 
     def set_supplier_choices(self, suppliers) -> None:
-        self.supplier_id.choices = [(NOT_IN_REGISTER, "Not in the register: use the name typed below")] + [
-            (str(s.id), s.name + (f" ({s.postcode})" if s.postcode else "")) for s in suppliers
+        self.supplier_id.choices = [SelectChoice(NOT_IN_REGISTER, "Not in the register: use the name typed below")] + [
+            SelectChoice(str(s.id), s.name + (f" ({s.postcode})" if s.postcode else "")) for s in suppliers
         ]
 
     def validate_value(self, field):
@@ -122,7 +132,7 @@ class ContractForm(FlaskForm):
             raise ValidationError("The end date must be on or after the start date")
 
     def validate_supplier_id(self, field):
-        if field.data and field.data not in {value for value, _ in field.choices}:
+        if field.data and field.data not in offered(field):
             raise ValidationError("Choose a supplier from the network's register, or type its name")
         if not field.data and not (self.supplier_name_as_given.data or "").strip():
             raise ValidationError("Choose the supplier from the register, or type its name")

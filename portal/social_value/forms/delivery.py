@@ -10,7 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.query_args import whole_number
@@ -83,8 +83,8 @@ class DeliveryFields(FlaskForm):
 def _beneficiary_boxes(form_class, rows: range) -> None:
     # Chosen, never typed: the choices are the network's (offer_beneficiary_choices), set per request.
     for i in rows:
-        setattr(form_class, f"ward_{i}", SelectField(f"Ward, row {i + 1}", widget=GovSelect(), choices=[("", "Not recorded")], default=""))
-        setattr(form_class, f"group_{i}", SelectField(f"Group, row {i + 1}", widget=GovSelect(), choices=[("", "Not recorded")], default=""))
+        setattr(form_class, f"ward_{i}", SelectField(f"Ward, row {i + 1}", widget=GovSelect(), choices=[SelectChoice("", "Not recorded")], default=""))
+        setattr(form_class, f"group_{i}", SelectField(f"Group, row {i + 1}", widget=GovSelect(), choices=[SelectChoice("", "Not recorded")], default=""))
         setattr(form_class, f"count_{i}", StringField(f"Number of people, row {i + 1}", widget=GovTextInput()))
 
 
@@ -100,9 +100,9 @@ def offer_beneficiary_choices(form, choices, recorded=()) -> None:
     kept_wards = sorted({w for w, _ in recorded if w and w not in choices.wards})
     known_groups = {*choices.protected, *choices.adopted}
     kept_groups = sorted({g for _, g in recorded if g and g not in known_groups})
-    wards = [("", "Not recorded")] + [(w, w) for w in (*choices.wards, *kept_wards)]
-    groups = ([("", "Not recorded")] + [(g, g) for g in choices.protected]
-              + [(g, f"{g} (network group)") for g in choices.adopted]
+    wards = [SelectChoice("", "Not recorded")] + [SelectChoice(w, w) for w in (*choices.wards, *kept_wards)]
+    groups = ([SelectChoice("", "Not recorded")] + [SelectChoice(g, g) for g in choices.protected]
+              + [SelectChoice(g, f"{g} (network group)") for g in choices.adopted]
               + [(g, f"{g} (as recorded)") for g in kept_groups])
     for i in range(form.beneficiary_row_count):
         form[f"ward_{i}"].choices = wards

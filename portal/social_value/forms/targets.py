@@ -10,8 +10,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import RadioField, SelectField, StringField, SubmitField
+from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from portal.choices import labelled, offered
 
 from .fields import date_field, pounds_to_pence, quantity
 
@@ -29,11 +31,11 @@ BASIS_LABELS = {"delivered": "Verified delivery in the period", "committed": "Co
 
 
 class TargetForm(FlaskForm):
-    subject = RadioField("What is the target about?", widget=GovRadioInput(), choices=list(SUBJECT_LABELS.items()),
+    subject = RadioField("What is the target about?", widget=GovRadioInput(), choices=labelled(SUBJECT_LABELS),
                          validators=[DataRequired(message="Choose what the target is about")])
     measure_id = SelectField("Measure (for a measure's target)", widget=GovSelect(), choices=[], validate_choice=False)
     theme_id = SelectField("Theme (for a theme's target)", widget=GovSelect(), choices=[], validate_choice=False)
-    basis = RadioField("Count", widget=GovRadioInput(), choices=list(BASIS_LABELS.items()), default="delivered",
+    basis = RadioField("Count", widget=GovRadioInput(), choices=labelled(BASIS_LABELS), default="delivered",
                        validators=[DataRequired(message="Choose what the target counts")])
     period_start = date_field("Start of the period", hint="For example, 1 4 2024")
     period_end = date_field("End of the period", hint="For example, 31 3 2025")
@@ -48,8 +50,8 @@ class TargetForm(FlaskForm):
     quantity_value = value_pence = percent_value = None  # set by their validators when given
 
     def set_choices(self, measures, themes) -> None:
-        self.measure_id.choices = [("", "Choose a measure")] + [(str(m.id), f"{m.code}: {m.description}") for m in measures]
-        self.theme_id.choices = [("", "Choose a theme")] + [(str(t.id), t.name) for t in themes]
+        self.measure_id.choices = [SelectChoice("", "Choose a measure")] + [SelectChoice(str(m.id), f"{m.code}: {m.description}") for m in measures]
+        self.theme_id.choices = [SelectChoice("", "Choose a theme")] + [SelectChoice(str(t.id), t.name) for t in themes]
 
     def validate_period_end(self, field):
         if field.data and self.period_start.data and field.data < self.period_start.data:
@@ -76,9 +78,9 @@ class TargetForm(FlaskForm):
         self.percent_value = value
 
     def validate_measure_id(self, field):
-        if self.subject.data == "measure" and field.data not in {v for v, _ in field.choices if v}:
+        if self.subject.data == "measure" and field.data not in (offered(field) - {""}):
             raise ValidationError("Choose the measure the target is about")
 
     def validate_theme_id(self, field):
-        if self.subject.data == "theme" and field.data not in {v for v, _ in field.choices if v}:
+        if self.subject.data == "theme" and field.data not in (offered(field) - {""}):
             raise ValidationError("Choose the theme the target is about")

@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import login_required
 
 from portal.extensions import db
-from portal.network.views import _led_network_or_404
+from portal.network.blueprint import led_network_or_404
 
 from .. import beneficiaries
 from ..forms.delivery import AdoptGroupForm, DropGroupForm
@@ -18,7 +18,7 @@ from .common import lead_audit
 @bp.route("/network/<int:network_id>/beneficiary-groups", methods=["GET", "POST"])
 @login_required
 def beneficiary_groups(network_id: int):
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     form = AdoptGroupForm()
     if form.validate_on_submit():
         try:
@@ -43,7 +43,7 @@ def beneficiary_groups(network_id: int):
 @login_required
 def drop_beneficiary_group(network_id: int, group_id: int):
     """:raise 404: when the group is not this network's."""
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     if not DropGroupForm().validate_on_submit():
         abort(400)
     name = beneficiaries.drop_group(db.session, network, group_id)

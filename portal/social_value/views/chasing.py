@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from portal.downloads import csv_response, xlsx_response
 from portal.extensions import db
-from portal.network.views import _led_network_or_404
+from portal.network.blueprint import led_network_or_404
 from portal.suppliers.models import Supplier
 from tenants.web import current_partner, partner_required
 
@@ -70,7 +70,7 @@ def living_wage_download(fmt: str):
 @login_required
 def chasing_settings(network_id: int):
     """The lead sets how long a return may be missing before managers are told. :raise 404: unless the user leads it."""
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     form = ChasingSettingsForm()
     if request.method == "GET":
         form.days.data = network.chase_manager_after_days

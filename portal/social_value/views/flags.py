@@ -6,7 +6,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.network.views import _led_network_or_404
+from portal.network.blueprint import led_network_or_404
 from tenants.models import Organisation
 from tenants.web import partner_required
 
@@ -25,7 +25,7 @@ def flags():
 @login_required
 def network_flags(network_id: int):
     """The lead sees each flag and its partner, but opens no partner's contract from here."""
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     found = flag_service.network_contract_management_flags(db.session, network)
     partners = dict(db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.network_id == network.id)).all())
     return render_template("social_value/flags.html", flags=found, network=network, partners=partners)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import login_required
+from wtforms import SelectChoice
 
 from portal.extensions import db
-from portal.network.views import _led_network_or_404
+from portal.network.blueprint import led_network_or_404
 
 from .. import commitments, measures
 from ..forms.measures import InUseForm, LoadForm, MeasuresUploadForm, RebaseForm
@@ -18,9 +19,9 @@ from .common import lead_audit
 def _page(network, *, upload=None, in_use=None, rebase=None, import_problems=None, rebased=None, status=200):
     catalogue = measures.measures(db.session, network)
     in_use = in_use or InUseForm()
-    in_use.in_use.choices = [(m.code, m.code) for m in catalogue]
+    in_use.in_use.choices = [SelectChoice(m.code, m.code) for m in catalogue]
     rebase = rebase or RebaseForm()
-    rebase.edition.choices = [("", "Choose an edition")] + [(e, e) for e in measures.editions(db.session, network)]
+    rebase.edition.choices = [SelectChoice("", "Choose an edition")] + [SelectChoice(e, e) for e in measures.editions(db.session, network)]
     by_theme = {}
     for measure in catalogue:
         by_theme.setdefault(measure.theme, []).append(measure)
@@ -35,13 +36,13 @@ def _page(network, *, upload=None, in_use=None, rebase=None, import_problems=Non
 @bp.route("/network/<int:network_id>/measures")
 @login_required
 def measures_catalogue(network_id: int):
-    return _page(_led_network_or_404(network_id))
+    return _page(led_network_or_404(network_id))
 
 
 @bp.route("/network/<int:network_id>/measures/social-value-model", methods=["POST"])
 @login_required
 def load_social_value_model(network_id: int):
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     if LoadForm().validate_on_submit():
         themes = measures.load_social_value_model(db.session, network)
         lead_audit(network, "social_value.model_loaded", themes=len(themes))
@@ -53,7 +54,7 @@ def load_social_value_model(network_id: int):
 @bp.route("/network/<int:network_id>/measures/demo", methods=["POST"])
 @login_required
 def load_demo_measures(network_id: int):
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     if LoadForm().validate_on_submit():
         result = measures.load_demo_measures(db.session, network)
         lead_audit(network, "social_value.demo_measures_loaded", measures_created=result.measures_created)
@@ -65,7 +66,7 @@ def load_demo_measures(network_id: int):
 @bp.route("/network/<int:network_id>/measures/import", methods=["POST"])
 @login_required
 def import_measures(network_id: int):
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     form = MeasuresUploadForm()
     if not form.validate_on_submit():
         return _page(network, upload=form, status=400)
@@ -89,9 +90,9 @@ def import_measures(network_id: int):
 @bp.route("/network/<int:network_id>/measures/in-use", methods=["POST"])
 @login_required
 def set_measures_in_use(network_id: int):
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     form = InUseForm()
-    form.in_use.choices = [(m.code, m.code) for m in measures.measures(db.session, network)]
+    form.in_use.choices = [SelectChoice(m.code, m.code) for m in measures.measures(db.session, network)]
     if not form.validate_on_submit():
         return _page(network, in_use=form, status=400)
     try:
@@ -109,9 +110,9 @@ def set_measures_in_use(network_id: int):
 @bp.route("/network/<int:network_id>/measures/rebase", methods=["POST"])
 @login_required
 def rebase(network_id: int):
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     form = RebaseForm()
-    form.edition.choices = [("", "Choose an edition")] + [(e, e) for e in measures.editions(db.session, network)]
+    form.edition.choices = [SelectChoice("", "Choose an edition")] + [SelectChoice(e, e) for e in measures.editions(db.session, network)]
     if not form.validate_on_submit():
         return _page(network, rebase=form, status=400)
     try:

@@ -5,7 +5,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import login_required
 
 from portal.extensions import db
-from portal.network.views import _led_network_or_404
+from portal.network.blueprint import led_network_or_404
 
 from ..forms.bulk import FourEyesForm
 from . import bp
@@ -15,7 +15,7 @@ from .common import lead_audit
 @bp.route("/network/<int:network_id>/social-value/settings", methods=["GET", "POST"])
 @login_required
 def network_settings(network_id: int):
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     form = FourEyesForm()
     if form.validate_on_submit():
         wanted = form.four_eyes.data == "on"

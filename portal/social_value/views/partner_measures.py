@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from wtforms import SelectChoice
 
 from portal.extensions import db
 from tenants.web import current_partner, partner_required
@@ -21,7 +22,7 @@ def partner_measures_choice():
     network = partner.organisation.network
     in_use = measures.measures(db.session, network, in_use_only=True)
     form = PartnerMeasuresForm()
-    form.measures.choices = [(m.code, m.code) for m in in_use]
+    form.measures.choices = [SelectChoice(m.code, m.code) for m in in_use]
     if request.method == "POST":
         if not partner.can("admin"):
             abort(403, description="Only your partner's admins can choose its measures.")

@@ -5,7 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from portal.extensions import db
-from portal.network.views import _led_network_or_404
+from portal.network.blueprint import led_network_or_404
 
 from .. import progress
 from ..forms.policy import PolicyStartForm
@@ -17,7 +17,7 @@ from .common import lead_audit
 @login_required
 def policy_start(network_id: int):
     """Show and change the policy start date. :raise 404: unless the user leads this network."""
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     form = PolicyStartForm()
     if request.method == "GET":
         form.policy_start_date.data = network.policy_start_date

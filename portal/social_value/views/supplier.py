@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from portal.accounts.tokens import LinkProblem
 from portal.extensions import db, limiter
@@ -84,8 +85,8 @@ def supplier_report(token: str):
             commitments = list(contract.commitments)
             network = db.session.get(Organisation, contract.organisation_id).network
             offer_beneficiary_choices(form, beneficiaries.choices(db.session, network))
-            form.commitment_id.choices = [("", "Choose a commitment")] + [
-                (str(c.id), f"{c.measure.code}: {c.measure.description} ({c.measure.unit})") for c in commitments]
+            form.commitment_id.choices = [SelectChoice("", "Choose a commitment")] + [
+                SelectChoice(str(c.id), f"{c.measure.code}: {c.measure.description} ({c.measure.unit})") for c in commitments]
             if len(commitments) == 1 and not form.is_submitted():
                 form.commitment_id.data = str(commitments[0].id)
             if form.validate_on_submit():

@@ -6,7 +6,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.network.views import _led_network_or_404
+from portal.network.blueprint import led_network_or_404
 from tenants.web import current_partner, partner_required
 
 from .. import measures, partner_measures
@@ -81,7 +81,7 @@ def targets():
 @bp.route("/network/<int:network_id>/targets", methods=["GET", "POST"])
 @login_required
 def network_targets(network_id: int):
-    network = _led_network_or_404(network_id)
+    network = led_network_or_404(network_id)
     form = _form(network)
     if request.method == "POST":
         target = _add(form, network, lambda **fields: target_service.set_network_target(db.session, network, **fields))
