@@ -59,12 +59,15 @@ def current_organisation() -> Organisation:
 
 
 def token_required(scope: str):
-    """The view needs a live token with this scope: 401 without one, 403 for a token without the scope."""
+    """The view needs a token with this scope (403 otherwise).
+
+    The token itself was checked by ``authenticate``, the blueprint's first step, before any
+    argument is read: a caller with no token learns nothing of what the route would accept.
+    """
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            authenticate()
             if not current_token().allows(scope):
                 abort(403, description=f"This token may not do this: it needs the {scope!r} scope.")
             return view(*args, **kwargs)

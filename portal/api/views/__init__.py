@@ -12,11 +12,13 @@ from werkzeug.exceptions import HTTPException
 
 from portal.extensions import csrf, limiter
 
-from ..auth import rate_limit_key
+from ..auth import authenticate, rate_limit_key
 from . import figures_out, public, spend_in
 
 PREFIX = "/api/v1"
 BLUEPRINTS = (spend_in.blp, figures_out.blp, public.blp)
+# Their every request needs a partner token: checked before the view reads anything.
+TOKEN_BLUEPRINTS = (spend_in.blp, figures_out.blp)
 
 
 class Api(SmorestApi):
@@ -45,6 +47,8 @@ for _blueprint in BLUEPRINTS:
     csrf.exempt(_blueprint)  # a bearer token, never a cookie: nothing for a forged form to ride on
     limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_key)(_blueprint)
     _blueprint.register_error_handler(HTTPException, error_response)
+    if _blueprint in TOKEN_BLUEPRINTS:
+        _blueprint.before_request(authenticate)
 
 
 def init_app(app: Flask) -> None:
