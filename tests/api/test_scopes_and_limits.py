@@ -60,3 +60,8 @@ def test_a_page_error_is_still_a_page_and_an_api_error_is_json(client):
     assert client.get("/no-such-page").mimetype == "text/html"
     response = client.get("/api/v1/networks/no-such-network/summary")
     assert response.status_code == 404 and response.is_json
+    for unknown in ("/api/v1/no-such-route", "/api/v2/spend/lines"):
+        response = client.get(unknown)
+        assert response.status_code == 404 and response.is_json and response.json["status"] == 404
+    wrong_method = client.delete("/api/v1/spend/lines")
+    assert wrong_method.status_code == 405 and wrong_method.is_json

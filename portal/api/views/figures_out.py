@@ -1,7 +1,7 @@
 """A partner's own figures: the dashboard's totals and its spend lines (a token with the read scope)."""
 from __future__ import annotations
 
-from flask import abort, request
+from flask import abort
 from flask_smorest import Blueprint
 
 from portal.extensions import db
