@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -48,64 +49,72 @@ def store_file(session: Session, organisation: Organisation, filename: str, stre
     return spend_import
 
 
-def json_lines_as_csv(stream) -> bytes:
-    """JSON lines (one object a line) as a CSV file with the portal's field names as its columns.
+def json_lines_as_csv(stream, out) -> list[str]:
+    """Write JSON lines (one object a line) to ``out`` as a CSV file whose columns are the portal's field names.
 
-    :raise ApiProblem: naming each line that is not a JSON object, or has unknown fields.
+    Written as read (a month of a large partner's spend need not fit in memory); returns the
+    fields the lines used. :raise ApiProblem: naming each line that is not a JSON object of known
+    fields (the first 20), so a caller never has half a push imported.
     """
-    rows, errors, used = [], {}, set()
-    for number, raw in enumerate(io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict"), start=1):
+    errors, used, count = {}, set(), 0
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    writer = csv.DictWriter(text, fieldnames=JSON_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for number, raw in enumerate(io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace"), start=1):
         if not raw.strip():
             continue
-        try:
-            line = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            errors[f"line {number}"] = f"not JSON: {error.msg if hasattr(error, 'msg') else error}"
-            continue
-        if not isinstance(line, dict):
-            errors[f"line {number}"] = "each line must be one JSON object"
-            continue
-        line = dict(line)
-        if "amount_pence" in line:
-            pence = line.pop("amount_pence")
-            if not isinstance(pence, int) or isinstance(pence, bool) or "amount" in line:
-                errors[f"line {number}"] = "amount_pence must be a whole number of pence (and no amount beside it)"
-                continue
-            line["amount"] = pounds(pence)
-        unknown = sorted(set(line) - set(JSON_FIELDS))
-        if unknown:
-            errors[f"line {number}"] = f"unknown fields {', '.join(unknown)}; the fields are {', '.join(JSON_FIELDS)} and amount_pence"
-            continue
-        if any(isinstance(v, (dict, list, float)) for v in line.values()):
-            # A float amount would already have lost pence: ask for the text or for pence.
-            errors[f"line {number}"] = "give each value as text (amounts as \"1234.56\") or amount_pence as a whole number"
+        line, problem = _json_line(raw)
+        if problem:
+            errors[f"line {number}"] = problem
+            if len(errors) >= MAX_JSON_LINE_ERRORS:
+                break
             continue
         used.update(line)
-        rows.append(line)
-        if len(errors) >= MAX_JSON_LINE_ERRORS:
-            break
+        count += 1
+        if not errors:
+            writer.writerow({k: "" if v is None else str(v).lower() if isinstance(v, bool) else str(v)
+                             for k, v in line.items()})
+    text.flush()
+    text.detach()  # the caller's file stays open
     if errors:
         raise ApiProblem("Some lines could not be read; nothing was imported.", errors)
-    if not rows:
+    if not count:
         raise ApiProblem("There were no lines: send one JSON object a line.")
-    columns = [f for f in JSON_FIELDS if f in used]
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: "" if v is None else str(v).lower() if isinstance(v, bool) else str(v) for k, v in row.items()})
-    return out.getvalue().encode("utf-8")
+    return [f for f in JSON_FIELDS if f in used]
+
+
+def _json_line(raw: str) -> tuple[dict, str | None]:
+    """One line as the fields it gives, or what is wrong with it."""
+    try:
+        line = json.loads(raw)
+    except json.JSONDecodeError as error:
+        return {}, f"not JSON: {error.msg}"
+    if not isinstance(line, dict):
+        return {}, "each line must be one JSON object"
+    if "amount_pence" in line:
+        pence = line.pop("amount_pence")
+        if not isinstance(pence, int) or isinstance(pence, bool) or "amount" in line:
+            return {}, "amount_pence must be a whole number of pence (and no amount beside it)"
+        line["amount"] = pounds(pence)
+    unknown = sorted(set(line) - set(JSON_FIELDS))
+    if unknown:
+        return {}, f"unknown fields {', '.join(unknown)}; the fields are {', '.join(JSON_FIELDS)} and amount_pence"
+    if any(isinstance(v, (dict, list, float)) for v in line.values()):
+        # A float amount may already have lost pence: ask for the text or for pence.
+        return {}, "give each value as text (amounts as \"1234.56\") or amount_pence as a whole number"
+    return line, None
 
 
 def store_json_lines(session: Session, organisation: Organisation, stream) -> SpendImport:
     """Keep pushed JSON lines as a spend file and queue it (its columns are the portal's own names)."""
-    data = json_lines_as_csv(stream)
-    try:
-        spend_import = importing.store_upload(session, organisation, None, "api-lines.csv", io.BytesIO(data))
-    except importing.ImportRefused as problem:
-        raise ApiProblem(str(problem)) from None
-    headers = next(csv.reader(io.StringIO(data.decode("utf-8").split("\n", 1)[0])))
-    spend_import.column_mapping = {h: h for h in headers}
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
+        used = json_lines_as_csv(stream, spool)
+        spool.seek(0)
+        try:
+            spend_import = importing.store_upload(session, organisation, None, "api-lines.csv", spool)
+        except importing.ImportRefused as problem:
+            raise ApiProblem(str(problem)) from None
+    spend_import.column_mapping = {field: field for field in used}
     services.queue_import(session, spend_import)
     return spend_import
 
