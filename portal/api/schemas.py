@@ -20,7 +20,7 @@ def pounds(pence: int | None) -> str | None:
     return f"{sign}{whole}.{part:02d}"
 
 
-class ErrorSchema(Schema):
+class ApiErrorSchema(Schema):
     status = fields.Integer(metadata={"description": "The HTTP status"})
     error = fields.String(metadata={"description": "What went wrong, in words"})
     problems = fields.Dict(metadata={"description": "Per field, what was wrong with it (bad input only)"})

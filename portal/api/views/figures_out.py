@@ -10,16 +10,16 @@ from .. import figures
 from ..auth import current_organisation, token_required
 from ..models import READ
 from ..schemas import LinesPageSchema, LinesQuerySchema, TotalsQuerySchema, TotalsSchema
+from .docs import secured
 
 blp = Blueprint("api_figures", __name__, url_prefix="/api/v1/spend",
                 description="The partner's own totals (as its dashboard shows them) and spend lines.")
-SECURED = [{"partnerToken": []}]
 
 
 @blp.route("/totals")
 @blp.arguments(TotalsQuerySchema, location="query")
 @blp.response(200, TotalsSchema)
-@blp.doc(security=SECURED)
+@secured(blp, 404)
 @token_required(READ)
 def totals(args):
     """The headline figures and months of one financial year, the same numbers as the dashboard."""
@@ -32,7 +32,7 @@ def totals(args):
 @blp.route("/lines")
 @blp.arguments(LinesQuerySchema, location="query")
 @blp.response(200, LinesPageSchema)
-@blp.doc(security=SECURED)
+@secured(blp, 400)
 @token_required(READ)
 def lines(args):
     """The partner's spend lines, newest first, 50 a page: follow ``next_cursor`` with ``?after=``."""

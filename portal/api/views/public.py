@@ -9,7 +9,7 @@ from portal.extensions import db
 from tenants.models import Network
 
 from .. import figures
-from ..schemas import PublicSummarySchema
+from ..schemas import ApiErrorSchema, PublicSummarySchema
 
 blp = Blueprint("api_public", __name__, url_prefix="/api/v1/networks",
                 description="A network's public figures: no token needed.")
@@ -17,6 +17,7 @@ blp = Blueprint("api_public", __name__, url_prefix="/api/v1/networks",
 
 @blp.route("/<slug>/summary")
 @blp.response(200, PublicSummarySchema)
+@blp.alt_response(404, schema=ApiErrorSchema, description="No network has that name")
 def network_summary(slug: str):
     """The network's combined figures for its latest year two partners spent in; one partner's figures withheld.
 

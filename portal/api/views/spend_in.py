@@ -11,10 +11,10 @@ from .. import spend
 from ..auth import current_organisation, token_required
 from ..models import IMPORT_SPEND, READ
 from ..schemas import ChoiceSchema, ImportSchema, MappingSchema, UploadSchema
+from .docs import secured
 
 blp = Blueprint("api_spend", __name__, url_prefix="/api/v1/spend/imports",
                 description="Push spend as a file or JSON lines, through the same import as the page.")
-SECURED = [{"partnerToken": []}]
 JSON_LINES = ("application/x-ndjson", "application/jsonl", "application/jsonlines")
 
 
@@ -47,8 +47,7 @@ def _refuse(problem: spend.ApiProblem):
 @blp.route("", methods=["POST"])
 @blp.arguments(UploadSchema, location="files")
 @blp.response(202, ImportSchema)
-@blp.alt_response(400, description="The file cannot be imported at all: the message says why")
-@blp.doc(security=SECURED)
+@secured(blp, 400)
 @token_required(IMPORT_SPEND)
 def push_file(files):
     """Push a spend file (multipart, field ``file``). Queued at once when its columns are clear; else
@@ -63,7 +62,8 @@ def push_file(files):
 
 @blp.route("/lines", methods=["POST"])
 @blp.response(202, ImportSchema)
-@blp.doc(security=SECURED, requestBody={"required": True, "content": {"application/x-ndjson": {"schema": {
+@secured(blp, 400, 415)
+@blp.doc(requestBody={"required": True, "content": {"application/x-ndjson": {"schema": {
     "type": "string", "description": "One JSON object a line: payment_date, amount (\"1234.56\") or amount_pence, "
     "supplier_name, transaction_ref, and any of expense_type, service_area, category, supplier_postcode, "
     "company_number, charity_number, vcse_flag, supplier_ref, body_name"}}}})
@@ -81,7 +81,7 @@ def push_lines():
 
 @blp.route("/<int:import_id>")
 @blp.response(200, ImportSchema)
-@blp.doc(security=SECURED)
+@secured(blp, 404)
 @token_required(READ)
 def show_import(import_id: int):
     """An import's status, counts, months and problems (line and reason), and what to do next."""
@@ -91,7 +91,7 @@ def show_import(import_id: int):
 @blp.route("/<int:import_id>/columns", methods=["PUT"])
 @blp.arguments(MappingSchema)
 @blp.response(202, ImportSchema)
-@blp.doc(security=SECURED)
+@secured(blp, 400, 404, 409)
 @token_required(IMPORT_SPEND)
 def columns(args, import_id: int):
     """Give the columns of a file whose status is ``needs_mapping``; it is then queued."""
@@ -106,7 +106,7 @@ def columns(args, import_id: int):
 @blp.route("/<int:import_id>/choice", methods=["POST"])
 @blp.arguments(ChoiceSchema)
 @blp.response(202, ImportSchema)
-@blp.doc(security=SECURED)
+@secured(blp, 400, 404, 409)
 @token_required(IMPORT_SPEND)
 def choice(args, import_id: int):
     """For a file whose status is ``needs_choice``: replace the months it holds, or add only its new lines."""
