@@ -65,3 +65,16 @@ def test_a_page_error_is_still_a_page_and_an_api_error_is_json(client):
         assert response.status_code == 404 and response.is_json and response.json["status"] == 404
     wrong_method = client.delete("/api/v1/spend/lines")
     assert wrong_method.status_code == 405 and wrong_method.is_json
+
+
+def test_a_push_needs_no_csrf_token_only_the_bearer_token(app, client, make_partner, make_token):
+    """The API is exempt from CSRF: no cookie opens it, so there is nothing for a forged form to ride on."""
+    secret = make_token(make_partner("Council"), ["import_spend"])
+    was = app.config.get("WTF_CSRF_ENABLED", True)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        pushed = client.post("/api/v1/spend/imports", headers=bearer(secret),
+                             data={"file": (io.BytesIO(SMALL_FILE), "april.csv")}, content_type="multipart/form-data")
+        assert pushed.status_code == 202
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = was

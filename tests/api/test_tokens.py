@@ -63,6 +63,8 @@ def test_revoking_asks_first_then_the_token_stops_at_once_and_both_are_audited(m
         assert [(e.action, e.user_id, e.detail["token_id"]) for e in events] == [
             ("api_token.created", admin.id, token_id), ("api_token.revoked", admin.id, token_id)]
         assert all(secret not in str(e.detail) for e in events)
+    log = client.get("/audit-log").get_data(as_text=True)
+    assert "API token created" in log and "API token revoked" in log and secret not in log
 
 
 def test_only_an_admin_manages_tokens_and_a_name_and_a_scope_are_needed(make_partner, make_user, sign_in):
