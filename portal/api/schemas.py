@@ -4,8 +4,9 @@ Money is integer pence, with the same amount as a pounds string ("1234.56") besi
 """
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
+from portal.query_args import whole_number
 from portal.spend.forms import FIELD_LABELS
 
 from .models import SCOPES
@@ -94,8 +95,18 @@ class LinesPageSchema(Schema):
     next_cursor = fields.String(allow_none=True, metadata={"description": "Pass as ?after= for the next page"})
 
 
+class Year(fields.Integer):
+    """A year in plain digits 0-9, read with the portal's ``whole_number`` (int() would take "٢٠٢٤")."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        year = whole_number(value, 1990, 2100) if isinstance(value, str) else None
+        if year is None:
+            raise ValidationError("Give the year in digits, like 2024.")
+        return year
+
+
 class TotalsQuerySchema(Schema):
-    year = fields.Integer(metadata={"description": "The calendar year the financial year starts in (default: the latest)"})
+    year = Year(metadata={"description": "The calendar year the financial year starts in (default: the latest)"})
 
 
 class FigureSchema(Schema):

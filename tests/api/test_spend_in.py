@@ -45,6 +45,9 @@ def test_a_pushed_file_is_imported_and_its_totals_and_lines_read_back(client, ma
     assert [(l["transaction_ref"], l["amount_pence"], l["amount"]) for l in lines["lines"]] == [
         ("T-3", -2025, "-20.25"), ("T-2", 125_050, "1250.50"), ("T-1", 10_000, "100.00")]
     assert client.get("/api/v1/spend/totals?year=2019", headers=bearer(secret)).status_code == 404
+    for odd in ("²⁰²⁴", "٢٠٢٤", "2024.0", "twenty"):
+        refused = client.get("/api/v1/spend/totals", query_string={"year": odd}, headers=bearer(secret))
+        assert refused.status_code == 422 and "digits" in str(refused.json["problems"]), odd
 
 
 def test_pushing_the_same_file_again_changes_nothing(client, make_partner, make_token):
