@@ -15,6 +15,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from . import assets, cli, errors, formatting, operations, query_args, security, sqlite, tables  # noqa: F401  (sqlite: engine settings)
     from .accounts import people_cli, people_views
+    from .api import token_views as api_tokens
+    from .api import views as api
     from .accounts import views as accounts
     from .audit import views as audit
     from .benchmarks import views as benchmarks
@@ -111,6 +113,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(companies_house.bp)
     app.register_blueprint(register_matches.bp)
     app.register_blueprint(registers.bp)
+    app.register_blueprint(api_tokens.bp)
+    api.init_app(app)
     formatting.init_app(app)
     tables.init_app(app)
     workers.celery_init_app(app)
@@ -135,6 +139,7 @@ def _migrations_dir():
 
 def _import_features() -> None:
     """Every model and task module: metadata complete for migrations, tasks known to workers."""
+    import portal.api.models
     import portal.benchmarks.models
     import portal.contract_registers.models
     import portal.contract_registers.tasks

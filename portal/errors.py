@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -28,6 +28,11 @@ def _render(status: int, description: str | None = None):
 
 
 def _http_error(error: HTTPException):
+    if request.path.startswith("/api/"):
+        # An address under /api/ no route answers (a route's own errors are JSON already: portal/api/views).
+        from portal.api.views import error_response
+
+        return error_response(error)
     if error.response is not None:
         return error.response  # a page of its own, such as the sign-in form saying how long to wait
     description = error.description if error.description and error.code != 404 else None

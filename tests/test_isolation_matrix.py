@@ -43,9 +43,9 @@ def _requests(app, endpoint, world):
             values[argument] = world.targets[argument]
         with app.test_request_context():
             url = url_for(endpoint, **values)
-        for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+        for method in sorted((rule.methods or set()) & {"GET", "POST", "PUT"}):
             data = None
-            if method == "POST":
+            if method in ("POST", "PUT"):
                 data = {k: str(v).format(**world.targets) for k, v in (expect.data or {}).items()}
             out.append((method, url, data))
     return out
@@ -63,7 +63,8 @@ def test_route_holds_for_every_role(endpoint, app, matrix_world):
     for role in ORDERED_ROLES:
         client = matrix_world.client_for(role, app)
         for method, url, data in requests:
-            response = client.open(url, method=method, data=data)
+            body = {"json": expect.json} if expect.json is not None and method != "GET" else {"data": data}
+            response = client.open(url, method=method, headers=matrix_world.headers_for(role, url), **body)
             PROBES_RUN.append(1)
             status = response.status_code
             where = f"{role} {method} {url} -> {status}"

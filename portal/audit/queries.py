@@ -16,7 +16,8 @@ from tenants.audit import AUTOMATIC_ACTIONS
 from tenants.models import AuditEvent, User
 
 PER_PAGE = 50
-ACTION_LABELS = {"created": "Created", "changed": "Changed", "deleted": "Deleted"}
+ACTION_LABELS = {"created": "Created", "changed": "Changed", "deleted": "Deleted",
+                 "api_token.created": "API token created", "api_token.revoked": "API token revoked"}
 
 
 @dataclass(frozen=True)

@@ -166,3 +166,11 @@ def awards(base, other_sme):
         proposal = contract_proposals(db.session, db.session.get(Contract, award.contract_id))[0]
         db.session.commit()
         return {"proposal_id": proposal.id, "supplier_id": supplier.id}
+
+
+@builder
+def api_tokens(base, other_sme):
+    """B's live API token (only B's admin may revoke it)."""
+    from tests.cross_tenant.api import b_token
+
+    return {"token_id": b_token(base)[0]}

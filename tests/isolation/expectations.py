@@ -15,6 +15,9 @@ a route that is not. The audience decides the answers each role may get:
 - ``token``: a signed link; a forged token must be refused.
 - ``business``: a registered SME's own pages.
 - ``business_object``: the URL names an object a business may only reach if it is its own.
+- ``api``: an /api/v1 route of the token's own partner: 401 with no token (anonymous, the SME);
+  each partner role calls with a token of its partner, of its own scopes (world.py ``TOKEN_SCOPES``).
+- ``api_object``: an /api/v1 route naming B's object: 401 with no token, 403 or 404 with one.
 
 Beyond the statuses, every request of every role is checked for B's and the other
 SME's private words in the answer, and for any change to their rows.
@@ -36,11 +39,19 @@ class Expect:
     data: dict | None = None
     # Extra statuses a route may answer (e.g. 400 for a forged token).
     also: frozenset = frozenset()
+    # A JSON body, for routes that take one (the API), sent instead of ``data``.
+    json: dict | None = None
 
 
 def allowed(audience: str, role: str) -> set[int] | None:
     """Statuses a role may get, or None for "anything below 500" (the route is theirs)."""
     anonymous_redirect = {302}
+    if audience in ("api", "api_object") and role in ("anonymous", "sme"):
+        return {401}  # no token: a session cookie opens nothing of the API
+    if audience == "api":
+        return None
+    if audience == "api_object":
+        return {403, 404}
     if audience in ("public", "asset"):
         return None
     if audience == "token":
@@ -293,4 +304,18 @@ EXPECTATIONS: dict[str, Expect] = {
     # The official registers (shared by every network; the load page names a load, not a tenant's object)
     "registers.index": Expect("any_lead", data={"register": "companies"}),
     "registers.load": Expect("any_lead"),
+    # The open API (portal/api/): a partner's tokens pages, and /api/v1 called with each role's partner's token
+    "api_tokens.index": P,
+    "api_tokens.new": Expect("partner", data={"name": "Matrix token", "scopes": "read"}),
+    "api_tokens.revoke": PO,
+    "api-docs.openapi_json": Expect("public"),
+    "api_public.network_summary": Expect("public"),
+    "api_spend.push_file": Expect("api"),
+    "api_spend.push_lines": Expect("api"),
+    "api_spend.show_import": Expect("api_object"),
+    "api_spend.columns": Expect("api_object", json={"mapping": {"payment_date": "Date", "supplier_name": "Supplier Name",
+                                                                "amount": "Net Amount"}}),
+    "api_spend.choice": Expect("api_object", json={"choice": "replace"}),
+    "api_figures.lines": Expect("api"),
+    "api_figures.totals": Expect("api"),
 }

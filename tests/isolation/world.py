@@ -23,6 +23,9 @@ ROLES = ("anonymous", "sme", "a_viewer", "a_officer", "a_admin", "lead", "other_
 # Words only B's or the other SME's own people may read.
 B_SECRETS = (social_value.B_TITLE, social_value.B_REF, social_value.B_NOTE, "b-timesheets.pdf", "invitee@b.org")
 OTHER_SME_SECRET = "Other SME's private description of its trade secrets"
+# The API token each role calls /api/v1 with (its partner's): every scope, alone and together.
+TOKEN_SCOPES = {"a_viewer": ("read",), "a_officer": ("import_spend",), "a_admin": ("read", "import_spend"),
+                "lead": ("read", "import_spend"), "other_lead": ("read", "import_spend")}
 
 
 @dataclass
@@ -32,11 +35,17 @@ class MatrixWorld:
     targets: dict
     secrets: tuple = B_SECRETS + (OTHER_SME_SECRET,)
     owners: dict = field(default_factory=dict)
+    api_tokens: dict = field(default_factory=dict)  # role: the whole token of its partner's
 
     def client_for(self, role: str, app):
         if role == "anonymous":
             return app.test_client()
         return self.base.sign_in(self.actors[role])
+
+    def headers_for(self, role: str, url: str) -> dict:
+        """A bearer token for the API's routes, where the role's partner has one; nothing for pages."""
+        token = self.api_tokens.get(role)
+        return {"Authorization": f"Bearer {token}"} if token and url.startswith("/api/") else {}
 
 
 def build_matrix_world(make_network, make_partner, make_user, sign_in, make_business) -> MatrixWorld:
@@ -80,7 +89,24 @@ def build_matrix_world(make_network, make_partner, make_user, sign_in, make_busi
     }
     targets.update(_feature_targets(base, other_sme))
     owners = {"organisations": (base.b_partner.id,), "businesses": (other_sme.id,), "network": base.network.id}
-    return MatrixWorld(base, actors, targets, owners=owners)
+    return MatrixWorld(base, actors, targets, owners=owners, api_tokens=_api_tokens(base))
+
+
+def _api_tokens(base) -> dict:
+    """Each partner role's token: A's for A's people, the outsider's partner's for the other network's lead."""
+    from portal.api import tokens
+    from tenants import tenant_context
+    from tenants.models import Membership, Organisation
+
+    partners = {"a_viewer": base.a_partner, "a_officer": base.a_partner, "a_admin": base.a_partner, "lead": base.a_partner}
+    outsider = db.session.scalar(select(Organisation).join(Membership).where(Membership.user_id == base.other_lead.id))
+    partners["other_lead"] = outsider
+    made = {}
+    for role, scopes in TOKEN_SCOPES.items():
+        with tenant_context(partners[role].id):
+            made[role] = tokens.create_token(db.session, partners[role], None, f"{role}'s system", list(scopes)).secret
+            db.session.commit()
+    return made
 
 
 def _feature_targets(base, other_sme) -> dict:
