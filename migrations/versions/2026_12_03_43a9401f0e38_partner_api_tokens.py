@@ -4,7 +4,7 @@
 scope of the partner the token names, so its policy holds for the lookup too.
 
 Revision ID: 43a9401f0e38
-Revises: 3c7e2a9f41d8
+Revises: bb454bd9e9fd
 Create Date: 2026-12-03 20:30:00.000000
 
 """
@@ -15,7 +15,7 @@ from tenants import rls
 
 # revision identifiers, used by Alembic.
 revision = '43a9401f0e38'
-down_revision = '3c7e2a9f41d8'
+down_revision = 'bb454bd9e9fd'
 branch_labels = None
 depends_on = None
 

@@ -4,6 +4,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInpu
 from wtforms import SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from portal.choices import labelled
+
 from .models import SCOPES
 
 
@@ -13,7 +15,7 @@ class NewTokenForm(FlaskForm):
         validators=[DataRequired(message="Enter a name for the token"), Length(max=120, message="Use 120 characters or fewer")],
     )
     scopes = SelectMultipleField(
-        "What may it do?", widget=GovCheckboxesInput(), choices=list(SCOPES.items()),
+        "What may it do?", widget=GovCheckboxesInput(), choices=labelled(SCOPES),
         validators=[DataRequired(message="Choose what the token may do")],
     )
     submit = SubmitField("Create token", widget=GovSubmitInput())

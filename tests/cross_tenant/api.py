@@ -149,7 +149,39 @@ def probe_public_summary(w: World):
     assert response.json["partner_count"] == 0  # only B spent: nothing of one partner's is shown
 
 
+def probe_partner_grants(w: World):
+    from .grants import B_RECIPIENT, b_grant
+
+    b_grant(w.b_partner)
+    response = w.sign_in(w.a_admin).get("/api/v1/grants.360giving.json", headers=_bearer(a_token(w)))
+    assert response.status_code == 200 and response.json["grants"] == [] and B_RECIPIENT.encode() not in response.data
+
+
+def probe_partner_opportunities(w: World):
+    from .opportunities import B_DRAFT, B_PUBLISHED, b_objects
+
+    b_objects(w)
+    response = w.sign_in(w.a_admin).get("/api/v1/opportunities.ocds.json", headers=_bearer(a_token(w)))
+    assert response.status_code == 200 and response.json["releases"] == []
+    assert B_DRAFT.encode() not in response.data and B_PUBLISHED.encode() not in response.data
+
+
+def probe_network_opportunities(w: World):
+    # The network's public package shows B's published opportunity, never its draft; another network's shows neither.
+    from .opportunities import B_DRAFT, B_PUBLISHED, b_objects
+
+    b_objects(w)
+    client = w.sign_in(w.a_admin)
+    own = client.get(f"/api/v1/networks/{w.network.slug}/opportunities.ocds.json")
+    assert own.status_code == 200 and B_PUBLISHED.encode() in own.data and B_DRAFT.encode() not in own.data
+    other = client.get(f"/api/v1/networks/{w.other_network.slug}/opportunities.ocds.json")
+    assert other.status_code == 200 and B_PUBLISHED.encode() not in other.data
+
+
 PROBES = {
+    "api_open_data.partner_grants": probe_partner_grants,
+    "api_open_data.partner_opportunities": probe_partner_opportunities,
+    "api_public.network_opportunities": probe_network_opportunities,
     "api_tokens.index": probe_tokens_list,
     "api_tokens.new": probe_new_token,
     "api_tokens.revoke": probe_revoke_token,

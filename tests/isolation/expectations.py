@@ -318,4 +318,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "api_spend.choice": Expect("api_object", json={"choice": "replace"}),
     "api_figures.lines": Expect("api"),
     "api_figures.totals": Expect("api"),
+    "api_open_data.partner_opportunities": Expect("api"),
+    "api_open_data.partner_grants": Expect("api"),
+    "api_public.network_opportunities": Expect("public"),
 }

@@ -1,8 +1,7 @@
 """The API's blueprints under /api/v1 and its OpenAPI document (flask-smorest), with JSON errors.
 
-Open-data routes that need no token (the OCDS lifecycle and 360Giving grants, made elsewhere
-as plain functions) go in a module beside ``public.py`` (``open_data.py``): a flask-smorest
-blueprint added to ``BLUEPRINTS`` below, so it joins the one document, JSON errors and limits.
+Open data (the OCDS lifecycle, 360Giving grants) is made by plain functions elsewhere; ``open_data.py``
+serves a partner's own with a token and ``public.py`` the network's public package without one.
 """
 from __future__ import annotations
 
@@ -13,12 +12,12 @@ from werkzeug.exceptions import HTTPException
 from portal.extensions import csrf, limiter
 
 from ..auth import authenticate, rate_limit_key
-from . import figures_out, public, spend_in
+from . import figures_out, open_data, public, spend_in
 
 PREFIX = "/api/v1"
-BLUEPRINTS = (spend_in.blp, figures_out.blp, public.blp)
+BLUEPRINTS = (spend_in.blp, figures_out.blp, open_data.blp, public.blp)
 # Their every request needs a partner token: checked before the view reads anything.
-TOKEN_BLUEPRINTS = (spend_in.blp, figures_out.blp)
+TOKEN_BLUEPRINTS = (spend_in.blp, figures_out.blp, open_data.blp)
 
 
 class Api(SmorestApi):
