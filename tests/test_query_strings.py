@@ -24,6 +24,7 @@ ROLES = ("anonymous", "sme", "a_viewer", "a_officer", "a_admin", "lead")
 NASTY = (
     "\x00", "a\x00b", "99999999999999999999", "-99999999999999999999", "9223372036854775808", "-1", "0", "",
     " ", "²", "١٢", "1e309", "NaN", "[]", "{}", "x" * 5000, "'; SELECT 1; --", "\u202e\ufeff", "2024-02-30",
+    "2024-04-01.99999999999999999999",  # a keyset cursor (date.id) whose id no integer column holds
 )
 # Every query argument of the app is named in one of these lists, or learnt from the route itself.
 COMMON_NAMES = ("q", "page", "year", "next", "sort", "format")

@@ -18,6 +18,7 @@ from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import Length, Optional, ValidationError
 
 from portal.page_numbers import page_numbers
+from portal.query_args import whole_number
 
 from .models import SpendLine
 from .normalise import parse_amount
@@ -115,9 +116,11 @@ def parse_cursor(text: str | None) -> tuple[date, int] | None:
     """"2024-04-01.123" (a line's date and id) or None for a cursor that is not one."""
     try:
         day, line_id = (text or "").split(".")
-        return date.fromisoformat(day), int(line_id)
+        day = date.fromisoformat(day)
     except ValueError:
         return None
+    line_id = whole_number(line_id, low=1)  # plain digits within the database's integers, or no cursor
+    return None if line_id is None else (day, line_id)
 
 
 def cursor_of(line) -> str:
