@@ -346,15 +346,28 @@ def pytest_terminal_summary(terminalreporter):
 
 
 def pytest_collection_modifyitems(config, items):
-    """With both passes running (bin/test with PostgreSQL up), the SQLite pass leaves the once-only tests to the other.
+    """With both passes running side by side (bin/test sets PORTAL_SPLIT_PASSES=1), each once-only test runs in one.
 
-    Browser journeys and whole-app sweeps test pages, not the database under them, and the PostgreSQL
-    pass runs them on the production stack; running them twice cost a third of the time budget.
-    Deselected, not skipped: they run, once. Alone (no services), the SQLite pass runs everything.
+    Browser journeys test pages, not the database under them, and the whole-app sweeps marked ``once``
+    gain nothing from a second database: run twice they cost a third of the time budget. A journey that
+    needs the real worker and the sweeps (NUL and 64-bit overflows break on PostgreSQL) go to the
+    PostgreSQL pass, the other journeys to the SQLite pass, so the two passes end together. Deselected,
+    not skipped: each runs, once. A pass run alone runs everything.
     """
-    if settings.ON_POSTGRES or os.environ.get("PORTAL_ONCE_ON_POSTGRES") != "1":
+    if os.environ.get("PORTAL_SPLIT_PASSES") != "1":
         return
-    once = [item for item in items if item.get_closest_marker("browser") or item.get_closest_marker("once")]
-    if once:
-        config.hook.pytest_deselected(items=once)
-        items[:] = [item for item in items if item not in set(once)]
+
+    def on_postgres(item) -> bool:
+        return bool(item.get_closest_marker("once")
+                    or (item.get_closest_marker("browser") and item.get_closest_marker("worker")))
+
+    def elsewhere(item) -> bool:
+        if not (item.get_closest_marker("browser") or item.get_closest_marker("once")):
+            return False
+        return on_postgres(item) != settings.ON_POSTGRES
+
+    dropped = [item for item in items if elsewhere(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        kept = set(items) - set(dropped)
+        items[:] = [item for item in items if item in kept]
