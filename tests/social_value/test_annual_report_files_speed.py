@@ -4,7 +4,7 @@ from __future__ import annotations
 from docx import Document
 from lxml import etree
 
-from portal.reports.files import _add_rows
+from portal.reports.files import _add_rows, for_print
 
 HEADER = ["Contract", "Title", "Partner", "Supplier", "Ends", "Pays the Real Living Wage"]
 TRICKY = [
@@ -42,3 +42,25 @@ def test_thousands_of_rows_are_all_there_in_order():
     assert len(table.rows) == 5001
     assert [c.text for c in table.rows[4321].cells] == rows[4320]
     assert table.rows[-1].cells[0].text == "C-4999"
+
+
+def _living_wage(count: int):
+    labels = ["Paying", "Not yet", "Unknown"]
+    return ("Real Living Wage contracts 2025 to 2026", HEADER,
+            [[f"C-{n}", f"Contract {n}", "Council", "Supplier", "", labels[n % 3]] for n in range(count)])
+
+
+def test_the_pdf_prints_the_first_200_of_a_long_living_wage_list_and_says_how_many_and_where_the_rest_are():
+
+    other = ("By theme 2025 to 2026", ["Theme", "Committed (£)"], [[f"Theme {n}", n] for n in range(500)])
+    printed, notes = for_print([other, _living_wage(1000)])
+    assert printed[0] == other  # any other table, however long, is printed whole
+    heading, _header, rows = printed[1]
+    assert rows == _living_wage(1000)[2][:200]
+    assert notes == {heading: ("The first 200 of 1,000 contracts are shown here (334 paying, 333 not yet, 333 unknown); "
+                               "the report's CSV and Excel downloads and its Word document list every one.")}
+
+
+def test_a_living_wage_list_of_200_or_fewer_is_printed_whole_without_a_note():
+    printed, notes = for_print([_living_wage(200)])
+    assert printed == [_living_wage(200)] and notes == {}
