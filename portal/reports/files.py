@@ -7,9 +7,13 @@ as the first row of every sheet. There is no switch to leave it out.
 from __future__ import annotations
 
 import io
+import re
+from collections import Counter
 from decimal import Decimal
+from xml.sax.saxutils import escape
 
 from portal.downloads import safe_cell
+from portal.social_value.report import LIVING_WAGE_SHOWN, RLW_LABELS
 from portal.social_value.report_views import tidy_rows
 
 from .annual import ILLUSTRATIVE_WARNING, CommitteeReport
@@ -26,6 +30,8 @@ from .tables import (
 CSV_TYPE = "text/csv; charset=utf-8"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LIVING_WAGE_TABLE = "Real Living Wage contracts "  # its title, then the year (report_sections)
+_RUN_BREAKS = re.compile(r"(\t|\r|\n)")
 
 
 def title(r: CommitteeReport) -> str:
@@ -58,9 +64,60 @@ def _table(document, section: Section, chart: ChartData | None = None) -> None:
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header):
         cell.text = text
-    for row in rows:
-        for cell, value in zip(table.add_row().cells, row):
-            cell.text = cell_text(value)
+    _add_rows(table, [[cell_text(value) for value in row] for row in rows])
+
+
+def _run_content(text: str) -> str:
+    """A run's XML as python-docx's ``Run.text`` writes it: a tab is ``<w:tab/>``, a line break ``<w:br/>``."""
+    out = []
+    for part in _RUN_BREAKS.split(text):
+        if part == "\t":
+            out.append("<w:tab/>")
+        elif part in ("\r", "\n"):
+            out.append("<w:br/>")
+        elif part:
+            space = ' xml:space="preserve"' if len(part.strip()) < len(part) else ""
+            out.append(f"<w:t{space}>{escape(part)}</w:t>")
+    return "".join(out)
+
+
+def _add_rows(table, rows: list[list[str]]) -> None:
+    """Append the rows to the table as one piece of XML, parsed once.
+
+    The same XML as ``table.add_row()`` and ``cell.text`` cell by cell (each cell as wide as its
+    grid column, one paragraph of one run), which cost seconds for a table of thousands of rows
+    (the Real Living Wage list holds every contract of the year).
+    """
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    tbl = table._tbl
+    widths = [column.w for column in tbl.tblGrid.gridCol_lst]
+    tc_pr = [f'<w:tcPr><w:tcW w:type="dxa" w:w="{w.twips}"/></w:tcPr>' if w is not None else "" for w in widths]
+    body = "".join("<w:tr>" + "".join(f"<w:tc>{pr}<w:p><w:r>{_run_content(text)}</w:r></w:p></w:tc>"
+                                      for pr, text in zip(tc_pr, row)) + "</w:tr>" for row in rows)
+    tbl.extend(list(parse_xml(f"<w:tbl {nsdecls('w')}>{body}</w:tbl>")))
+
+
+def for_print(tables: list[Section]) -> tuple[list[Section], dict[str, str]]:
+    """The tables as the PDF prints them, and a note under each one it shortens.
+
+    The Real Living Wage list holds every in-scope contract of the year (thousands in a large
+    network), and laying out thousands of table rows is most of the PDF's time (issue 16). The
+    PDF prints its first ``LIVING_WAGE_SHOWN`` rows, as the social value report's page does,
+    and says how many there are, how many of them pay, and that the CSV and Excel downloads
+    (and the Word document) list every one. Every other table is printed whole.
+    """
+    out, notes = [], {}
+    for heading, header, rows in tables:
+        if heading.startswith(LIVING_WAGE_TABLE) and len(rows) > LIVING_WAGE_SHOWN:
+            said = Counter(row[-1] for row in rows)
+            counts = ", ".join(f"{said[label]:,} {label.lower()}" for label in RLW_LABELS.values())
+            notes[heading] = (f"The first {LIVING_WAGE_SHOWN} of {len(rows):,} contracts are shown here ({counts}); "
+                              "the report's CSV and Excel downloads and its Word document list every one.")
+            rows = rows[:LIVING_WAGE_SHOWN]
+        out.append((heading, header, rows))
+    return out, notes
 
 
 def word_document(r: CommitteeReport) -> bytes:

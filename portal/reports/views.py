@@ -35,8 +35,9 @@ def _pdf(r: annual.CommitteeReport) -> bytes:
     tables = report_tables(r)
     images = {c.table: (f"data:image/png;base64,{base64.b64encode(charts.png(c)).decode()}", charts.alt_text(c))
               for c in charts.chart_data(r, tables)}
-    html = render_template("reports/annual_print.html", report=r, tables=tables, cell=files.cell_text,
-                           warning=annual.ILLUSTRATIVE_WARNING, images=images)
+    printed, notes = files.for_print(tables)
+    html = render_template("reports/annual_print.html", report=r, tables=printed, cell=files.cell_text,
+                           warning=annual.ILLUSTRATIVE_WARNING, images=images, notes=notes)
     return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf(
         stylesheets=[CSS(filename=str(PRINT_CSS))])
 

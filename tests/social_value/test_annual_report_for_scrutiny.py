@@ -96,3 +96,25 @@ def test_no_argument_or_setting_turns_the_warning_off(world, sign_in, app_ctx):
     for query in ("&illustrative=0", "&banner=off", "&warning=no", "&demo=0"):
         response = client.get(f"/report.docx?year={YEAR}{query}")
         assert annual.ILLUSTRATIVE_WARNING in text_of(".docx", response.data), query
+
+
+def test_the_pdf_shortens_a_long_living_wage_list_and_says_so_while_the_other_formats_keep_every_contract(
+        world, sign_in, app_ctx, monkeypatch):
+    """Issue 16: the PDF prints the first contracts of the list (200; one here) and says how many and where the rest are."""
+    from portal.reports import files
+
+    client = sign_in(world.officers[world.partners[0].id])
+    r = annual.partner_report(db.session, world.partners[0], str(YEAR))
+    listed = [c.reference for c in r.social_value.living_wage]
+    assert len(listed) >= 2
+    monkeypatch.setattr(files, "LIVING_WAGE_SHOWN", 1)
+    texts = _texts(client, "/report")
+    assert f"The first 1 of {len(listed)} contracts are shown here" in texts[".pdf"]
+    assert "CSV and Excel downloads and its Word document list every one" in texts[".pdf"]
+    pdf = texts[".pdf"]
+    start = pdf.index("The first 1 of")
+    printed = pdf[start:pdf.index("Targets", start)]  # the list's table, up to the next section
+    assert listed[0] in printed and not any(reference in printed for reference in listed[1:])
+    for suffix in ("", ".csv", ".docx", ".xlsx"):
+        assert all(reference in texts[suffix] for reference in listed), suffix
+        assert "The first 1 of" not in texts[suffix], suffix
